@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// CivicLedger: a permissioned BFT ledger for civil-affairs departments.
+/// Module graph (dependencies point one way): civic → Storage → LedgerCore → LedgerCrypto → C targets.
+let package = Package(
+    name: "CivicLedger",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "civic", targets: ["civic"]),
+        .library(name: "LedgerCrypto", targets: ["LedgerCrypto"]),
+        .library(name: "LedgerCore", targets: ["LedgerCore"]),
+        .library(name: "Storage", targets: ["Storage"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        .systemLibrary(name: "CRocksDB", pkgConfig: "rocksdb", providers: [.apt(["librocksdb-dev"])]),
+        .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "LedgerCrypto", dependencies: ["CSecp256k1", "COpenSSL"]),
+        .target(name: "LedgerCore", dependencies: ["LedgerCrypto"]),
+        .target(name: "Storage", dependencies: ["CRocksDB", "LedgerCore"]),
+        .executableTarget(
+            name: "civic",
+            dependencies: [
+                "LedgerCrypto", "LedgerCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "LedgerCryptoTests",
+            dependencies: ["LedgerCrypto", "COpenSSL"],
+            resources: [.copy("Vectors")]
+        ),
+        .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "CivicTests", dependencies: ["LedgerCrypto", "LedgerCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

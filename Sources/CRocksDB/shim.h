@@ -1,0 +1,2 @@
+// RocksDB's C API (Debian librocksdb-dev).
+#include <rocksdb/c.h>
