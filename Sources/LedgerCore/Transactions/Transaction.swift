@@ -1,0 +1,51 @@
+/// The unsigned body of a transaction: which network, which member account, which sequence number
+/// (replay protection: each account's transactions apply in strict sequence), and what it does.
+public struct Transaction: Hashable, Sendable, CanonicalCodable {
+    /// The format version written first; decoders refuse any other.
+    public static let formatVersion: UInt8 = 1
+    /// The largest encoded public key (SM2 uncompressed).
+    public static let maximumSenderLength = 65
+
+    public let chainID: ChainID
+    /// The sender's account public key in its suite's canonical encoding (33 or 65 bytes); checked against
+    /// the member registry and the signature when the transaction is admitted.
+    public let sender: [UInt8]
+    public let sequence: UInt64
+    public let payload: TransactionPayload
+
+    public init(chainID: ChainID, sender: [UInt8], sequence: UInt64, payload: TransactionPayload) {
+        self.chainID = chainID
+        self.sender = sender
+        self.sequence = sequence
+        self.payload = payload
+    }
+
+    /// The bytes the sender signs: domain `transaction`, the chain id, then this encoding.
+    public var signedBytes: [UInt8] {
+        SigningDomain.transaction.signedBytes(chainID: chainID, encoding: canonicalBytes)
+    }
+
+    public func encode(to writer: inout CanonicalWriter) {
+        writer.write(Self.formatVersion)
+        writer.write(chainID)
+        writer.write(bytes: sender)
+        writer.write(sequence)
+        writer.write(payload)
+    }
+
+    public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
+        let start = reader.offset
+        let version = try reader.read(UInt8.self)
+        guard version == Self.formatVersion else {
+            throw CanonicalDecodingError(.unsupportedVersion, at: start, "transaction format version \(version)")
+        }
+        chainID = try reader.read(ChainID.self)
+        let senderStart = reader.offset
+        sender = try reader.readBytes(maxLength: Self.maximumSenderLength, "sender")
+        guard sender.count == 33 || sender.count == 65 else {
+            throw CanonicalDecodingError(.invalidValue, at: senderStart, "sender key must be 33 or 65 bytes")
+        }
+        sequence = try reader.read(UInt64.self)
+        payload = try reader.read(TransactionPayload.self)
+    }
+}

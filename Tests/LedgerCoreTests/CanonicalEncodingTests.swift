@@ -1,0 +1,137 @@
+import LedgerCore
+import LedgerCrypto
+import Testing
+
+struct CanonicalEncodingTests {
+    @Test func randomTransactionsRoundTripExactly() throws {
+        var random = SeededGenerator(seed: 20261124)
+        for _ in 0..<5_000 {
+            let value = random.signedTransaction()
+            let bytes = value.canonicalBytes
+            let decoded = try SignedTransaction(encoded: bytes)
+            #expect(decoded == value)
+            #expect(decoded.canonicalBytes == bytes)
+        }
+    }
+
+    @Test func proofsRoundTrip() throws {
+        var random = SeededGenerator(seed: 7)
+        for _ in 0..<1_000 {
+            let inclusion = InclusionProof(
+                leafIndex: random.next(),
+                treeSize: random.next(),
+                hashes: (0..<Int.random(in: 0...64, using: &random)).map { _ in random.digest() }
+            )
+            #expect(try InclusionProof(canonicalBytes: inclusion.canonicalBytes) == inclusion)
+            let consistency = ConsistencyProof(oldSize: random.next(), newSize: random.next(), hashes: inclusion.hashes)
+            #expect(try ConsistencyProof(canonicalBytes: consistency.canonicalBytes) == consistency)
+        }
+    }
+
+    /// The byte layout is frozen: this exact encoding must never change (`docs/encoding.md` walks through it).
+    @Test func knownAnswerEncoding() throws {
+        let anchor = CertificateAnchor(
+            certificateKey: Digest(bytes: [UInt8](repeating: 0x11, count: 32))!,
+            documentDigest: Digest(bytes: [UInt8](repeating: 0x22, count: 32))!,
+            kind: .marriage,
+            issuedAt: 1_763_942_400
+        )
+        let transaction = Transaction(
+            chainID: ChainID("civic-test")!,
+            sender: [0x02] + [UInt8](repeating: 0xab, count: 32),
+            sequence: 7,
+            payload: .certificateAnchor(anchor)
+        )
+        let expected =
+            "01" + "0000000a" + Hex.encode(Array("civic-test".utf8)) + "00000021" + "02" + String(repeating: "ab", count: 32)
+            + "0000000000000007" + "01" + String(repeating: "11", count: 32) + String(repeating: "22", count: 32) + "01"
+            + "000000006923a000"
+        #expect(Hex.encode(transaction.canonicalBytes) == expected)
+        let domain = "civicledger/transaction/v1"
+        #expect(
+            Hex.encode(transaction.signedBytes)
+                == "0000001a" + Hex.encode(Array(domain.utf8)) + "0000000a" + Hex.encode(Array("civic-test".utf8)) + expected
+        )
+    }
+
+    @Test func signaturesBindChainAndContent() throws {
+        for id in CryptoSuiteID.allCases {
+            let key = try id.suite.generatePrivateKey()
+            let transaction = Transaction(
+                chainID: ChainID("net-a")!,
+                sender: key.publicKey.bytes,
+                sequence: 1,
+                payload: .batchAnchor(BatchAnchor(root: Digest.zero, leafCount: 3, label: "run 1"))
+            )
+            let signed = try SignedTransaction(signing: transaction, with: key)
+            #expect(signed.hasValidSignature(suite: id.suite))
+            let otherChain = Transaction(chainID: ChainID("net-b")!, sender: key.publicKey.bytes, sequence: 1, payload: transaction.payload)
+            #expect(!SignedTransaction(transaction: otherChain, signature: signed.signature).hasValidSignature(suite: id.suite))
+            let replayed = Transaction(chainID: transaction.chainID, sender: key.publicKey.bytes, sequence: 2, payload: transaction.payload)
+            #expect(!SignedTransaction(transaction: replayed, signature: signed.signature).hasValidSignature(suite: id.suite))
+            #expect(signed.id(hash: id.suite.hashFunction) == id.suite.hashFunction.hash(signed.canonicalBytes))
+        }
+    }
+
+    @Test func nonCanonicalInputsAreRefusedWithTypedErrors() throws {
+        var random = SeededGenerator(seed: 3)
+        let valid = random.signedTransaction().canonicalBytes
+
+        #expect(throws: CanonicalDecodingError(.trailingBytes, at: 0, "")) { try SignedTransaction(encoded: valid + [0]) }
+        for cut in 0..<valid.count {
+            #expect(throws: CanonicalDecodingError.self) { try SignedTransaction(encoded: Array(valid.prefix(cut))) }
+        }
+        var badVersion = valid
+        badVersion[0] = 2
+        #expect(throws: CanonicalDecodingError(.unsupportedVersion, at: 0, "")) { try SignedTransaction(encoded: badVersion) }
+        #expect(throws: CanonicalDecodingError(.limitExceeded, at: 0, "")) {
+            try SignedTransaction(encoded: [UInt8](repeating: 0, count: SignedTransaction.maximumEncodedSize + 1))
+        }
+
+        var writer = CanonicalWriter()
+        writer.write(UInt8(2))
+        var reader = CanonicalReader(writer.bytes)
+        #expect(throws: CanonicalDecodingError(.invalidValue, at: 0, "")) { try reader.read(Bool.self) }
+
+        var optional = CanonicalReader([7])
+        #expect(throws: CanonicalDecodingError(.unknownTag, at: 0, "")) { try optional.readOptional(Digest.self) }
+
+        var utf8 = CanonicalReader([0, 0, 0, 2, 0xc3, 0x28])
+        #expect(throws: CanonicalDecodingError(.invalidUTF8, at: 0, "")) { try utf8.readString(maxLength: 10) }
+
+        var long = CanonicalReader([0, 0, 0, 11] + [UInt8](repeating: 65, count: 11))
+        #expect(throws: CanonicalDecodingError(.limitExceeded, at: 0, "")) { try long.readBytes(maxLength: 10) }
+
+        // A huge claimed count is refused before anything is allocated for it.
+        var hugeArray = CanonicalReader([0x00, 0x0f, 0xff, 0xff])
+        #expect(throws: CanonicalDecodingError(.truncated, at: 0, "")) {
+            try hugeArray.readArray(of: Digest.self, maxCount: Int.max)
+        }
+        var tooMany = CanonicalReader([0, 0, 0, 65] + [UInt8](repeating: 0, count: 65 * 32))
+        #expect(throws: CanonicalDecodingError(.limitExceeded, at: 0, "")) { try tooMany.readArray(of: Digest.self, maxCount: 64) }
+
+        #expect(throws: CanonicalDecodingError(.unknownTag, at: 0, "")) { try TransactionPayload(canonicalBytes: [9]) }
+        #expect(throws: CanonicalDecodingError(.invalidValue, at: 0, "")) { try ChainID(canonicalBytes: [0, 0, 0, 1, 0x41]) }
+        #expect(throws: CanonicalDecodingError(.limitExceeded, at: 0, "")) { try ChainID(canonicalBytes: [0, 0, 0, 65] + [UInt8](repeating: 0x61, count: 65)) }
+        #expect(ChainID("") == nil && ChainID("UPPER") == nil && ChainID(String(repeating: "a", count: 65)) == nil)
+    }
+
+    @Test func integersAreBigEndianFixedWidth() throws {
+        var writer = CanonicalWriter()
+        writer.write(UInt16(0x0102))
+        writer.write(UInt32(0x0304_0506))
+        writer.write(UInt64(0x0708_090a_0b0c_0d0e))
+        writer.write(Int64(-1))
+        writer.write(true)
+        writer.write(Optional<Digest>.none)
+        #expect(Hex.encode(writer.bytes) == "0102" + "03040506" + "0708090a0b0c0d0e" + "ffffffffffffffff" + "01" + "00")
+        var reader = CanonicalReader(writer.bytes)
+        #expect(try reader.read(UInt16.self) == 0x0102)
+        #expect(try reader.read(UInt32.self) == 0x0304_0506)
+        #expect(try reader.read(UInt64.self) == 0x0708_090a_0b0c_0d0e)
+        #expect(try reader.read(Int64.self) == -1)
+        #expect(try reader.read(Bool.self))
+        #expect(try reader.readOptional(Digest.self) == nil)
+        try reader.finish()
+    }
+}
