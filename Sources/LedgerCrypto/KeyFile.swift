@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Private key files: a small JSON document, created with mode 0600 and never overwritten, and refused on
 /// reading when anyone but the owner may read it (as OpenSSH does). Format (`docs/crypto.md`):
@@ -37,7 +38,10 @@ public enum KeyFile {
         while written < bytes.count {
             let result = bytes[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
             guard result > 0 else {
-                throw CryptoError(.keyFileUnreadable, "cannot write key file \(path): \(String(cString: strerror(errno)))")
+                throw CryptoError(
+                    .keyFileUnreadable,
+                    "cannot write key file \(path): \(String(cString: strerror(errno)))"
+                )
             }
             written += result
         }

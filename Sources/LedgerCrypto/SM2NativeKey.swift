@@ -76,7 +76,9 @@ final class SM2NativeKey: @unchecked Sendable {
 
     private static func checkOnCurve(_ encoded: [UInt8]) throws(CryptoError) {
         try withGroup { (group) throws(CryptoError) in
-            guard let point = EC_POINT_new(group) else { throw CryptoError(.nativeFailure, "OpenSSL allocation failed") }
+            guard let point = EC_POINT_new(group) else {
+                throw CryptoError(.nativeFailure, "OpenSSL allocation failed")
+            }
             defer { EC_POINT_free(point) }
             // oct2point rejects coordinates ≥ p and points not on the curve.
             guard EC_POINT_oct2point(group, point, encoded, encoded.count, nil) == 1,

@@ -61,7 +61,9 @@ public struct SM2SM3Suite: CryptoSuite {
         signing: Bool,
         _ body: (OpaquePointer) -> Bool
     ) throws(CryptoError) -> Bool {
-        guard let digestContext = EVP_MD_CTX_new() else { throw CryptoError(.nativeFailure, "OpenSSL allocation failed") }
+        guard let digestContext = EVP_MD_CTX_new() else {
+            throw CryptoError(.nativeFailure, "OpenSSL allocation failed")
+        }
         defer { EVP_MD_CTX_free(digestContext) }
         guard let keyContext = EVP_PKEY_CTX_new(key.pointer, nil) else {
             throw CryptoError(.nativeFailure, "OpenSSL allocation failed")

@@ -1,7 +1,7 @@
 import CRocksDB
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A RocksDB database opened through its C API, with column families, atomic synced write batches,
@@ -30,7 +30,11 @@ public final class RocksDB: @unchecked Sendable {
 
     /// Opens (or creates) the database at `path` with the given column families. Column families already in
     /// the database are opened too, so none is ever dropped by omission.
-    public init(path: String, columns requested: [String] = [], options settings: RocksDBOptions = RocksDBOptions())
+    public init(
+        path: String,
+        columns requested: [String] = [],
+        options settings: RocksDBOptions = RocksDBOptions()
+    )
         throws(RocksDBError)
     {
         self.path = path
@@ -108,7 +112,12 @@ public final class RocksDB: @unchecked Sendable {
     }
 
     /// Stores one value. With `sync`, returns only after the write-ahead log reached the disk.
-    public func put(_ key: [UInt8], _ value: [UInt8], column: String = defaultColumn, sync: Bool = false)
+    public func put(
+        _ key: [UInt8],
+        _ value: [UInt8],
+        column: String = defaultColumn,
+        sync: Bool = false
+    )
         throws(RocksDBError)
     {
         var batch = RocksDBWriteBatch()
@@ -199,7 +208,12 @@ public final class RocksDB: @unchecked Sendable {
         return handle
     }
 
-    static func get(_ database: OpaquePointer, _ read: OpaquePointer, _ column: OpaquePointer, _ key: [UInt8])
+    static func get(
+        _ database: OpaquePointer,
+        _ read: OpaquePointer,
+        _ column: OpaquePointer,
+        _ key: [UInt8]
+    )
         throws(RocksDBError) -> [UInt8]?
     {
         var length = 0

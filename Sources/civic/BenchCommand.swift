@@ -41,11 +41,19 @@ struct BenchCommand: ParsableCommand {
                 let message = Array("a certificate digest to sign, 64 bytes long, more or less ....".utf8)
                 report("\(id) sign (1 core)", measure { _ = try? suite.sign(message, with: key) }, "signatures/s")
                 let signature = try suite.sign(message, with: key)
-                report("\(id) verify (1 core)", measure { _ = suite.verify(signature, of: message, by: key.publicKey) }, "verifications/s")
+                report(
+                    "\(id) verify (1 core)",
+                    measure { _ = suite.verify(signature, of: message, by: key.publicKey) },
+                    "verifications/s"
+                )
                 let count = id == .sm2SM3 ? 4_000 : 20_000
                 let checks = try (0..<count).map { index in
                     let content = Array("record \(index)".utf8)
-                    return SignatureCheck(message: content, signature: try suite.sign(content, with: key), publicKey: key.publicKey)
+                    return SignatureCheck(
+                        message: content,
+                        signature: try suite.sign(content, with: key),
+                        publicKey: key.publicKey
+                    )
                 }
                 let batchRate = measure(batch: count) { _ = BatchVerifier.verify(checks, suite: suite) }
                 report("\(id) batch verify (\(cores) cores)", batchRate, "verifications/s")
@@ -53,7 +61,11 @@ struct BenchCommand: ParsableCommand {
             let transaction = try sampleTransaction()
             let encoded = transaction.canonicalBytes
             report("transaction encode (\(encoded.count) B)", measure { _ = transaction.canonicalBytes }, "encodings/s")
-            report("transaction decode (\(encoded.count) B)", measure { _ = try? SignedTransaction(encoded: encoded) }, "decodings/s")
+            report(
+                "transaction decode (\(encoded.count) B)",
+                measure { _ = try? SignedTransaction(encoded: encoded) },
+                "decodings/s"
+            )
         }
 
         /// A subsidy batch whose signed encoding is about 1 KiB (28 beneficiary tags).
@@ -75,7 +87,10 @@ struct BenchCommand: ParsableCommand {
                 sequence: 1,
                 payload: .subsidyBatch(batch)
             )
-            return SignedTransaction(transaction: transaction, signature: try Signature(bytes: [UInt8](repeating: 1, count: 64)))
+            return SignedTransaction(
+                transaction: transaction,
+                signature: try Signature(bytes: [UInt8](repeating: 1, count: 64))
+            )
         }
 
         /// Operations per second of `body`, run repeatedly for `seconds`.
@@ -89,7 +104,8 @@ struct BenchCommand: ParsableCommand {
                 operations += batch == 1 ? 64 : batch
             } while clock.now < deadline
             let elapsed = start.duration(to: clock.now)
-            return Double(operations) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            return Double(operations)
+                / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         }
 
         func report(_ name: String, _ value: Double, _ unit: String) {

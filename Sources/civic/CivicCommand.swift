@@ -3,7 +3,7 @@ import Foundation
 import LedgerCrypto
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `civic`: the client and verifier tool for departments, charities and verifiers.

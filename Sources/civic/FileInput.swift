@@ -1,5 +1,5 @@
-import LedgerCrypto
 import Foundation
+import LedgerCrypto
 
 /// Reads command-line input files, `-` meaning standard input, with errors that name the file.
 enum FileInput {

@@ -55,7 +55,8 @@ struct MerkleCommand: ParsableCommand {
             print(
                 JSONText.object([
                     ("tree_size", .integer(Int64(proof.treeSize))), ("leaf_index", .integer(Int64(proof.leafIndex))),
-                    ("root", .string(log.root(leafHashes: hashes).hex)), ("hashes", .array(proof.hashes.map { .string($0.hex) })),
+                    ("root", .string(log.root(leafHashes: hashes).hex)),
+                    ("hashes", .array(proof.hashes.map { .string($0.hex) })),
                 ])
             )
         }

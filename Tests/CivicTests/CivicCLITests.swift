@@ -49,16 +49,37 @@ struct CivicCLITests {
         let signature = signed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(signature.count == 128)
         let valid = try CLIRunner.civic(
-            "verify-signature", "--suite", suite, "--public-key", publicKey, "--signature", signature, document
+            "verify-signature",
+            "--suite",
+            suite,
+            "--public-key",
+            publicKey,
+            "--signature",
+            signature,
+            document
         )
         #expect(valid.status == 0)
         let other = try scratch.write("other.pdf", "a different certificate")
         let invalid = try CLIRunner.civic(
-            "verify-signature", "--suite", suite, "--public-key", publicKey, "--signature", signature, other
+            "verify-signature",
+            "--suite",
+            suite,
+            "--public-key",
+            publicKey,
+            "--signature",
+            signature,
+            other
         )
         #expect(invalid.status == 1)
         let garbage = try CLIRunner.civic(
-            "verify-signature", "--suite", suite, "--public-key", "zz", "--signature", signature, document
+            "verify-signature",
+            "--suite",
+            suite,
+            "--public-key",
+            "zz",
+            "--signature",
+            signature,
+            document
         )
         #expect(garbage.status == 2)
 

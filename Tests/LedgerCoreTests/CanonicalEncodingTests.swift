@@ -43,14 +43,16 @@ struct CanonicalEncodingTests {
             payload: .certificateAnchor(anchor)
         )
         let expected =
-            "01" + "0000000a" + Hex.encode(Array("civic-test".utf8)) + "00000021" + "02" + String(repeating: "ab", count: 32)
+            "01" + "0000000a" + Hex.encode(Array("civic-test".utf8)) + "00000021" + "02"
+            + String(repeating: "ab", count: 32)
             + "0000000000000007" + "01" + String(repeating: "11", count: 32) + String(repeating: "22", count: 32) + "01"
             + "000000006923a000"
         #expect(Hex.encode(transaction.canonicalBytes) == expected)
         let domain = "civicledger/transaction/v1"
         #expect(
             Hex.encode(transaction.signedBytes)
-                == "0000001a" + Hex.encode(Array(domain.utf8)) + "0000000a" + Hex.encode(Array("civic-test".utf8)) + expected
+                == "0000001a" + Hex.encode(Array(domain.utf8)) + "0000000a" + Hex.encode(Array("civic-test".utf8))
+                + expected
         )
     }
 
@@ -65,10 +67,28 @@ struct CanonicalEncodingTests {
             )
             let signed = try SignedTransaction(signing: transaction, with: key)
             #expect(signed.hasValidSignature(suite: id.suite))
-            let otherChain = Transaction(chainID: ChainID("net-b")!, sender: key.publicKey.bytes, sequence: 1, payload: transaction.payload)
-            #expect(!SignedTransaction(transaction: otherChain, signature: signed.signature).hasValidSignature(suite: id.suite))
-            let replayed = Transaction(chainID: transaction.chainID, sender: key.publicKey.bytes, sequence: 2, payload: transaction.payload)
-            #expect(!SignedTransaction(transaction: replayed, signature: signed.signature).hasValidSignature(suite: id.suite))
+            let otherChain = Transaction(
+                chainID: ChainID("net-b")!,
+                sender: key.publicKey.bytes,
+                sequence: 1,
+                payload: transaction.payload
+            )
+            #expect(
+                !SignedTransaction(transaction: otherChain, signature: signed.signature).hasValidSignature(
+                    suite: id.suite
+                )
+            )
+            let replayed = Transaction(
+                chainID: transaction.chainID,
+                sender: key.publicKey.bytes,
+                sequence: 2,
+                payload: transaction.payload
+            )
+            #expect(
+                !SignedTransaction(transaction: replayed, signature: signed.signature).hasValidSignature(
+                    suite: id.suite
+                )
+            )
             #expect(signed.id(hash: id.suite.hashFunction) == id.suite.hashFunction.hash(signed.canonicalBytes))
         }
     }
@@ -77,13 +97,17 @@ struct CanonicalEncodingTests {
         var random = SeededGenerator(seed: 3)
         let valid = random.signedTransaction().canonicalBytes
 
-        #expect(throws: CanonicalDecodingError(.trailingBytes, at: 0, "")) { try SignedTransaction(encoded: valid + [0]) }
+        #expect(throws: CanonicalDecodingError(.trailingBytes, at: 0, "")) {
+            try SignedTransaction(encoded: valid + [0])
+        }
         for cut in 0..<valid.count {
             #expect(throws: CanonicalDecodingError.self) { try SignedTransaction(encoded: Array(valid.prefix(cut))) }
         }
         var badVersion = valid
         badVersion[0] = 2
-        #expect(throws: CanonicalDecodingError(.unsupportedVersion, at: 0, "")) { try SignedTransaction(encoded: badVersion) }
+        #expect(throws: CanonicalDecodingError(.unsupportedVersion, at: 0, "")) {
+            try SignedTransaction(encoded: badVersion)
+        }
         #expect(throws: CanonicalDecodingError(.limitExceeded, at: 0, "")) {
             try SignedTransaction(encoded: [UInt8](repeating: 0, count: SignedTransaction.maximumEncodedSize + 1))
         }
@@ -108,11 +132,17 @@ struct CanonicalEncodingTests {
             try hugeArray.readArray(of: Digest.self, maxCount: Int.max)
         }
         var tooMany = CanonicalReader([0, 0, 0, 65] + [UInt8](repeating: 0, count: 65 * 32))
-        #expect(throws: CanonicalDecodingError(.limitExceeded, at: 0, "")) { try tooMany.readArray(of: Digest.self, maxCount: 64) }
+        #expect(throws: CanonicalDecodingError(.limitExceeded, at: 0, "")) {
+            try tooMany.readArray(of: Digest.self, maxCount: 64)
+        }
 
         #expect(throws: CanonicalDecodingError(.unknownTag, at: 0, "")) { try TransactionPayload(canonicalBytes: [9]) }
-        #expect(throws: CanonicalDecodingError(.invalidValue, at: 0, "")) { try ChainID(canonicalBytes: [0, 0, 0, 1, 0x41]) }
-        #expect(throws: CanonicalDecodingError(.limitExceeded, at: 0, "")) { try ChainID(canonicalBytes: [0, 0, 0, 65] + [UInt8](repeating: 0x61, count: 65)) }
+        #expect(throws: CanonicalDecodingError(.invalidValue, at: 0, "")) {
+            try ChainID(canonicalBytes: [0, 0, 0, 1, 0x41])
+        }
+        #expect(throws: CanonicalDecodingError(.limitExceeded, at: 0, "")) {
+            try ChainID(canonicalBytes: [0, 0, 0, 65] + [UInt8](repeating: 0x61, count: 65))
+        }
         #expect(ChainID("") == nil && ChainID("UPPER") == nil && ChainID(String(repeating: "a", count: 65)) == nil)
     }
 

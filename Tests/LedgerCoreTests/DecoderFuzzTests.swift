@@ -8,7 +8,8 @@ import Testing
 /// (canonical: one value, one encoding). Set `CIVIC_FUZZ_INPUTS` to run more than the default.
 struct DecoderFuzzTests {
     /// Inputs per decoder in the default suite: at least one million.
-    static let inputsPerDecoder = ProcessInfo.processInfo.environment["CIVIC_FUZZ_INPUTS"].flatMap(Int.init) ?? 1_000_000
+    static let inputsPerDecoder =
+        ProcessInfo.processInfo.environment["CIVIC_FUZZ_INPUTS"].flatMap(Int.init) ?? 1_000_000
 
     typealias Decoder = @Sendable ([UInt8]) -> [UInt8]?
 
@@ -43,8 +44,14 @@ struct DecoderFuzzTests {
             }
             seeds.append(random.chainID().canonicalBytes)
             let path = (0..<Int.random(in: 0...10, using: &random)).map { _ in random.digest() }
-            seeds.append(InclusionProof(leafIndex: random.next() % 100, treeSize: random.next() % 100, hashes: path).canonicalBytes)
-            seeds.append(ConsistencyProof(oldSize: random.next() % 100, newSize: random.next() % 100, hashes: path).canonicalBytes)
+            seeds.append(
+                InclusionProof(leafIndex: random.next() % 100, treeSize: random.next() % 100, hashes: path)
+                    .canonicalBytes
+            )
+            seeds.append(
+                ConsistencyProof(oldSize: random.next() % 100, newSize: random.next() % 100, hashes: path)
+                    .canonicalBytes
+            )
         }
         return seeds
     }
@@ -54,17 +61,26 @@ struct DecoderFuzzTests {
         for _ in 0..<Int.random(in: 1...4, using: &random) {
             switch Int.random(in: 0..<6, using: &random) {
             case 0 where !bytes.isEmpty:
-                bytes[Int.random(in: 0..<bytes.count, using: &random)] ^= UInt8(1 << Int.random(in: 0..<8, using: &random))
+                bytes[Int.random(in: 0..<bytes.count, using: &random)] ^= UInt8(
+                    1 << Int.random(in: 0..<8, using: &random)
+                )
             case 1 where !bytes.isEmpty:
-                bytes[Int.random(in: 0..<bytes.count, using: &random)] = [0, 1, 0x7f, 0x80, 0xff].randomElement(using: &random)!
+                bytes[Int.random(in: 0..<bytes.count, using: &random)] = [0, 1, 0x7f, 0x80, 0xff].randomElement(
+                    using: &random
+                )!
             case 2 where !bytes.isEmpty:
                 bytes.removeSubrange(Int.random(in: 0..<bytes.count, using: &random)...)
             case 3:
-                bytes.insert(UInt8.random(in: 0...255, using: &random), at: Int.random(in: 0...bytes.count, using: &random))
+                bytes.insert(
+                    UInt8.random(in: 0...255, using: &random),
+                    at: Int.random(in: 0...bytes.count, using: &random)
+                )
             case 4 where bytes.count >= 4:
                 // Overwrite what may be a length prefix with an extreme value.
                 let at = Int.random(in: 0...(bytes.count - 4), using: &random)
-                let value: [UInt8] = [[0xff, 0xff, 0xff, 0xff], [0, 0, 0, 0], [0x7f, 0xff, 0xff, 0xff], [0, 0, 1, 0]].randomElement(using: &random)!
+                let value: [UInt8] = [
+                    [0xff, 0xff, 0xff, 0xff], [0, 0, 0, 0], [0x7f, 0xff, 0xff, 0xff], [0, 0, 1, 0],
+                ].randomElement(using: &random)!
                 bytes.replaceSubrange(at..<at + 4, with: value)
             default:
                 bytes.append(contentsOf: random.bytes(Int.random(in: 1...8, using: &random)))

@@ -7,7 +7,9 @@ import Testing
 struct MerkleLogTests {
     let log = MerkleLog(hash: SHA256())
 
-    static let leaves = ["", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"]
+    static let leaves = [
+        "", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f",
+    ]
     static let roots = [
         "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
         "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
@@ -22,16 +24,24 @@ struct MerkleLogTests {
     var referenceLeafHashes: [Digest] { Self.leaves.map { log.leafHash(Hex.decode($0)!) } }
 
     @Test func referenceRoots() {
-        #expect(log.root(leafHashes: [Digest]()).hex == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(
+            log.root(leafHashes: [Digest]()).hex == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        )
         for size in 1...8 {
             #expect(log.root(leafHashes: referenceLeafHashes.prefix(size)).hex == Self.roots[size - 1], "size \(size)")
         }
     }
 
     @Test func referenceLeafAndNodeHashes() {
-        #expect(log.leafHash(Array("L123456".utf8)).hex == "395aa064aa4c29f7010acfe3f25db9485bbd4b91897b6ad7ad547639252b4d56")
+        #expect(
+            log.leafHash(Array("L123456".utf8)).hex
+                == "395aa064aa4c29f7010acfe3f25db9485bbd4b91897b6ad7ad547639252b4d56"
+        )
         // HashChildren("N123", "N456") hashes 0x01 ‖ "N123" ‖ "N456": the strings stand for child hashes.
-        #expect(SHA256().hash([1] + Array("N123N456".utf8)).hex == "aa217fe888e47007fa15edab33c2b492a722cb106c64667fc2b044444de66bbb")
+        #expect(
+            SHA256().hash([1] + Array("N123N456".utf8)).hex
+                == "aa217fe888e47007fa15edab33c2b492a722cb106c64667fc2b044444de66bbb"
+        )
     }
 
     /// RFC 9162's recursive definition, written independently of the level-by-level implementation.
@@ -57,7 +67,9 @@ struct MerkleLogTests {
                 let proof = try log.inclusionProof(index: index, leafHashes: hashes)
                 try log.verify(proof, leafHash: hashes[index], root: root)
                 for alteration in alterations(of: proof) {
-                    #expect(throws: MerkleProofError.self) { try log.verify(alteration, leafHash: hashes[index], root: root) }
+                    #expect(throws: MerkleProofError.self) {
+                        try log.verify(alteration, leafHash: hashes[index], root: root)
+                    }
                 }
                 let wrongLeaf = hashes[(index + 1) % size]
                 if size > 1 {
@@ -82,7 +94,11 @@ struct MerkleLogTests {
                 }
                 if oldSize < newSize {
                     #expect(throws: MerkleProofError.self) {
-                        try log.verify(proof, oldRoot: roots[oldSize - 1 == 0 ? 2 : oldSize - 1], newRoot: roots[newSize])
+                        try log.verify(
+                            proof,
+                            oldRoot: roots[oldSize - 1 == 0 ? 2 : oldSize - 1],
+                            newRoot: roots[newSize]
+                        )
                     }
                     #expect(throws: MerkleProofError.self) {
                         try log.verify(proof, oldRoot: roots[oldSize], newRoot: roots[newSize - 1])
@@ -127,10 +143,24 @@ struct MerkleLogTests {
             result.append(InclusionProof(leafIndex: proof.leafIndex, treeSize: proof.treeSize, hashes: hashes))
         }
         if !proof.hashes.isEmpty {
-            result.append(InclusionProof(leafIndex: proof.leafIndex, treeSize: proof.treeSize, hashes: Array(proof.hashes.dropLast())))
-            result.append(InclusionProof(leafIndex: proof.leafIndex, treeSize: proof.treeSize, hashes: Array(proof.hashes.dropFirst())))
+            result.append(
+                InclusionProof(
+                    leafIndex: proof.leafIndex,
+                    treeSize: proof.treeSize,
+                    hashes: Array(proof.hashes.dropLast())
+                )
+            )
+            result.append(
+                InclusionProof(
+                    leafIndex: proof.leafIndex,
+                    treeSize: proof.treeSize,
+                    hashes: Array(proof.hashes.dropFirst())
+                )
+            )
         }
-        result.append(InclusionProof(leafIndex: proof.leafIndex, treeSize: proof.treeSize, hashes: proof.hashes + [Digest.zero]))
+        result.append(
+            InclusionProof(leafIndex: proof.leafIndex, treeSize: proof.treeSize, hashes: proof.hashes + [Digest.zero])
+        )
         if proof.treeSize > 1 {
             let otherIndex = proof.leafIndex == 0 ? 1 : proof.leafIndex - 1
             result.append(InclusionProof(leafIndex: otherIndex, treeSize: proof.treeSize, hashes: proof.hashes))
@@ -146,10 +176,20 @@ struct MerkleLogTests {
             result.append(ConsistencyProof(oldSize: proof.oldSize, newSize: proof.newSize, hashes: hashes))
         }
         if !proof.hashes.isEmpty {
-            result.append(ConsistencyProof(oldSize: proof.oldSize, newSize: proof.newSize, hashes: Array(proof.hashes.dropLast())))
-            result.append(ConsistencyProof(oldSize: proof.oldSize, newSize: proof.newSize, hashes: Array(proof.hashes.dropFirst())))
+            result.append(
+                ConsistencyProof(oldSize: proof.oldSize, newSize: proof.newSize, hashes: Array(proof.hashes.dropLast()))
+            )
+            result.append(
+                ConsistencyProof(
+                    oldSize: proof.oldSize,
+                    newSize: proof.newSize,
+                    hashes: Array(proof.hashes.dropFirst())
+                )
+            )
         }
-        result.append(ConsistencyProof(oldSize: proof.oldSize, newSize: proof.newSize, hashes: proof.hashes + [Digest.zero]))
+        result.append(
+            ConsistencyProof(oldSize: proof.oldSize, newSize: proof.newSize, hashes: proof.hashes + [Digest.zero])
+        )
         return result
     }
 

@@ -8,7 +8,9 @@ extension SeededGenerator {
     mutating func string(maxLength: Int) -> String {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789 -_/省民政厅婚姻登记")
         var text = ""
-        for _ in 0..<Int.random(in: 0...maxLength / 3, using: &self) { text.append(alphabet.randomElement(using: &self)!) }
+        for _ in 0..<Int.random(in: 0...maxLength / 3, using: &self) {
+            text.append(alphabet.randomElement(using: &self)!)
+        }
         return text
     }
 
@@ -30,7 +32,13 @@ extension SeededGenerator {
                 )
             )
         case 1:
-            return .batchAnchor(BatchAnchor(root: digest(), leafCount: UInt32.random(in: 0...UInt32.max, using: &self), label: string(maxLength: 120)))
+            return .batchAnchor(
+                BatchAnchor(
+                    root: digest(),
+                    leafCount: UInt32.random(in: 0...UInt32.max, using: &self),
+                    label: string(maxLength: 120)
+                )
+            )
         default:
             return .subsidyBatch(subsidyBatch(tags: Int.random(in: 0...40, using: &self)))
         }

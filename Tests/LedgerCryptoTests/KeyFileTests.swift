@@ -53,7 +53,10 @@ struct KeyFileTests {
             #expect(throws: CryptoError(.keyFileMalformed, "")) { try KeyFile.parse(Array(content.utf8), source: "t") }
         }
         #expect(throws: CryptoError(.unknownSuite, "")) {
-            try KeyFile.parse(Array(#"{"format":"civicledger-key/1","suite":"rsa","public_key":"","private_key":""}"#.utf8), source: "t")
+            try KeyFile.parse(
+                Array(#"{"format":"civicledger-key/1","suite":"rsa","public_key":"","private_key":""}"#.utf8),
+                source: "t"
+            )
         }
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }

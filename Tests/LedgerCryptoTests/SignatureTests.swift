@@ -42,8 +42,12 @@ struct SignatureTests {
     @Test(arguments: suites)
     func invalidPrivateScalarsAreRefused(id: CryptoSuiteID) {
         let suite = id.suite
-        #expect(throws: CryptoError(.invalidPrivateKey, "")) { try suite.privateKey(scalar: [UInt8](repeating: 0, count: 32)) }
-        #expect(throws: CryptoError(.invalidPrivateKey, "")) { try suite.privateKey(scalar: [UInt8](repeating: 0xff, count: 32)) }
+        #expect(throws: CryptoError(.invalidPrivateKey, "")) {
+            try suite.privateKey(scalar: [UInt8](repeating: 0, count: 32))
+        }
+        #expect(throws: CryptoError(.invalidPrivateKey, "")) {
+            try suite.privateKey(scalar: [UInt8](repeating: 0xff, count: 32))
+        }
         #expect(throws: CryptoError(.invalidPrivateKey, "")) { try suite.privateKey(scalar: [1]) }
     }
 
@@ -65,7 +69,9 @@ struct SignatureTests {
         #expect(try suite.sign(message, with: key) == first)
         let order = Hex.decode("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141")!
         let s = Array(first.bytes[32...])
-        #expect(s.lexicographicallyPrecedes(Hex.decode("7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a1")!))
+        #expect(
+            s.lexicographicallyPrecedes(Hex.decode("7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a1")!)
+        )
         let highS = subtract(order, s)
         #expect(!suite.verify(try Signature(bytes: Array(first.bytes[..<32]) + highS), of: message, by: key.publicKey))
     }

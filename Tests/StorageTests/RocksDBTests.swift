@@ -7,7 +7,8 @@ struct RocksDBTests {
     final class TemporaryDirectory {
         let path: String
         init() {
-            path = FileManager.default.temporaryDirectory.appendingPathComponent("civic-rocksdb-\(UUID().uuidString)").path
+            path =
+                FileManager.default.temporaryDirectory.appendingPathComponent("civic-rocksdb-\(UUID().uuidString)").path
         }
         deinit { try? FileManager.default.removeItem(atPath: path) }
     }

@@ -24,7 +24,10 @@ extension CanonicalEncodable {
 
 extension CanonicalDecodable {
     /// Decodes a value that must span all of `bytes`, refusing inputs above `maximumSize`.
-    public init(canonicalBytes bytes: [UInt8], maximumSize: Int = CanonicalReader.maximumInputSize)
+    public init(
+        canonicalBytes bytes: [UInt8],
+        maximumSize: Int = CanonicalReader.maximumInputSize
+    )
         throws(CanonicalDecodingError)
     {
         guard bytes.count <= maximumSize else {

@@ -48,7 +48,8 @@ public struct CanonicalReader: ~Copyable {
     }
 
     /// A length-prefixed byte string of at most `maxLength` bytes.
-    public mutating func readBytes(maxLength: Int, _ field: String = "bytes") throws(CanonicalDecodingError) -> [UInt8] {
+    public mutating func readBytes(maxLength: Int, _ field: String = "bytes") throws(CanonicalDecodingError) -> [UInt8]
+    {
         let start = offset
         let length = Int(try read(UInt32.self))
         guard length <= maxLength else {
@@ -65,7 +66,8 @@ public struct CanonicalReader: ~Copyable {
     }
 
     /// A length-prefixed UTF-8 string of at most `maxLength` bytes.
-    public mutating func readString(maxLength: Int, _ field: String = "string") throws(CanonicalDecodingError) -> String {
+    public mutating func readString(maxLength: Int, _ field: String = "string") throws(CanonicalDecodingError) -> String
+    {
         let start = offset
         let raw = try readBytes(maxLength: maxLength, field)
         guard let text = String(validating: raw, as: UTF8.self) else {
@@ -92,7 +94,11 @@ public struct CanonicalReader: ~Copyable {
             throw CanonicalDecodingError(.limitExceeded, at: start, "\(field) has \(count) elements, limit \(maxCount)")
         }
         guard count <= remaining else {
-            throw CanonicalDecodingError(.truncated, at: start, "\(field) claims \(count) elements in \(remaining) bytes")
+            throw CanonicalDecodingError(
+                .truncated,
+                at: start,
+                "\(field) claims \(count) elements in \(remaining) bytes"
+            )
         }
         var values: [T] = []
         values.reserveCapacity(count)
@@ -131,7 +137,11 @@ public struct CanonicalReader: ~Copyable {
 
     private func require(_ count: Int, _ what: String) throws(CanonicalDecodingError) {
         guard count <= remaining else {
-            throw CanonicalDecodingError(.truncated, at: offset, "input ends inside \(what): need \(count), have \(remaining)")
+            throw CanonicalDecodingError(
+                .truncated,
+                at: offset,
+                "input ends inside \(what): need \(count), have \(remaining)"
+            )
         }
     }
 }

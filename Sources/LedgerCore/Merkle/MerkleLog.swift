@@ -68,7 +68,10 @@ public struct MerkleLog: Sendable {
     /// Checks that `leafHash` is at `proof.leafIndex` of the tree with `root` (RFC 9162 §2.1.3.2).
     public func verify(_ proof: InclusionProof, leafHash: Digest, root: Digest) throws(MerkleProofError) {
         guard proof.leafIndex < proof.treeSize else {
-            throw MerkleProofError(.invalidSize, "leaf index \(proof.leafIndex) is not below tree size \(proof.treeSize)")
+            throw MerkleProofError(
+                .invalidSize,
+                "leaf index \(proof.leafIndex) is not below tree size \(proof.treeSize)"
+            )
         }
         var fn = proof.leafIndex
         var sn = proof.treeSize - 1

@@ -18,7 +18,11 @@ public struct ChainID: Hashable, Sendable, CanonicalCodable, CustomStringConvert
         let start = reader.offset
         let text = try reader.readString(maxLength: Self.maximumLength, "chain id")
         guard Self.isValid(text) else {
-            throw CanonicalDecodingError(.invalidValue, at: start, "chain id '\(text)' has a character outside a-z 0-9 . _ -")
+            throw CanonicalDecodingError(
+                .invalidValue,
+                at: start,
+                "chain id '\(text)' has a character outside a-z 0-9 . _ -"
+            )
         }
         value = text
     }
@@ -27,7 +31,8 @@ public struct ChainID: Hashable, Sendable, CanonicalCodable, CustomStringConvert
         let utf8 = text.utf8
         return !utf8.isEmpty && utf8.count <= maximumLength
             && utf8.allSatisfy { byte in
-                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
                     || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
             }
     }
