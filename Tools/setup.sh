@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian machine needs to build, test and run CivicLedger. Idempotent: installs only
+# what is missing (after apt-get update), and checks the Swift toolchain.
+set -euo pipefail
+
+packages=(librocksdb-dev libsecp256k1-dev libssl-dev pkg-config openssl)
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$package")
+    fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "setup: installing ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+    echo "setup: no Swift toolchain on PATH; CivicLedger needs Swift 6 (https://www.swift.org/install/linux/)" >&2
+    exit 1
+fi
+
+for module in rocksdb libsecp256k1 libcrypto; do
+    pkg-config --exists "$module" || { echo "setup: pkg-config cannot find $module" >&2; exit 1; }
+done
+echo "setup: ready ($(swift --version 2>/dev/null | head -n 1))"

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): sets up the machine, checks formatting, builds, runs every test.
+# Long runs stay behind switches: CIVIC_FUZZ_INPUTS=N raises the decoder fuzz count (default 1,000,000 each).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+Tools/setup.sh
+
+echo "test: swift format lint --strict"
+swift format lint --strict -r Sources Tests Package.swift
+
+echo "test: building"
+swift build --build-tests
+
+echo "test: running"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+# Show failures, printed figures and the closing line; hide the per-test progress chatter.
+swift test 2>&1 | tee "$log" | awk '/Test run with/ || !(/^(◇|↳)/ || /^✔ (Test|Suite) / || /^[[:space:]]*$/)'
+status=${PIPESTATUS[0]}
+set -e
+
+
+# Swift Testing reports the total; count failed tests from their own lines. The last line is the plain
+# 'N passed, N failed' summary CI reads.
+total=$(grep -oE 'Test run with [0-9]+ tests?' "$log" | grep -oE '[0-9]+' | tail -n 1)
+failed=$(grep -cE '^✘ Test .* failed after' "$log" || true)
+total=${total:-0}
+if [ "$status" -ne 0 ]; then
+    [ "$failed" -gt 0 ] || failed=1
+    echo "test: FAILED (swift test exited $status)"
+    echo "$((total > failed ? total - failed : 0)) passed, $failed failed"
+    exit "$status"
+fi
+echo "$total passed, 0 failed"
