@@ -28,12 +28,6 @@ public struct ChainID: Hashable, Sendable, CanonicalCodable, CustomStringConvert
     }
 
     private static func isValid(_ text: String) -> Bool {
-        let utf8 = text.utf8
-        return !utf8.isEmpty && utf8.count <= maximumLength
-            && utf8.allSatisfy { byte in
-                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
-                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-                    || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
-            }
+        IdentifierText.isValid(text, maximumLength: maximumLength, upperCase: false, punctuation: "._-")
     }
 }

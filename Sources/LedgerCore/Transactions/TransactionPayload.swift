@@ -1,16 +1,26 @@
 /// What a transaction does. Encoded as a one-byte tag followed by the case's fields; tags are fixed forever
-/// (`docs/encoding.md` lists them, including those reserved for payloads still to come).
+/// (`docs/encoding.md` lists them).
 public enum TransactionPayload: Hashable, Sendable, CanonicalCodable {
     case certificateAnchor(CertificateAnchor)
+    case certificateStatusChange(CertificateStatusChange)
     case batchAnchor(BatchAnchor)
+    case donation(Donation)
+    case disbursement(Disbursement)
     case subsidyBatch(SubsidyBatch)
+    case governanceProposal(GovernanceProposal)
+    case governanceApproval(GovernanceApproval)
 
     /// The wire tag of each case.
     public var tag: UInt8 {
         switch self {
         case .certificateAnchor: return 1
+        case .certificateStatusChange: return 2
         case .batchAnchor: return 3
+        case .donation: return 4
+        case .disbursement: return 5
         case .subsidyBatch: return 6
+        case .governanceProposal: return 7
+        case .governanceApproval: return 8
         }
     }
 
@@ -18,8 +28,13 @@ public enum TransactionPayload: Hashable, Sendable, CanonicalCodable {
         writer.write(tag)
         switch self {
         case .certificateAnchor(let anchor): writer.write(anchor)
+        case .certificateStatusChange(let change): writer.write(change)
         case .batchAnchor(let batch): writer.write(batch)
+        case .donation(let donation): writer.write(donation)
+        case .disbursement(let disbursement): writer.write(disbursement)
         case .subsidyBatch(let batch): writer.write(batch)
+        case .governanceProposal(let proposal): writer.write(proposal)
+        case .governanceApproval(let approval): writer.write(approval)
         }
     }
 
@@ -28,8 +43,13 @@ public enum TransactionPayload: Hashable, Sendable, CanonicalCodable {
         let tag = try reader.read(UInt8.self)
         switch tag {
         case 1: self = .certificateAnchor(try reader.read(CertificateAnchor.self))
+        case 2: self = .certificateStatusChange(try reader.read(CertificateStatusChange.self))
         case 3: self = .batchAnchor(try reader.read(BatchAnchor.self))
+        case 4: self = .donation(try reader.read(Donation.self))
+        case 5: self = .disbursement(try reader.read(Disbursement.self))
         case 6: self = .subsidyBatch(try reader.read(SubsidyBatch.self))
+        case 7: self = .governanceProposal(try reader.read(GovernanceProposal.self))
+        case 8: self = .governanceApproval(try reader.read(GovernanceApproval.self))
         default: throw CanonicalDecodingError(.unknownTag, at: start, "unknown transaction payload tag \(tag)")
         }
     }

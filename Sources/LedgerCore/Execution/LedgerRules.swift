@@ -1,0 +1,35 @@
+import LedgerCrypto
+
+/// What genesis decides for a duplicate subsidy claim (a beneficiary tag already paid for the same
+/// programme and period).
+public enum DuplicateSubsidyRule: String, Sendable, CaseIterable {
+    /// The whole batch is refused with `duplicate_subsidy`.
+    case refuse
+    /// The batch applies; each repeated tag is recorded as a conflict auditors can list.
+    case flag
+}
+
+/// The network-wide settings the executor applies, all from genesis.
+public struct LedgerRules: Sendable {
+    public let chainID: ChainID
+    public let suite: any CryptoSuite
+    public let duplicateSubsidy: DuplicateSubsidyRule
+    public let keys: StateKeys
+
+    public init(chainID: ChainID, suite: any CryptoSuite, duplicateSubsidy: DuplicateSubsidyRule) {
+        self.chainID = chainID
+        self.suite = suite
+        self.duplicateSubsidy = duplicateSubsidy
+        keys = StateKeys(hash: suite.hashFunction)
+    }
+
+    /// Which role a member needs to submit each kind of payload (`docs/rules.md`, "Who may submit what").
+    public static func requiredRole(for payload: TransactionPayload) -> Role {
+        switch payload {
+        case .certificateAnchor, .certificateStatusChange, .batchAnchor: return .registrar
+        case .donation, .disbursement: return .charity
+        case .subsidyBatch: return .payer
+        case .governanceProposal, .governanceApproval: return .validator
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import LedgerCrypto
+
+/// Where each record lives in the state tree. Every key is the suite hash of a namespace tag and the
+/// record's identity, so keys spread evenly over the 256-bit space and one namespace can never collide
+/// with another (`docs/rules.md`, "State layout").
+public struct StateKeys: Sendable {
+    public let hash: any HashFunction
+
+    public init(hash: any HashFunction) {
+        self.hash = hash
+    }
+
+    private func key(_ namespace: String, _ fill: (inout CanonicalWriter) -> Void) -> Digest {
+        var writer = CanonicalWriter(reservingCapacity: 96)
+        writer.write("civicledger/state/" + namespace)
+        fill(&writer)
+        return hash.hash(writer.bytes)
+    }
+
+    /// The list of member ids (registry index).
+    public var registry: Digest { key("registry") { _ in } }
+    public func member(_ id: OrgID) -> Digest { key("member") { $0.write(id) } }
+    public func account(_ publicKey: [UInt8]) -> Digest { key("account") { $0.write(bytes: publicKey) } }
+    /// `certificateKey` is itself H(number ‖ document digest), computed by whoever holds the certificate.
+    public func certificate(_ certificateKey: Digest) -> Digest { key("certificate") { $0.write(certificateKey) } }
+    public func batch(_ root: Digest) -> Digest { key("batch") { $0.write(root) } }
+    public func project(charity: OrgID, project: ProjectID) -> Digest {
+        key("project") {
+            $0.write(charity)
+            $0.write(project)
+        }
+    }
+    public func donation(project: Digest, index: UInt32) -> Digest {
+        key("donation") {
+            $0.write(project)
+            $0.write(index)
+        }
+    }
+    public func disbursement(project: Digest, index: UInt32) -> Digest {
+        key("disbursement") {
+            $0.write(project)
+            $0.write(index)
+        }
+    }
+    public func subsidyTag(programme: String, period: String, tag: Digest) -> Digest {
+        key("subsidy-tag") {
+            $0.write(programme)
+            $0.write(period)
+            $0.write(tag)
+        }
+    }
+    public func subsidyBatch(_ transactionID: Digest) -> Digest { key("subsidy-batch") { $0.write(transactionID) } }
+    public func subsidyConflicts(programme: String, period: String) -> Digest {
+        key("subsidy-conflicts") {
+            $0.write(programme)
+            $0.write(period)
+        }
+    }
+    public func proposal(_ id: Digest) -> Digest { key("proposal") { $0.write(id) } }
+}
