@@ -23,36 +23,108 @@ struct DecoderFuzzTests {
             ("Transaction", decoder(Transaction.self)),
             ("TransactionPayload", decoder(TransactionPayload.self)),
             ("CertificateAnchor", decoder(CertificateAnchor.self)),
+            ("CertificateStatusChange", decoder(CertificateStatusChange.self)),
             ("BatchAnchor", decoder(BatchAnchor.self)),
+            ("Donation", decoder(Donation.self)),
+            ("Disbursement", decoder(Disbursement.self)),
             ("SubsidyBatch", decoder(SubsidyBatch.self)),
+            ("GovernanceProposal", decoder(GovernanceProposal.self)),
+            ("GovernanceApproval", decoder(GovernanceApproval.self)),
+            ("Member", decoder(Member.self)),
+            ("Genesis", decoder(Genesis.self)),
             ("ChainID", decoder(ChainID.self)),
             ("InclusionProof", decoder(InclusionProof.self)),
             ("ConsistencyProof", decoder(ConsistencyProof.self)),
+            ("CertificateRecord", decoder(CertificateRecord.self)),
+            ("ProjectRecord", decoder(ProjectRecord.self)),
+            ("ProposalRecord", decoder(ProposalRecord.self)),
+            ("SubsidyConflictList", decoder(SubsidyConflictList.self)),
+            ("TransactionResult", decoder(TransactionResult.self)),
         ]
     }
 
-    /// Valid encodings of each type, to mutate: a decoder sees deep, nearly valid inputs, not only noise.
-    static func seeds(_ random: inout SeededGenerator) -> [[UInt8]] {
-        var seeds: [[UInt8]] = []
-        for _ in 0..<64 {
+    /// Valid encodings of every type, by type name, to mutate: a decoder sees deep, nearly valid inputs of
+    /// its own type, not only noise.
+    static func seeds(_ random: inout SeededGenerator) -> [String: [[UInt8]]] {
+        var seeds: [String: [[UInt8]]] = [:]
+        func add(_ name: String, _ value: some CanonicalEncodable) {
+            seeds[name, default: []].append(value.canonicalBytes)
+        }
+        for _ in 0..<200 {
             let signed = random.signedTransaction()
-            seeds.append(signed.canonicalBytes)
-            seeds.append(signed.transaction.canonicalBytes)
-            seeds.append(signed.transaction.payload.canonicalBytes)
+            add("SignedTransaction", signed)
+            add("Transaction", signed.transaction)
+            add("TransactionPayload", signed.transaction.payload)
             switch signed.transaction.payload {
-            case .certificateAnchor(let anchor): seeds.append(anchor.canonicalBytes)
-            case .batchAnchor(let batch): seeds.append(batch.canonicalBytes)
-            case .subsidyBatch(let batch): seeds.append(batch.canonicalBytes)
+            case .certificateAnchor(let value): add("CertificateAnchor", value)
+            case .certificateStatusChange(let value): add("CertificateStatusChange", value)
+            case .batchAnchor(let value): add("BatchAnchor", value)
+            case .donation(let value): add("Donation", value)
+            case .disbursement(let value): add("Disbursement", value)
+            case .subsidyBatch(let value): add("SubsidyBatch", value)
+            case .governanceProposal(let value): add("GovernanceProposal", value)
+            case .governanceApproval(let value): add("GovernanceApproval", value)
             }
-            seeds.append(random.chainID().canonicalBytes)
-            let path = (0..<Int.random(in: 0...10, using: &random)).map { _ in random.digest() }
-            seeds.append(
-                InclusionProof(leafIndex: random.next() % 100, treeSize: random.next() % 100, hashes: path)
-                    .canonicalBytes
+            let member = random.member()
+            add("Member", member)
+            add(
+                "Genesis",
+                Genesis(
+                    chainID: random.chainID(),
+                    suite: .sm2SM3,
+                    genesisTime: random.next(),
+                    members: [member, random.member()]
+                )
             )
-            seeds.append(
+            add("ChainID", random.chainID())
+            let path = (0..<Int.random(in: 0...10, using: &random)).map { _ in random.digest() }
+            add(
+                "InclusionProof",
+                InclusionProof(leafIndex: random.next() % 100, treeSize: random.next() % 100, hashes: path)
+            )
+            add(
+                "ConsistencyProof",
                 ConsistencyProof(oldSize: random.next() % 100, newSize: random.next() % 100, hashes: path)
-                    .canonicalBytes
+            )
+            let event = CertificateEvent(
+                status: .revoked,
+                by: member.id,
+                height: random.next(),
+                reason: "r",
+                replacement: random.digest()
+            )
+            add(
+                "CertificateRecord",
+                CertificateRecord(
+                    documentDigest: random.digest(),
+                    kind: .marriage,
+                    issuer: member.id,
+                    issuedAt: 5,
+                    history: [event, event]
+                )
+            )
+            var project = ProjectRecord(charity: member.id, project: random.projectID())
+            project.received = 10
+            project.spent = 4
+            add("ProjectRecord", project)
+            add(
+                "ProposalRecord",
+                ProposalRecord(
+                    proposer: member.id,
+                    proposal: GovernanceProposal(action: random.governanceAction(), expiresAtHeight: 9),
+                    createdAtHeight: 3,
+                    approvals: [member.id],
+                    status: .pending
+                )
+            )
+            let payment = SubsidyTagRecord(payer: member.id, batch: random.digest(), height: 4)
+            add(
+                "SubsidyConflictList",
+                SubsidyConflictList(conflicts: [SubsidyConflict(tag: random.digest(), first: payment, second: payment)])
+            )
+            add(
+                "TransactionResult",
+                TransactionResult(rejection: RejectionReason.allCases.randomElement(using: &random), message: "m")
             )
         }
         return seeds
@@ -93,20 +165,26 @@ struct DecoderFuzzTests {
 
     /// The parameterised test below runs one case per decoder; keep its range in step with the list.
     @Test func everyDecoderHasAFuzzCase() {
-        #expect(Self.decoders.count == 9)
+        #expect(Self.decoders.count == 21)
     }
 
-    @Test(arguments: 0..<9)
+    @Test(arguments: 0..<21)
     func decoderSurvivesRandomAndMutatedInputs(index: Int) {
         let (name, decode) = Self.decoders[index]
         var random = SeededGenerator(seed: 0xC1_71C0 + UInt64(index))
-        let seeds = Self.seeds(&random)
+        let all = Self.seeds(&random)
+        let own = all[name] ?? []
+        let everything = all.values.flatMap { $0 }
+        #expect(!own.isEmpty, "no seeds for \(name)")
         var decoded = 0
         for round in 0..<Self.inputsPerDecoder {
             let input =
                 round % 4 == 0
                 ? random.bytes(Int.random(in: 0...96, using: &random))
-                : Self.mutate(seeds[Int.random(in: 0..<seeds.count, using: &random)], &random)
+                : Self.mutate(
+                    round % 4 == 1 ? everything.randomElement(using: &random)! : own.randomElement(using: &random)!,
+                    &random
+                )
             if let reencoded = decode(input) {
                 decoded += 1
                 #expect(reencoded == input, "\(name): decoded input did not re-encode to itself (round \(round))")

@@ -21,7 +21,7 @@ extension SeededGenerator {
     }
 
     mutating func payload() -> TransactionPayload {
-        switch Int.random(in: 0..<3, using: &self) {
+        switch Int.random(in: 0..<8, using: &self) {
         case 0:
             return .certificateAnchor(
                 CertificateAnchor(
@@ -32,6 +32,15 @@ extension SeededGenerator {
                 )
             )
         case 1:
+            return .certificateStatusChange(
+                CertificateStatusChange(
+                    certificateKey: digest(),
+                    newStatus: CertificateStatus.allCases.randomElement(using: &self)!,
+                    reason: string(maxLength: 60),
+                    replacement: Bool.random(using: &self) ? digest() : nil
+                )
+            )
+        case 2:
             return .batchAnchor(
                 BatchAnchor(
                     root: digest(),
@@ -39,8 +48,67 @@ extension SeededGenerator {
                     label: string(maxLength: 120)
                 )
             )
-        default:
+        case 3:
+            return .donation(
+                Donation(projectID: projectID(), amount: next(), donorCommitment: digest(), receivedAt: next())
+            )
+        case 4:
+            return .disbursement(
+                Disbursement(
+                    projectID: projectID(),
+                    amount: next(),
+                    recipientCommitment: digest(),
+                    purpose: string(maxLength: 120),
+                    paidAt: next()
+                )
+            )
+        case 5:
             return .subsidyBatch(subsidyBatch(tags: Int.random(in: 0...40, using: &self)))
+        case 6:
+            return .governanceProposal(GovernanceProposal(action: governanceAction(), expiresAtHeight: next()))
+        default:
+            return .governanceApproval(GovernanceApproval(proposalID: digest()))
+        }
+    }
+
+    mutating func projectID() -> ProjectID {
+        let alphabet = Array("abcXYZ019._-")
+        return ProjectID(
+            String((0..<Int.random(in: 1...64, using: &self)).map { _ in alphabet.randomElement(using: &self)! })
+        )!
+    }
+
+    mutating func orgID() -> OrgID {
+        let alphabet = Array("0123456789ABCDEFGHJK-")
+        return OrgID(
+            String((0..<Int.random(in: 1...32, using: &self)).map { _ in alphabet.randomElement(using: &self)! })
+        )!
+    }
+
+    mutating func member() -> Member {
+        var roles = Role.allCases.filter { _ in Bool.random(using: &self) }
+        let validator = roles.contains(.validator)
+        if roles.isEmpty { roles = [.auditor] }
+        return Member(
+            id: orgID(),
+            name: string(maxLength: 120),
+            roles: RoleSet(roles),
+            accountKeys: (0..<Int.random(in: 0...3, using: &self)).map { _ in [0x03] + bytes(32) },
+            validator: validator
+                ? ValidatorInfo(
+                    power: UInt64.random(in: 1...ValidatorInfo.maximumPower, using: &self),
+                    consensusKey: [0x02] + bytes(32),
+                    tlsKeyPin: digest(),
+                    address: "10.0.0.\(Int.random(in: 1...254, using: &self)):26656"
+                ) : nil
+        )
+    }
+
+    mutating func governanceAction() -> GovernanceAction {
+        switch Int.random(in: 0..<3, using: &self) {
+        case 0: return .admitMember(member())
+        case 1: return .updateMember(member())
+        default: return .removeMember(orgID())
         }
     }
 

@@ -37,7 +37,11 @@ public struct Executor: Sendable {
         return BlockExecution(transactionIDs: ids, results: results, writes: overlay.writes)
     }
 
-    private func verifySignatures(_ transactions: [SignedTransaction], ids: [Digest], verifiedIDs: Set<Digest>) -> [Bool] {
+    private func verifySignatures(
+        _ transactions: [SignedTransaction],
+        ids: [Digest],
+        verifiedIDs: Set<Digest>
+    ) -> [Bool] {
         var verdicts = [Bool](repeating: true, count: transactions.count)
         var checks: [SignatureCheck] = []
         var checkIndices: [Int] = []
@@ -47,7 +51,11 @@ public struct Executor: Sendable {
                 continue
             }
             checks.append(
-                SignatureCheck(message: transaction.transaction.signedBytes, signature: transaction.signature, publicKey: key)
+                SignatureCheck(
+                    message: transaction.transaction.signedBytes,
+                    signature: transaction.signature,
+                    publicKey: key
+                )
             )
             checkIndices.append(index)
         }
@@ -82,7 +90,8 @@ public struct Executor: Sendable {
         guard sender.member.roles.contains(role) else {
             return TransactionResult(
                 rejection: .roleNotAllowed,
-                message: "\(sender.member.id) has roles [\(sender.member.roles)]; this transaction needs \(role.rawValue)"
+                message:
+                    "\(sender.member.id) has roles [\(sender.member.roles)]; this transaction needs \(role.rawValue)"
             )
         }
         var context = PayloadContext(rules: rules, sender: sender.member.id, transactionID: id, block: context)
@@ -107,13 +116,19 @@ public struct Executor: Sendable {
         overlay: StateOverlay<State>
     ) throws(ExecutionError) -> Result<(MemberRecord, AccountRecord), Rejection> {
         guard transaction.chainID == rules.chainID else {
-            return .failure(Rejection(.wrongChain, "transaction is for chain \(transaction.chainID), this is \(rules.chainID)"))
+            return .failure(
+                Rejection(.wrongChain, "transaction is for chain \(transaction.chainID), this is \(rules.chainID)")
+            )
         }
         guard let account = try overlay.read(AccountRecord.self, at: rules.keys.account(transaction.sender)) else {
             return .failure(Rejection(.unknownAccount, "no member account has key \(Hex.encode(transaction.sender))"))
         }
         guard let member = try overlay.read(MemberRecord.self, at: rules.keys.member(account.member)) else {
-            throw ExecutionError.corruptRecord(key: rules.keys.member(account.member), type: "MemberRecord", reason: "missing")
+            throw ExecutionError.corruptRecord(
+                key: rules.keys.member(account.member),
+                type: "MemberRecord",
+                reason: "missing"
+            )
         }
         guard !member.removed else {
             return .failure(Rejection(.memberRemoved, "member \(member.member.id) was removed by governance"))

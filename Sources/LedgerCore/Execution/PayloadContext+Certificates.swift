@@ -11,7 +11,13 @@ extension PayloadContext {
         guard try read(CertificateRecord.self, key, overlay) == nil else {
             throw reject(.certificateExists, "certificate \(anchor.certificateKey.hex) is already anchored")
         }
-        let issued = CertificateEvent(status: .valid, by: sender, height: block.height, reason: "issued", replacement: nil)
+        let issued = CertificateEvent(
+            status: .valid,
+            by: sender,
+            height: block.height,
+            reason: "issued",
+            replacement: nil
+        )
         let record = CertificateRecord(
             documentDigest: anchor.documentDigest,
             kind: anchor.kind,

@@ -10,7 +10,8 @@ extension PayloadContext {
         guard donation.amount > 0 else { throw reject(.invalidAmount, "a donation amount must be positive") }
         let projectKey = keys.project(charity: sender, project: donation.projectID)
         var project =
-            try read(ProjectRecord.self, projectKey, overlay) ?? ProjectRecord(charity: sender, project: donation.projectID)
+            try read(ProjectRecord.self, projectKey, overlay)
+            ?? ProjectRecord(charity: sender, project: donation.projectID)
         let (received, overflow) = project.received.addingReportingOverflow(donation.amount)
         guard !overflow, project.donationCount < UInt32.max else {
             throw reject(.amountOverflow, "project \(donation.projectID) cannot hold more donations")

@@ -9,7 +9,10 @@ extension PayloadContext {
         _ overlay: inout StateOverlay<State>
     ) throws(PayloadFailure) -> String {
         guard proposal.expiresAtHeight > block.height else {
-            throw reject(.invalidGovernance, "the proposal expires at height \(proposal.expiresAtHeight), already reached")
+            throw reject(
+                .invalidGovernance,
+                "the proposal expires at height \(proposal.expiresAtHeight), already reached"
+            )
         }
         if let problem = try actionProblem(proposal.action, overlay) { throw reject(.invalidGovernance, problem) }
         let record = ProposalRecord(
@@ -66,7 +69,8 @@ extension PayloadContext {
     }
 
     /// Voting power of every active validator member.
-    func activeValidators<State: StateReader>(_ overlay: StateOverlay<State>) throws(PayloadFailure) -> [OrgID: UInt64] {
+    func activeValidators<State: StateReader>(_ overlay: StateOverlay<State>) throws(PayloadFailure) -> [OrgID: UInt64]
+    {
         var powers: [OrgID: UInt64] = [:]
         for id in try read(MemberRegistry.self, keys.registry, overlay)?.members ?? [] {
             if let record = try read(MemberRecord.self, keys.member(id), overlay), !record.removed,
@@ -104,7 +108,10 @@ extension PayloadContext {
     }
 
     /// Keys must be valid for the network suite and not act for another member.
-    private func memberProblem<State: StateReader>(_ member: Member, _ overlay: StateOverlay<State>) throws(PayloadFailure) -> String? {
+    private func memberProblem<State: StateReader>(
+        _ member: Member,
+        _ overlay: StateOverlay<State>
+    ) throws(PayloadFailure) -> String? {
         if let problem = MemberValidation.problem(member, suite: rules.suite) { return problem }
         for key in member.accountKeys {
             if let account = try read(AccountRecord.self, keys.account(key), overlay), account.member != member.id {
@@ -125,7 +132,10 @@ extension PayloadContext {
         return validators.isEmpty ? "the change would leave no validator" : nil
     }
 
-    private func execute<State: StateReader>(_ action: GovernanceAction, _ overlay: inout StateOverlay<State>) throws(PayloadFailure) {
+    private func execute<State: StateReader>(
+        _ action: GovernanceAction,
+        _ overlay: inout StateOverlay<State>
+    ) throws(PayloadFailure) {
         switch action {
         case .admitMember(let member):
             var registry = try read(MemberRegistry.self, keys.registry, overlay) ?? MemberRegistry(members: [])
@@ -146,18 +156,29 @@ extension PayloadContext {
 
     /// Writes the member and its accounts; keys it no longer lists stop acting for it, and keys it keeps
     /// keep their sequence numbers.
-    private func store<State: StateReader>(_ member: Member, previousKeys: [[UInt8]], _ overlay: inout StateOverlay<State>) throws(PayloadFailure) {
-        overlay.write(MemberRecord(member: member, removed: false, changedAtHeight: block.height), at: keys.member(member.id))
+    private func store<State: StateReader>(
+        _ member: Member,
+        previousKeys: [[UInt8]],
+        _ overlay: inout StateOverlay<State>
+    ) throws(PayloadFailure) {
+        overlay.write(
+            MemberRecord(member: member, removed: false, changedAtHeight: block.height),
+            at: keys.member(member.id)
+        )
         try deactivate(previousKeys.filter { !member.accountKeys.contains($0) }, &overlay)
         for key in member.accountKeys {
-            var account = try read(AccountRecord.self, keys.account(key), overlay)
+            var account =
+                try read(AccountRecord.self, keys.account(key), overlay)
                 ?? AccountRecord(member: member.id, nextSequence: 0, active: true)
             account.active = true
             overlay.write(account, at: keys.account(key))
         }
     }
 
-    private func deactivate<State: StateReader>(_ accountKeys: [[UInt8]], _ overlay: inout StateOverlay<State>) throws(PayloadFailure) {
+    private func deactivate<State: StateReader>(
+        _ accountKeys: [[UInt8]],
+        _ overlay: inout StateOverlay<State>
+    ) throws(PayloadFailure) {
         for key in accountKeys {
             guard var account = try read(AccountRecord.self, keys.account(key), overlay) else { continue }
             account.active = false

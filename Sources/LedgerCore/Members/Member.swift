@@ -36,7 +36,11 @@ public struct Member: Hashable, Sendable, CanonicalCodable {
         let countStart = reader.offset
         let count = Int(try reader.read(UInt32.self))
         guard count <= Self.maximumAccountKeys else {
-            throw CanonicalDecodingError(.limitExceeded, at: countStart, "more than \(Self.maximumAccountKeys) account keys")
+            throw CanonicalDecodingError(
+                .limitExceeded,
+                at: countStart,
+                "more than \(Self.maximumAccountKeys) account keys"
+            )
         }
         var keys: [[UInt8]] = []
         for _ in 0..<count { keys.append(try reader.readBytes(maxLength: 65, "account key")) }

@@ -19,7 +19,11 @@ public struct OrgID: Hashable, Sendable, Comparable, CanonicalCodable, CustomStr
         let start = reader.offset
         let text = try reader.readString(maxLength: Self.maximumLength, "organisation id")
         guard Self.isValid(text) else {
-            throw CanonicalDecodingError(.invalidValue, at: start, "organisation id '\(text)' is not 1-32 of A-Z a-z 0-9 -")
+            throw CanonicalDecodingError(
+                .invalidValue,
+                at: start,
+                "organisation id '\(text)' is not 1-32 of A-Z a-z 0-9 -"
+            )
         }
         value = text
     }

@@ -45,7 +45,8 @@ public struct ProjectRecord: Hashable, Sendable, CanonicalCodable {
 }
 
 /// A donation or disbursement as recorded: the payload, and where it was committed.
-public struct FundMovementRecord<Payload: CanonicalCodable & Hashable & Sendable>: Hashable, Sendable, CanonicalCodable {
+public struct FundMovementRecord<Payload: CanonicalCodable & Hashable & Sendable>: Hashable, Sendable, CanonicalCodable
+{
     public let payload: Payload
     public let transactionID: Digest
     public let height: UInt64

@@ -13,7 +13,13 @@ public struct ProposalRecord: Hashable, Sendable, CanonicalCodable {
     public var approvals: [OrgID]
     public var status: Status
 
-    public init(proposer: OrgID, proposal: GovernanceProposal, createdAtHeight: UInt64, approvals: [OrgID], status: Status) {
+    public init(
+        proposer: OrgID,
+        proposal: GovernanceProposal,
+        createdAtHeight: UInt64,
+        approvals: [OrgID],
+        status: Status
+    ) {
         self.proposer = proposer
         self.proposal = proposal
         self.createdAtHeight = createdAtHeight

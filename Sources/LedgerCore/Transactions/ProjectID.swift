@@ -16,7 +16,11 @@ public struct ProjectID: Hashable, Sendable, CanonicalCodable, CustomStringConve
         let start = reader.offset
         let text = try reader.readString(maxLength: Self.maximumLength, "project id")
         guard Self.isValid(text) else {
-            throw CanonicalDecodingError(.invalidValue, at: start, "project id '\(text)' is not 1-64 of a-z A-Z 0-9 . _ -")
+            throw CanonicalDecodingError(
+                .invalidValue,
+                at: start,
+                "project id '\(text)' is not 1-64 of a-z A-Z 0-9 . _ -"
+            )
         }
         value = text
     }

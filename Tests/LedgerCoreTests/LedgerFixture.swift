@@ -1,0 +1,185 @@
+import LedgerCore
+import LedgerCrypto
+
+/// A small consortium on an in-memory state, with helpers to sign and execute transactions one block at a
+/// time, as the rules tests need.
+struct LedgerFixture {
+    static let guangdong = OrgID("440000")!
+    static let zhejiang = OrgID("330000")!
+    static let sichuan = OrgID("510000")!
+    static let charity = OrgID("53100000500021676K")!
+    static let auditor = OrgID("AUDIT-1")!
+
+    let suite: any CryptoSuite
+    let genesis: Genesis
+    let executor: Executor
+    var state: InMemoryState
+    var height: UInt64 = 0
+    var keys: [OrgID: PrivateKey] = [:]
+    var sequences: [[UInt8]: UInt64] = [:]
+
+    static func key(_ label: String, suite: any CryptoSuite) -> PrivateKey {
+        try! suite.privateKey(scalar: suite.hashFunction.hash(utf8: "fixture key " + label).bytes)
+    }
+
+    static func member(_ id: OrgID, _ roles: [Role], key: PrivateKey, power: UInt64 = 10) -> Member {
+        let suite = key.suite.suite
+        let validator =
+            roles.contains(.validator)
+            ? ValidatorInfo(
+                power: power,
+                consensusKey: Self.key("consensus " + id.value, suite: suite).publicKey.bytes,
+                tlsKeyPin: SHA256().hash(utf8: "tls " + id.value),
+                address: "127.0.0.1:2665\(id.value.count)"
+            ) : nil
+        return Member(
+            id: id,
+            name: "Org \(id)",
+            roles: RoleSet(roles),
+            accountKeys: [key.publicKey.bytes],
+            validator: validator
+        )
+    }
+
+    init(
+        suite: CryptoSuiteID = .secp256k1SHA256,
+        duplicateSubsidy: DuplicateSubsidyRule = .refuse,
+        extra: [Member] = []
+    ) {
+        self.suite = suite.suite
+        let roster: [(OrgID, [Role])] = [
+            (Self.guangdong, [.validator, .registrar, .payer]),
+            (Self.zhejiang, [.validator, .registrar, .payer]),
+            (Self.sichuan, [.validator, .registrar]),
+            (Self.charity, [.charity]),
+            (Self.auditor, [.auditor]),
+        ]
+        var members: [Member] = []
+        for (id, roles) in roster {
+            let key = Self.key(id.value, suite: suite.suite)
+            keys[id] = key
+            members.append(Self.member(id, roles, key: key))
+        }
+        genesis = Genesis(
+            chainID: ChainID("civic-test")!,
+            suite: suite,
+            genesisTime: 1_763_942_400,
+            duplicateSubsidy: duplicateSubsidy,
+            members: members + extra
+        )
+        executor = Executor(rules: genesis.rules)
+        state = InMemoryState()
+        state.apply(genesis.initialState)
+    }
+
+    /// Signs `payload` from `key` with the next sequence this fixture expects for that key.
+    mutating func sign(
+        _ payload: TransactionPayload,
+        key: PrivateKey,
+        sequence: UInt64? = nil,
+        chain: String = "civic-test"
+    )
+        -> SignedTransaction
+    {
+        let next = sequence ?? sequences[key.publicKey.bytes, default: 0]
+        let transaction = Transaction(
+            chainID: ChainID(chain)!,
+            sender: key.publicKey.bytes,
+            sequence: next,
+            payload: payload
+        )
+        return try! SignedTransaction(signing: transaction, with: key)
+    }
+
+    /// Executes one block and applies its writes; returns the results.
+    @discardableResult
+    mutating func execute(_ transactions: [SignedTransaction]) -> [TransactionResult] {
+        height += 1
+        let execution = try! executor.execute(
+            transactions,
+            context: BlockContext(height: height, time: 1_763_942_400 + height),
+            state: state
+        )
+        state.apply(execution.writes)
+        for (transaction, result) in zip(transactions, execution.results)
+        where result.isApplied || (result.rejection?.consumesSequence ?? false) {
+            sequences[transaction.transaction.sender] = transaction.transaction.sequence + 1
+        }
+        return execution.results
+    }
+
+    /// Signs and executes one payload from a member's key.
+    @discardableResult
+    mutating func submit(_ payload: TransactionPayload, from id: OrgID) -> TransactionResult {
+        execute([sign(payload, key: keys[id]!)])[0]
+    }
+
+    func read<T: CanonicalDecodable>(_ type: T.Type, _ key: Digest) -> T? {
+        (try! state.value(at: key)).map { try! T(canonicalBytes: $0) }
+    }
+
+    var stateKeys: StateKeys { genesis.rules.keys }
+}
+
+extension Digest {
+    static func of(_ text: String) -> Digest { SHA256().hash(utf8: text) }
+}
+
+enum Payloads {
+    static func anchor(_ label: String) -> TransactionPayload {
+        .certificateAnchor(
+            CertificateAnchor(
+                certificateKey: .of("key " + label),
+                documentDigest: .of("doc " + label),
+                kind: .marriage,
+                issuedAt: 1_700_000_000
+            )
+        )
+    }
+
+    static func statusChange(_ label: String, _ status: CertificateStatus) -> TransactionPayload {
+        .certificateStatusChange(
+            CertificateStatusChange(
+                certificateKey: .of("key " + label),
+                newStatus: status,
+                reason: "divorce-registered",
+                replacement: nil
+            )
+        )
+    }
+
+    static func donation(_ project: String, _ amount: UInt64) -> TransactionPayload {
+        .donation(
+            Donation(projectID: ProjectID(project)!, amount: amount, donorCommitment: .of("donor"), receivedAt: 1)
+        )
+    }
+
+    static func disbursement(_ project: String, _ amount: UInt64) -> TransactionPayload {
+        .disbursement(
+            Disbursement(
+                projectID: ProjectID(project)!,
+                amount: amount,
+                recipientCommitment: .of("school"),
+                purpose: "meals",
+                paidAt: 2
+            )
+        )
+    }
+
+    static func subsidy(
+        _ tags: [String],
+        programme: String = "rural-pension",
+        period: String = "2026-11"
+    ) -> TransactionPayload {
+        .subsidyBatch(
+            SubsidyBatch(
+                programme: programme,
+                period: period,
+                recordCount: UInt32(tags.count),
+                totalAmount: UInt64(tags.count) * 100,
+                recordsRoot: .of(tags.joined()),
+                beneficiaryTags: tags.map { .of("tag " + $0) }
+            )
+        )
+    }
+}
