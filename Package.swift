@@ -2,12 +2,14 @@
 import PackageDescription
 
 /// CivicLedger: a permissioned BFT ledger for civil-affairs departments.
-/// Module graph (dependencies point one way): civic → Storage → LedgerCore → LedgerCrypto → C targets.
+/// Module graph (dependencies point one way):
+/// civic, civicd → CivicCommandLine → LedgerCore → LedgerCrypto → C targets; Storage → LedgerCore.
 let package = Package(
     name: "CivicLedger",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "civic", targets: ["civic"]),
+        .executable(name: "civicd", targets: ["civicd"]),
         .library(name: "LedgerCrypto", targets: ["LedgerCrypto"]),
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
         .library(name: "Storage", targets: ["Storage"]),
@@ -22,10 +24,24 @@ let package = Package(
         .target(name: "LedgerCrypto", dependencies: ["CSecp256k1", "COpenSSL"]),
         .target(name: "LedgerCore", dependencies: ["LedgerCrypto"]),
         .target(name: "Storage", dependencies: ["CRocksDB", "LedgerCore"]),
+        .target(
+            name: "CivicCommandLine",
+            dependencies: [
+                "LedgerCrypto", "LedgerCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(
             name: "civic",
             dependencies: [
-                "LedgerCrypto", "LedgerCore",
+                "LedgerCrypto", "LedgerCore", "CivicCommandLine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "civicd",
+            dependencies: [
+                "LedgerCrypto", "LedgerCore", "CivicCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

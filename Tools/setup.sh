@@ -27,4 +27,10 @@ fi
 for module in rocksdb libsecp256k1 libcrypto; do
     pkg-config --exists "$module" || { echo "setup: pkg-config cannot find $module" >&2; exit 1; }
 done
+# The genesis schema test validates with Python's jsonschema (PyPI).
+if ! python3 -c 'import jsonschema' >/dev/null 2>&1; then
+    echo "setup: installing the jsonschema Python package"
+    python3 -m pip install --quiet 'jsonschema>=4.17'
+fi
+
 echo "setup: ready ($(swift --version 2>/dev/null | head -n 1))"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CivicCommandLine
 import Dispatch
 import Foundation
 import LedgerCore

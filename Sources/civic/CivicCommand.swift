@@ -1,10 +1,5 @@
 import ArgumentParser
-import Foundation
-import LedgerCrypto
-
-#if canImport(Glibc)
-    import Glibc
-#endif
+import CivicCommandLine
 
 /// `civic`: the client and verifier tool for departments, charities and verifiers.
 ///
@@ -27,50 +22,5 @@ struct CivicCommand: ParsableCommand {
 
 @main
 enum CivicMain {
-    /// Runs the command line with CivicLedger's exit codes instead of ArgumentParser's (64 for usage).
-    static func main() {
-        do {
-            var command = try CivicCommand.parseAsRoot()
-            try command.run()
-            exit(0)
-        } catch let failed as CheckFailed {
-            printError(failed.message)
-            exit(1)
-        } catch let problem as InputError {
-            printError("error: \(problem.message)")
-            exit(2)
-        } catch let problem as CryptoError {
-            printError("error: \(problem.reason)")
-            exit(2)
-        } catch {
-            if CivicCommand.exitCode(for: error) == .success { CivicCommand.exit(withError: error) }
-            printError(CivicCommand.fullMessage(for: error))
-            exit(2)
-        }
-    }
-}
-
-/// A check ran and its answer is "no" (exit 1).
-struct CheckFailed: Error {
-    let message: String
-}
-
-/// The input could not be used: unreadable file, malformed hex, … (exit 2).
-struct InputError: Error {
-    let message: String
-}
-
-func printError(_ message: String) {
-    var standardError = StandardError()
-    print(message, to: &standardError)
-}
-
-struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) {
-        FileHandle.standardError.write(Data(string.utf8))
-    }
-}
-
-extension CryptoSuiteID: ExpressibleByArgument {
-    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+    static func main() { CommandRunner.run(CivicCommand.self) }
 }

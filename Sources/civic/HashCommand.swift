@@ -1,4 +1,5 @@
 import ArgumentParser
+import CivicCommandLine
 import LedgerCrypto
 
 /// `civic hash`: the suite hash of files, printed like `sha256sum`.

@@ -1,4 +1,6 @@
 import ArgumentParser
+import CivicCommandLine
+import LedgerCore
 import LedgerCrypto
 
 /// `civic keys new|show`: create and inspect account key files.
@@ -44,10 +46,11 @@ struct KeysCommand: ParsableCommand {
             let key = try KeyFile.read(from: keyFile)
             if json {
                 print(
-                    JSONText.object([
-                        ("suite", .string(key.suite.rawValue)), ("public_key", .string(key.publicKey.hex)),
-                        ("address", .string(key.publicKey.address)),
-                    ])
+                    JSONValue.object([
+                        JSONMember("suite", .string(key.suite.rawValue)),
+                        JSONMember("public_key", .string(key.publicKey.hex)),
+                        JSONMember("address", .string(key.publicKey.address)),
+                    ]).serialized(pretty: false)
                 )
             } else {
                 print(key.publicKey.hex)

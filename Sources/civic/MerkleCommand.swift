@@ -1,4 +1,5 @@
 import ArgumentParser
+import CivicCommandLine
 import LedgerCore
 import LedgerCrypto
 
@@ -53,11 +54,12 @@ struct MerkleCommand: ParsableCommand {
             }
             let proof = try log.inclusionProof(index: index, leafHashes: hashes)
             print(
-                JSONText.object([
-                    ("tree_size", .integer(Int64(proof.treeSize))), ("leaf_index", .integer(Int64(proof.leafIndex))),
-                    ("root", .string(log.root(leafHashes: hashes).hex)),
-                    ("hashes", .array(proof.hashes.map { .string($0.hex) })),
-                ])
+                JSONValue.object([
+                    JSONMember("tree_size", .integer(Int64(proof.treeSize))),
+                    JSONMember("leaf_index", .integer(Int64(proof.leafIndex))),
+                    JSONMember("root", .string(log.root(leafHashes: hashes).hex)),
+                    JSONMember("hashes", .array(proof.hashes.map { .string($0.hex) })),
+                ]).serialized(pretty: false)
             )
         }
     }
@@ -78,10 +80,11 @@ struct MerkleCommand: ParsableCommand {
             }
             let proof = try log.consistencyProof(oldSize: old, leafHashes: hashes)
             print(
-                JSONText.object([
-                    ("old_size", .integer(Int64(proof.oldSize))), ("new_size", .integer(Int64(proof.newSize))),
-                    ("hashes", .array(proof.hashes.map { .string($0.hex) })),
-                ])
+                JSONValue.object([
+                    JSONMember("old_size", .integer(Int64(proof.oldSize))),
+                    JSONMember("new_size", .integer(Int64(proof.newSize))),
+                    JSONMember("hashes", .array(proof.hashes.map { .string($0.hex) })),
+                ]).serialized(pretty: false)
             )
         }
     }

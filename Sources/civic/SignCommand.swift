@@ -1,4 +1,5 @@
 import ArgumentParser
+import CivicCommandLine
 import LedgerCrypto
 
 /// `civic sign`: a detached signature over a file.

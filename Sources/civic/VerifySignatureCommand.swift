@@ -1,4 +1,5 @@
 import ArgumentParser
+import CivicCommandLine
 import LedgerCrypto
 
 /// `civic verify-signature`: check a detached signature; exit 0 valid, 1 invalid.

@@ -49,7 +49,7 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
             problems.append(GenesisProblem(path: "$.members", message: "at least one member must be a validator"))
         }
         var seenIDs: Set<OrgID> = []
-        var seenAccountKeys: [[UInt8]: OrgID] = [:]
+        var seenAccountKeys: [[UInt8]: Int] = [:]
         var seenConsensusKeys: [[UInt8]: OrgID] = [:]
         var seenPins: [Digest: OrgID] = [:]
         for (index, member) in members.enumerated() {
@@ -61,15 +61,15 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
                 problems.append(GenesisProblem(path: "\(path).\(problem.field)", message: problem.message))
             }
             for (keyIndex, key) in member.accountKeys.enumerated() {
-                if let owner = seenAccountKeys[key], owner != member.id {
+                if let owner = seenAccountKeys[key], owner != index {
                     problems.append(
                         GenesisProblem(
                             path: "\(path).account_keys[\(keyIndex)]",
-                            message: "also an account key of \(owner)"
+                            message: "also an account key of \(members[owner].id) ($.members[\(owner)])"
                         )
                     )
                 }
-                seenAccountKeys[key] = member.id
+                seenAccountKeys[key] = index
             }
             if let validator = member.validator {
                 if let owner = seenConsensusKeys[validator.consensusKey] {

@@ -2,8 +2,8 @@ import Foundation
 import LedgerCrypto
 
 /// Reads command-line input files, `-` meaning standard input, with errors that name the file.
-enum FileInput {
-    static func read(_ path: String) throws -> [UInt8] {
+public enum FileInput {
+    public static func read(_ path: String) throws -> [UInt8] {
         if path == "-" { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -18,7 +18,7 @@ enum FileInput {
 
     /// The lines of a text file, each one hex-encoded value. Every line is one value, an empty line being
     /// the empty byte string; the newline that ends the last line does not start another value.
-    static func hexLines(_ path: String) throws -> [[UInt8]] {
+    public static func hexLines(_ path: String) throws -> [[UInt8]] {
         let text = String(decoding: try read(path), as: UTF8.self)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
             $0.hasSuffix("\r") ? $0.dropLast() : $0
