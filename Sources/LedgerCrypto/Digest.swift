@@ -64,6 +64,17 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
         return (word >> UInt64(63 - (index & 63))) & 1 == 1
     }
 
+    /// This digest with every bit from `bits` on cleared: the position of a sparse Merkle tree node.
+    public func prefix(bits: Int) -> Digest {
+        func mask(_ word: UInt64, _ index: Int) -> UInt64 {
+            let keep = bits - index * 64
+            if keep >= 64 { return word }
+            if keep <= 0 { return 0 }
+            return word & ~(UInt64.max >> UInt64(keep))
+        }
+        return Digest(words: (mask(words.0, 0), mask(words.1, 1), mask(words.2, 2), mask(words.3, 3)))
+    }
+
     public static func == (lhs: Digest, rhs: Digest) -> Bool {
         lhs.words.0 == rhs.words.0 && lhs.words.1 == rhs.words.1 && lhs.words.2 == rhs.words.2
             && lhs.words.3 == rhs.words.3
