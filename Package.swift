@@ -50,8 +50,14 @@ let package = Package(
             dependencies: ["LedgerCrypto", "COpenSSL"],
             resources: [.copy("Vectors")]
         ),
-        .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .target(name: "LedgerTestSupport", dependencies: ["LedgerCore"], path: "Tests/LedgerTestSupport"),
+        .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore", "LedgerTestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "LedgerTestSupport"]),
+        .executableTarget(
+            name: "crash-writer",
+            dependencies: ["Storage", "LedgerTestSupport"],
+            path: "Tests/CrashWriter"
+        ),
         .testTarget(name: "CivicTests", dependencies: ["LedgerCrypto", "LedgerCore"]),
     ],
     swiftLanguageModes: [.v6]

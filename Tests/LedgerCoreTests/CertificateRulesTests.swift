@@ -1,5 +1,6 @@
 import LedgerCore
 import LedgerCrypto
+import LedgerTestSupport
 import Testing
 
 /// Certificates: only registrars anchor or change them; any registrar may change any certificate; the

@@ -1,6 +1,7 @@
 import Foundation
 import LedgerCore
 import LedgerCrypto
+import LedgerTestSupport
 import Testing
 
 /// Feeds random and mutated byte strings to every decoder. Each must return a value or a

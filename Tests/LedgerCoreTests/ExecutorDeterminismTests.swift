@@ -1,5 +1,6 @@
 import LedgerCore
 import LedgerCrypto
+import LedgerTestSupport
 import Testing
 
 /// The same block on the same state gives byte-identical results and writes, in both suites, whether

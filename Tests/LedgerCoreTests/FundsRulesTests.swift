@@ -1,5 +1,6 @@
 import LedgerCore
 import LedgerCrypto
+import LedgerTestSupport
 import Testing
 
 /// Charity funds: a project never spends more than it received, whatever order things arrive in.

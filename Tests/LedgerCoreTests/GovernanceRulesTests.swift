@@ -1,5 +1,6 @@
 import LedgerCore
 import LedgerCrypto
+import LedgerTestSupport
 import Testing
 
 /// Governance: a change takes effect only when approvals hold more than 2/3 of validator power; removed

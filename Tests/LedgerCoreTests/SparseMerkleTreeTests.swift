@@ -1,5 +1,6 @@
 import LedgerCore
 import LedgerCrypto
+import LedgerTestSupport
 import Testing
 
 /// The versioned sparse Merkle tree: proofs of presence and absence, versions, pruning, cost.
@@ -48,7 +49,9 @@ struct SparseMerkleTreeTests {
         var index = 0
         while index < keys.count {
             let size = Int.random(in: 1...60, using: &random)
-            let batch = Dictionary(uniqueKeysWithValues: keys[index..<min(index + size, keys.count)].map { ($0, values[$0]!) })
+            let batch = Dictionary(
+                uniqueKeysWithValues: keys[index..<min(index + size, keys.count)].map { ($0, values[$0]!) }
+            )
             version += 1
             let update = try tree.update(root: root, version: version, values: batch, reader: store)
             store.apply(update)
@@ -75,9 +78,16 @@ struct SparseMerkleTreeTests {
             var siblings = proof.siblings
             siblings[siblings.count - 1] = .of("forged")
             #expect(throws: StateProofError.self) {
-                try StateProof(key: key, siblings: siblings, terminal: proof.terminal).verify(root: root, hash: SHA256())
+                try StateProof(key: key, siblings: siblings, terminal: proof.terminal).verify(
+                    root: root,
+                    hash: SHA256()
+                )
             }
-            let otherValue = StateProof(key: key, siblings: proof.siblings, terminal: .leaf(key: key, valueHash: .of("x")))
+            let otherValue = StateProof(
+                key: key,
+                siblings: proof.siblings,
+                terminal: .leaf(key: key, valueHash: .of("x"))
+            )
             #expect(throws: StateProofError.self) { try otherValue.verify(root: root, hash: SHA256()) }
             let hidden = StateProof(key: key, siblings: proof.siblings, terminal: .empty)
             #expect(throws: StateProofError.self) { try hidden.verify(root: root, hash: SHA256()) }
@@ -91,7 +101,11 @@ struct SparseMerkleTreeTests {
             // An absence proof cannot be turned into a presence proof.
             if case .leaf(let other, _) = proof.terminal {
                 #expect(other != absent)
-                let claimed = StateProof(key: absent, siblings: proof.siblings, terminal: .leaf(key: absent, valueHash: .of("v")))
+                let claimed = StateProof(
+                    key: absent,
+                    siblings: proof.siblings,
+                    terminal: .leaf(key: absent, valueHash: .of("v"))
+                )
                 #expect(throws: StateProofError.self) { try claimed.verify(root: root, hash: SHA256()) }
             }
         }
@@ -130,7 +144,12 @@ struct SparseMerkleTreeTests {
         let initial = try tree.update(root: nil, version: 1, values: randomValues(100_000, &random), reader: store)
         store.apply(initial)
         let reader = CountingReader(store)
-        let update = try tree.update(root: initial.root, version: 2, values: [random.digest(): random.digest()], reader: reader)
+        let update = try tree.update(
+            root: initial.root,
+            version: 2,
+            values: [random.digest(): random.digest()],
+            reader: reader
+        )
         // log2(100,000) ≈ 17; a new key also splits one leaf.
         #expect(reader.reads <= 30)
         #expect(update.newNodes.count <= 32)

@@ -1,5 +1,6 @@
 import LedgerCore
 import LedgerCrypto
+import LedgerTestSupport
 import Testing
 
 /// Subsidies: one person paid twice for the same programme and period, by any department, is caught.

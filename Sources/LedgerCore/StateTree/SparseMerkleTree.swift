@@ -132,7 +132,11 @@ public struct SparseMerkleTree: Sendable {
             newNodes.append((TreeNodeKey(version: version, depth: depth, key: key), node))
             switch node {
             case .leaf(let leafKey, let valueHash):
-                return TreeChild(hash: tree.leafHash(key: leafKey, valueHash: valueHash), version: version, isLeaf: true)
+                return TreeChild(
+                    hash: tree.leafHash(key: leafKey, valueHash: valueHash),
+                    version: version,
+                    isLeaf: true
+                )
             case .internal(let left, let right):
                 let hash = tree.nodeHash(left: left?.hash ?? .zero, right: right?.hash ?? .zero)
                 return TreeChild(hash: hash, version: version, isLeaf: false)

@@ -44,7 +44,9 @@ public struct StateProof: Hashable, Sendable, CanonicalCodable {
         }
         for depth in stride(from: siblings.count - 1, through: 0, by: -1) {
             let sibling = siblings[depth]
-            current = key.bit(depth) ? tree.nodeHash(left: sibling, right: current) : tree.nodeHash(left: current, right: sibling)
+            current =
+                key.bit(depth)
+                ? tree.nodeHash(left: sibling, right: current) : tree.nodeHash(left: current, right: sibling)
         }
         let expectedEmpty = siblings.isEmpty && terminal == .empty
         guard current == root || (expectedEmpty && root == .zero) else { throw StateProofError.rootMismatch }

@@ -3,26 +3,26 @@ import LedgerCrypto
 
 /// A small consortium on an in-memory state, with helpers to sign and execute transactions one block at a
 /// time, as the rules tests need.
-struct LedgerFixture {
-    static let guangdong = OrgID("440000")!
-    static let zhejiang = OrgID("330000")!
-    static let sichuan = OrgID("510000")!
-    static let charity = OrgID("53100000500021676K")!
-    static let auditor = OrgID("AUDIT-1")!
+public struct LedgerFixture {
+    public static let guangdong = OrgID("440000")!
+    public static let zhejiang = OrgID("330000")!
+    public static let sichuan = OrgID("510000")!
+    public static let charity = OrgID("53100000500021676K")!
+    public static let auditor = OrgID("AUDIT-1")!
 
-    let suite: any CryptoSuite
-    let genesis: Genesis
-    let executor: Executor
-    var state: InMemoryState
-    var height: UInt64 = 0
-    var keys: [OrgID: PrivateKey] = [:]
-    var sequences: [[UInt8]: UInt64] = [:]
+    public let suite: any CryptoSuite
+    public let genesis: Genesis
+    public let executor: Executor
+    public var state: InMemoryState
+    public var height: UInt64 = 0
+    public var keys: [OrgID: PrivateKey] = [:]
+    public var sequences: [[UInt8]: UInt64] = [:]
 
-    static func key(_ label: String, suite: any CryptoSuite) -> PrivateKey {
+    public static func key(_ label: String, suite: any CryptoSuite) -> PrivateKey {
         try! suite.privateKey(scalar: suite.hashFunction.hash(utf8: "fixture key " + label).bytes)
     }
 
-    static func member(_ id: OrgID, _ roles: [Role], key: PrivateKey, power: UInt64 = 10) -> Member {
+    public static func member(_ id: OrgID, _ roles: [Role], key: PrivateKey, power: UInt64 = 10) -> Member {
         let suite = key.suite.suite
         let validator =
             roles.contains(.validator)
@@ -41,7 +41,7 @@ struct LedgerFixture {
         )
     }
 
-    init(
+    public init(
         suite: CryptoSuiteID = .secp256k1SHA256,
         duplicateSubsidy: DuplicateSubsidyRule = .refuse,
         extra: [Member] = []
@@ -73,7 +73,7 @@ struct LedgerFixture {
     }
 
     /// Signs `payload` from `key` with the next sequence this fixture expects for that key.
-    mutating func sign(
+    public mutating func sign(
         _ payload: TransactionPayload,
         key: PrivateKey,
         sequence: UInt64? = nil,
@@ -93,7 +93,7 @@ struct LedgerFixture {
 
     /// Executes one block and applies its writes; returns the results.
     @discardableResult
-    mutating func execute(_ transactions: [SignedTransaction]) -> [TransactionResult] {
+    public mutating func execute(_ transactions: [SignedTransaction]) -> [TransactionResult] {
         height += 1
         let execution = try! executor.execute(
             transactions,
@@ -110,23 +110,23 @@ struct LedgerFixture {
 
     /// Signs and executes one payload from a member's key.
     @discardableResult
-    mutating func submit(_ payload: TransactionPayload, from id: OrgID) -> TransactionResult {
+    public mutating func submit(_ payload: TransactionPayload, from id: OrgID) -> TransactionResult {
         execute([sign(payload, key: keys[id]!)])[0]
     }
 
-    func read<T: CanonicalDecodable>(_ type: T.Type, _ key: Digest) -> T? {
+    public func read<T: CanonicalDecodable>(_ type: T.Type, _ key: Digest) -> T? {
         (try! state.value(at: key)).map { try! T(canonicalBytes: $0) }
     }
 
-    var stateKeys: StateKeys { genesis.rules.keys }
+    public var stateKeys: StateKeys { genesis.rules.keys }
 }
 
 extension Digest {
-    static func of(_ text: String) -> Digest { SHA256().hash(utf8: text) }
+    public static func of(_ text: String) -> Digest { SHA256().hash(utf8: text) }
 }
 
-enum Payloads {
-    static func anchor(_ label: String) -> TransactionPayload {
+public enum Payloads {
+    public static func anchor(_ label: String) -> TransactionPayload {
         .certificateAnchor(
             CertificateAnchor(
                 certificateKey: .of("key " + label),
@@ -137,7 +137,7 @@ enum Payloads {
         )
     }
 
-    static func statusChange(_ label: String, _ status: CertificateStatus) -> TransactionPayload {
+    public static func statusChange(_ label: String, _ status: CertificateStatus) -> TransactionPayload {
         .certificateStatusChange(
             CertificateStatusChange(
                 certificateKey: .of("key " + label),
@@ -148,13 +148,13 @@ enum Payloads {
         )
     }
 
-    static func donation(_ project: String, _ amount: UInt64) -> TransactionPayload {
+    public static func donation(_ project: String, _ amount: UInt64) -> TransactionPayload {
         .donation(
             Donation(projectID: ProjectID(project)!, amount: amount, donorCommitment: .of("donor"), receivedAt: 1)
         )
     }
 
-    static func disbursement(_ project: String, _ amount: UInt64) -> TransactionPayload {
+    public static func disbursement(_ project: String, _ amount: UInt64) -> TransactionPayload {
         .disbursement(
             Disbursement(
                 projectID: ProjectID(project)!,
@@ -166,7 +166,7 @@ enum Payloads {
         )
     }
 
-    static func subsidy(
+    public static func subsidy(
         _ tags: [String],
         programme: String = "rural-pension",
         period: String = "2026-11"

@@ -3,9 +3,9 @@ import LedgerCrypto
 
 /// Random values of every encodable type, for round-trip and fuzz tests.
 extension SeededGenerator {
-    mutating func digest() -> Digest { Digest(bytes: bytes(32))! }
+    public mutating func digest() -> Digest { Digest(bytes: bytes(32))! }
 
-    mutating func string(maxLength: Int) -> String {
+    public mutating func string(maxLength: Int) -> String {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789 -_/省民政厅婚姻登记")
         var text = ""
         for _ in 0..<Int.random(in: 0...maxLength / 3, using: &self) {
@@ -14,13 +14,13 @@ extension SeededGenerator {
         return text
     }
 
-    mutating func chainID() -> ChainID {
+    public mutating func chainID() -> ChainID {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789._-")
         let length = Int.random(in: 1...ChainID.maximumLength, using: &self)
         return ChainID(String((0..<length).map { _ in alphabet.randomElement(using: &self)! }))!
     }
 
-    mutating func payload() -> TransactionPayload {
+    public mutating func payload() -> TransactionPayload {
         switch Int.random(in: 0..<8, using: &self) {
         case 0:
             return .certificateAnchor(
@@ -71,21 +71,21 @@ extension SeededGenerator {
         }
     }
 
-    mutating func projectID() -> ProjectID {
+    public mutating func projectID() -> ProjectID {
         let alphabet = Array("abcXYZ019._-")
         return ProjectID(
             String((0..<Int.random(in: 1...64, using: &self)).map { _ in alphabet.randomElement(using: &self)! })
         )!
     }
 
-    mutating func orgID() -> OrgID {
+    public mutating func orgID() -> OrgID {
         let alphabet = Array("0123456789ABCDEFGHJK-")
         return OrgID(
             String((0..<Int.random(in: 1...32, using: &self)).map { _ in alphabet.randomElement(using: &self)! })
         )!
     }
 
-    mutating func member() -> Member {
+    public mutating func member() -> Member {
         var roles = Role.allCases.filter { _ in Bool.random(using: &self) }
         let validator = roles.contains(.validator)
         if roles.isEmpty { roles = [.auditor] }
@@ -104,7 +104,7 @@ extension SeededGenerator {
         )
     }
 
-    mutating func governanceAction() -> GovernanceAction {
+    public mutating func governanceAction() -> GovernanceAction {
         switch Int.random(in: 0..<3, using: &self) {
         case 0: return .admitMember(member())
         case 1: return .updateMember(member())
@@ -112,7 +112,7 @@ extension SeededGenerator {
         }
     }
 
-    mutating func subsidyBatch(tags: Int) -> SubsidyBatch {
+    public mutating func subsidyBatch(tags: Int) -> SubsidyBatch {
         SubsidyBatch(
             programme: string(maxLength: 30),
             period: string(maxLength: 15),
@@ -123,7 +123,7 @@ extension SeededGenerator {
         )
     }
 
-    mutating func signedTransaction() -> SignedTransaction {
+    public mutating func signedTransaction() -> SignedTransaction {
         let sender = Bool.random(using: &self) ? [0x02] + bytes(32) : [0x04] + bytes(64)
         return SignedTransaction(
             transaction: Transaction(chainID: chainID(), sender: sender, sequence: next(), payload: payload()),

@@ -1,0 +1,27 @@
+import LedgerCrypto
+
+/// Why the ledger store refused an operation or found itself inconsistent.
+public enum LedgerStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    case database(RocksDBError)
+    /// The store was initialised with another genesis.
+    case genesisMismatch(stored: Digest, given: Digest)
+    case notInitialised
+    /// A block was offered out of order.
+    case wrongHeight(expected: UInt64, got: UInt64)
+    /// The header's state root differs from the root the store computed.
+    case stateRootMismatch(header: Digest, computed: Digest)
+    case corrupt(String)
+
+    public var description: String {
+        switch self {
+        case .database(let error): return error.description
+        case .genesisMismatch(let stored, let given):
+            return "this store holds the chain of genesis \(stored.hex), not \(given.hex)"
+        case .notInitialised: return "the store has no genesis yet"
+        case .wrongHeight(let expected, let got): return "expected block \(expected), got \(got)"
+        case .stateRootMismatch(let header, let computed):
+            return "block header says state root \(header.hex), execution gives \(computed.hex)"
+        case .corrupt(let message): return "ledger store corrupt: \(message)"
+        }
+    }
+}

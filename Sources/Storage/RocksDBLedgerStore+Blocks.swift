@@ -1,0 +1,71 @@
+import LedgerCore
+import LedgerCrypto
+
+/// Building the next block from transactions: execute on the committed state, prepare the state update,
+/// and fill in the header. Used by proposers, by block sync to re-check a block, and by tests.
+extension RocksDBLedgerStore {
+    /// The next block over the committed state, with its results and prepared state.
+    public func buildNextBlock(
+        _ transactions: [SignedTransaction],
+        executor: Executor,
+        time: UInt64,
+        proposer: OrgID,
+        lastCommit: CommitCertificate?
+    ) throws(LedgerStoreError) -> (block: Block, results: [TransactionResult], state: PreparedState) {
+        let parent = try committedHeight()
+        let height = parent + 1
+        let before = state(at: parent)
+        let execution: BlockExecution
+        let validators: ValidatorSet
+        do {
+            validators = try ValidatorSet.load(from: before, keys: executor.rules.keys)
+            execution = try executor.execute(
+                transactions,
+                context: BlockContext(height: height, time: time),
+                state: before
+            )
+        } catch {
+            throw .corrupt(error.description)
+        }
+        let prepared = try prepare(writes: execution.writes, height: height)
+        let after = InMemoryOverlayState(base: before, writes: execution.writes)
+        let nextValidators: ValidatorSet
+        do {
+            nextValidators = try ValidatorSet.load(from: after, keys: executor.rules.keys)
+        } catch {
+            throw .corrupt(error.description)
+        }
+        let previousHash = try block(at: parent)?.header.hash(hash) ?? .zero
+        let header = BlockHeader(
+            chainID: executor.rules.chainID,
+            height: height,
+            time: time,
+            previousBlockHash: previousHash,
+            transactionsRoot: Block.transactionsRoot(transactions, hash: hash),
+            transactionCount: UInt32(transactions.count),
+            stateRoot: prepared.rootHash,
+            resultsRoot: Block.resultsRoot(execution.results, hash: hash),
+            validatorSetHash: validators.hash(hash),
+            nextValidatorSetHash: nextValidators.hash(hash),
+            lastCommitHash: lastCommit?.hash(hash) ?? .zero,
+            proposer: proposer
+        )
+        return (Block(header: header, transactions: transactions), execution.results, prepared)
+    }
+}
+
+/// A state reader that sees `writes` over `base`: the state right after a block, before it is stored.
+struct InMemoryOverlayState<Base: StateReader>: StateReader {
+    let base: Base
+    let values: [Digest: [UInt8]]
+
+    init(base: Base, writes: [StateWrite]) {
+        self.base = base
+        values = Dictionary(writes.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+    }
+
+    func value(at key: Digest) throws(StateReadError) -> [UInt8]? {
+        if let value = values[key] { return value }
+        return try base.value(at: key)
+    }
+}

@@ -1,0 +1,311 @@
+import LedgerCore
+import LedgerCrypto
+
+/// Blocks, commit certificates, the transaction index and the versioned state (tree nodes and values) in one
+/// RocksDB database (`docs/storage.md`). A block and all its state changes are written in one synced,
+/// atomic batch, so after a crash the store is at the last fully committed height, with a state root that
+/// matches that block's header.
+public final class RocksDBLedgerStore: @unchecked Sendable {
+    public let database: RocksDB
+    public let hash: any HashFunction
+    private let tree: SparseMerkleTree
+
+    /// Opens the store at `path` for a network using `suite`.
+    public init(path: String, suite: CryptoSuiteID, options: RocksDBOptions = RocksDBOptions()) throws(LedgerStoreError)
+    {
+        do {
+            database = try RocksDB(path: path, columns: LedgerColumn.all, options: options)
+        } catch {
+            throw .database(error)
+        }
+        hash = suite.suite.hashFunction
+        tree = SparseMerkleTree(hash: hash)
+    }
+
+    public func close() { database.close() }
+
+    // MARK: - Genesis and heights
+
+    /// Writes the genesis state as version 0, once. Reopening with the same genesis is a no-op; another
+    /// genesis is refused.
+    public func initialize(genesis: Genesis) throws(LedgerStoreError) {
+        let genesisHash = genesis.hash
+        if let stored = try get(LedgerKey.genesisHash, LedgerColumn.meta) {
+            guard stored == genesisHash.bytes else {
+                throw .genesisMismatch(stored: Digest(bytes: stored) ?? .zero, given: genesisHash)
+            }
+            return
+        }
+        let prepared = try prepare(writes: genesis.initialState, height: 0)
+        var batch = RocksDBWriteBatch()
+        add(prepared, to: &batch)
+        batch.put(LedgerKey.genesisHash, genesisHash.bytes, column: LedgerColumn.meta)
+        try write(batch)
+    }
+
+    /// The height of the last committed block (0: only the genesis state).
+    public func committedHeight() throws(LedgerStoreError) -> UInt64 {
+        guard let bytes = try get(LedgerKey.committedHeight, LedgerColumn.meta) else {
+            guard try get(LedgerKey.genesisHash, LedgerColumn.meta) != nil else { throw .notInitialised }
+            return 0
+        }
+        guard let height = LedgerKey.decodeHeight(bytes) else { throw .corrupt("committed height is not 8 bytes") }
+        return height
+    }
+
+    /// The state tree root after `height` (0: genesis state).
+    public func stateRoot(at height: UInt64) throws(LedgerStoreError) -> Digest {
+        try rootChild(at: height)?.hash ?? .zero
+    }
+
+    // MARK: - Committing blocks
+
+    /// Computes the state tree update of a block's writes at `height` without storing anything: the root
+    /// goes into the block header before the block is committed.
+    public func prepare(writes: [StateWrite], height: UInt64) throws(LedgerStoreError) -> PreparedState {
+        let previous = height == 0 ? nil : try rootChild(at: height - 1)
+        var values: [Digest: Digest] = [:]
+        var superseded: [[UInt8]] = []
+        for write in writes {
+            values[write.key] = hash.hash(write.value)
+            if height > 0, let old = try latestValueKey(write.key, height: height - 1) { superseded.append(old) }
+        }
+        do {
+            let update = try tree.update(root: previous, version: height, values: values, reader: self)
+            return PreparedState(height: height, writes: writes, treeUpdate: update, supersededValues: superseded)
+        } catch {
+            throw .corrupt(error.message)
+        }
+    }
+
+    /// Commits `block` with its certificate, results and prepared state in one synced atomic write.
+    public func commit(
+        _ block: Block,
+        certificate: CommitCertificate?,
+        results: [TransactionResult],
+        state prepared: PreparedState
+    ) throws(LedgerStoreError) {
+        let height = block.header.height
+        let expected = try committedHeight() + 1
+        guard height == expected, prepared.height == height else { throw .wrongHeight(expected: expected, got: height) }
+        guard block.header.stateRoot == prepared.rootHash else {
+            throw .stateRootMismatch(header: block.header.stateRoot, computed: prepared.rootHash)
+        }
+        var batch = RocksDBWriteBatch()
+        batch.put(LedgerKey.height(height), block.canonicalBytes, column: LedgerColumn.blocks)
+        if let certificate {
+            batch.put(LedgerKey.height(height), certificate.canonicalBytes, column: LedgerColumn.commits)
+        }
+        for (index, transaction) in block.transactions.enumerated() {
+            var location = CanonicalWriter()
+            location.write(height)
+            location.write(UInt32(index))
+            if index < results.count { location.write(results[index]) }
+            batch.put(transaction.id(hash: hash).bytes, location.bytes, column: LedgerColumn.transactions)
+        }
+        add(prepared, to: &batch)
+        batch.put(LedgerKey.committedHeight, LedgerKey.height(height), column: LedgerColumn.meta)
+        try write(batch)
+    }
+
+    /// Adds a prepared state version to a batch: tree nodes, stale markers, values, and the root.
+    private func add(_ prepared: PreparedState, to batch: inout RocksDBWriteBatch) {
+        let version = prepared.height
+        for (key, node) in prepared.treeUpdate.newNodes {
+            batch.put(key.encoded, node.canonicalBytes, column: LedgerColumn.treeNodes)
+        }
+        for key in prepared.treeUpdate.staleNodes {
+            batch.put(LedgerKey.height(version) + key.encoded, [], column: LedgerColumn.treeStale)
+        }
+        for write in prepared.writes {
+            batch.put(LedgerKey.value(write.key, version: version), write.value, column: LedgerColumn.values)
+        }
+        for old in prepared.supersededValues {
+            batch.put(LedgerKey.height(version) + old, [], column: LedgerColumn.valueStale)
+        }
+        var root = CanonicalWriter()
+        root.write(prepared.treeUpdate.root)
+        batch.put(LedgerKey.root(version), root.bytes, column: LedgerColumn.meta)
+    }
+
+    // MARK: - Reading
+
+    public func block(at height: UInt64) throws(LedgerStoreError) -> Block? {
+        try decode(Block.self, LedgerKey.height(height), LedgerColumn.blocks)
+    }
+
+    public func certificate(at height: UInt64) throws(LedgerStoreError) -> CommitCertificate? {
+        try decode(CommitCertificate.self, LedgerKey.height(height), LedgerColumn.commits)
+    }
+
+    /// Where a committed transaction is: its height, index in the block, and result.
+    public func transactionLocation(_ id: Digest) throws(LedgerStoreError) -> TransactionLocation? {
+        try decode(TransactionLocation.self, id.bytes, LedgerColumn.transactions)
+    }
+
+    /// The value of a state key as of `height` (the newest version at or below it).
+    public func value(at key: Digest, height: UInt64) throws(LedgerStoreError) -> [UInt8]? {
+        guard let stored = try latestValueKey(key, height: height) else { return nil }
+        return try get(stored, LedgerColumn.values)
+    }
+
+    /// The `state_values` key of the newest version of `key` at or below `height`.
+    private func latestValueKey(_ key: Digest, height: UInt64) throws(LedgerStoreError) -> [UInt8]? {
+        var found: [UInt8]?
+        let range = RocksDBKeyRange(
+            start: LedgerKey.value(key, version: height),
+            end: RocksDBKeyRange.prefix(key.bytes).end
+        )
+        try scan(range, LedgerColumn.values) { stored in
+            found = stored
+            return false
+        }
+        return found
+    }
+
+    /// A reader of the state as of `height`, for the executor and queries.
+    public func state(at height: UInt64) -> LedgerStateView { LedgerStateView(store: self, height: height) }
+
+    /// The value of `key` at `height` and the proof of it (or of its absence) against that height's root.
+    public func prove(key: Digest, height: UInt64) throws(LedgerStoreError) -> (value: [UInt8]?, proof: StateProof) {
+        let root = try rootChild(at: height)
+        let stored = try value(at: key, height: height)
+        do {
+            return (stored, try tree.prove(key: key, root: root, reader: self))
+        } catch {
+            throw .corrupt(error.message)
+        }
+    }
+
+    // MARK: - Pruning
+
+    /// Deletes the tree nodes and values that only versions below `height` need; versions from `height`
+    /// on stay readable and provable.
+    public func prune(below height: UInt64) throws(LedgerStoreError) {
+        var batch = RocksDBWriteBatch()
+        let staleBefore = RocksDBKeyRange(start: nil, end: LedgerKey.height(height + 1))
+        try scan(staleBefore, LedgerColumn.treeStale) { marker in
+            batch.delete(Array(marker.dropFirst(8)), column: LedgerColumn.treeNodes)
+            batch.delete(marker, column: LedgerColumn.treeStale)
+            return true
+        }
+        try scan(staleBefore, LedgerColumn.valueStale) { marker in
+            batch.delete(Array(marker.dropFirst(8)), column: LedgerColumn.values)
+            batch.delete(marker, column: LedgerColumn.valueStale)
+            return true
+        }
+        batch.put(LedgerKey.prunedBelow, LedgerKey.height(height), column: LedgerColumn.meta)
+        try write(batch)
+    }
+
+    // MARK: - Helpers
+
+    func rootChild(at height: UInt64) throws(LedgerStoreError) -> TreeChild? {
+        guard let bytes = try get(LedgerKey.root(height), LedgerColumn.meta) else {
+            throw .corrupt("no state root recorded for height \(height)")
+        }
+        var reader = CanonicalReader(bytes)
+        do {
+            let child = try reader.readOptional(TreeChild.self)
+            try reader.finish()
+            return child
+        } catch {
+            throw .corrupt("state root of height \(height): \(error)")
+        }
+    }
+
+    /// Calls `body` with each key in `range` until it returns false.
+    private func scan(_ range: RocksDBKeyRange, _ column: String, _ body: ([UInt8]) -> Bool) throws(LedgerStoreError) {
+        do {
+            try database.forEach(in: range, column: column) { key, _ in body(key) }
+        } catch let error as RocksDBError {
+            throw .database(error)
+        } catch {
+            throw .corrupt("\(error)")
+        }
+    }
+
+    private func get(_ key: [UInt8], _ column: String) throws(LedgerStoreError) -> [UInt8]? {
+        do {
+            return try database.get(key, column: column)
+        } catch {
+            throw .database(error)
+        }
+    }
+
+    private func decode<T: CanonicalDecodable>(
+        _ type: T.Type,
+        _ key: [UInt8],
+        _ column: String
+    ) throws(LedgerStoreError) -> T? {
+        guard let bytes = try get(key, column) else { return nil }
+        do {
+            return try T(canonicalBytes: bytes)
+        } catch {
+            throw .corrupt("\(T.self) in \(column): \(error)")
+        }
+    }
+
+    private func write(_ batch: RocksDBWriteBatch) throws(LedgerStoreError) {
+        do {
+            try database.write(batch, sync: true)
+        } catch {
+            throw .database(error)
+        }
+    }
+}
+
+extension RocksDBLedgerStore: TreeNodeReader {
+    public func node(_ key: TreeNodeKey) throws(StateReadError) -> TreeNode? {
+        do {
+            guard let bytes = try database.get(key.encoded, column: LedgerColumn.treeNodes) else { return nil }
+            return try TreeNode(canonicalBytes: bytes)
+        } catch {
+            throw StateReadError("tree node \(key.depth)@\(key.version): \(error)")
+        }
+    }
+}
+
+/// The state tree update and value writes of one block, computed before the block is committed.
+public struct PreparedState: Sendable {
+    public let height: UInt64
+    public let writes: [StateWrite]
+    public let treeUpdate: TreeUpdate
+    /// `state_values` keys of the versions these writes replace, marked stale for pruning.
+    let supersededValues: [[UInt8]]
+
+    public var rootHash: Digest { treeUpdate.rootHash }
+}
+
+/// The state as of one height, read from the store.
+public struct LedgerStateView: StateReader {
+    let store: RocksDBLedgerStore
+    public let height: UInt64
+
+    public func value(at key: Digest) throws(StateReadError) -> [UInt8]? {
+        do {
+            return try store.value(at: key, height: height)
+        } catch {
+            throw StateReadError(error.description)
+        }
+    }
+}
+
+/// A committed transaction's place in the chain and its result.
+public struct TransactionLocation: Hashable, Sendable, CanonicalCodable {
+    public let height: UInt64
+    public let index: UInt32
+    public let result: TransactionResult?
+
+    public func encode(to writer: inout CanonicalWriter) {
+        writer.write(height)
+        writer.write(index)
+        if let result { writer.write(result) }
+    }
+
+    public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
+        height = try reader.read(UInt64.self)
+        index = try reader.read(UInt32.self)
+        result = reader.remaining > 0 ? try reader.read(TransactionResult.self) : nil
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import LedgerCore
+import LedgerCrypto
+import LedgerTestSupport
+import Storage
+import Testing
+
+/// The ledger store: blocks and state commit together, survive reopening, prove what they hold, prune.
+struct LedgerStoreTests {
+    final class TemporaryDirectory {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("civic-ledger-\(UUID().uuidString)")
+            .path
+        deinit { try? FileManager.default.removeItem(atPath: path) }
+    }
+
+    /// Commits `count` deterministic blocks.
+    static func commitBlocks(_ store: RocksDBLedgerStore, _ fixture: LedgerFixture, count: Int) throws -> [Block] {
+        var blocks: [Block] = []
+        for _ in 0..<count {
+            let parent = try store.committedHeight()
+            let transactions = try CrashWorkload.transactions(
+                forHeight: parent + 1,
+                fixture: fixture,
+                state: store.state(at: parent)
+            )
+            let (block, results, prepared) = try store.buildNextBlock(
+                transactions,
+                executor: fixture.executor,
+                time: 1_795_478_400 + parent + 1,
+                proposer: LedgerFixture.guangdong,
+                lastCommit: nil
+            )
+            #expect(results.allSatisfy { $0.isApplied }, "\(results.filter { !$0.isApplied })")
+            try store.commit(block, certificate: nil, results: results, state: prepared)
+            blocks.append(block)
+        }
+        return blocks
+    }
+
+    @Test func blocksAndStateCommitTogetherAndSurviveReopening() throws {
+        let directory = TemporaryDirectory()
+        let fixture = LedgerFixture()
+        var blocks: [Block] = []
+        do {
+            let store = try RocksDBLedgerStore(path: directory.path, suite: .secp256k1SHA256)
+            try store.initialize(genesis: fixture.genesis)
+            #expect(try store.committedHeight() == 0)
+            blocks = try Self.commitBlocks(store, fixture, count: 5)
+            store.close()
+        }
+        let store = try RocksDBLedgerStore(path: directory.path, suite: .secp256k1SHA256)
+        try store.initialize(genesis: fixture.genesis)
+        #expect(try store.committedHeight() == 5)
+        for block in blocks {
+            #expect(try store.block(at: block.header.height) == block)
+            #expect(try store.stateRoot(at: block.header.height) == block.header.stateRoot)
+            #expect(
+                block.header.previousBlockHash
+                    == (block.header.height == 1 ? .zero : blocks[Int(block.header.height) - 2].header.hash(SHA256()))
+            )
+        }
+        let transaction = blocks[2].transactions[4]
+        let location = try #require(try store.transactionLocation(transaction.id(hash: SHA256())))
+        #expect(location.height == 3 && location.index == 4 && location.result?.isApplied == true)
+
+        // The same blocks executed on a second store give byte-identical roots.
+        let other = TemporaryDirectory()
+        let replica = try RocksDBLedgerStore(path: other.path, suite: .secp256k1SHA256)
+        try replica.initialize(genesis: fixture.genesis)
+        for block in blocks {
+            let (rebuilt, results, prepared) = try replica.buildNextBlock(
+                block.transactions,
+                executor: fixture.executor,
+                time: block.header.time,
+                proposer: block.header.proposer,
+                lastCommit: nil
+            )
+            #expect(rebuilt == block)
+            try replica.commit(rebuilt, certificate: nil, results: results, state: prepared)
+        }
+    }
+
+    @Test func proofsFromTheStoreVerifyAgainstHeaders() throws {
+        let directory = TemporaryDirectory()
+        let fixture = LedgerFixture()
+        let store = try RocksDBLedgerStore(path: directory.path, suite: .secp256k1SHA256)
+        try store.initialize(genesis: fixture.genesis)
+        let blocks = try Self.commitBlocks(store, fixture, count: 3)
+        let certificate = fixture.stateKeys.certificate(.of("key h2-5"))
+        for block in blocks {
+            let height = block.header.height
+            let (value, proof) = try store.prove(key: certificate, height: height)
+            let proven = try proof.verify(root: block.header.stateRoot, hash: SHA256())
+            if height < 2 {
+                #expect(value == nil && proven == nil)
+            } else {
+                let bytes = try #require(value)
+                #expect(proven == SHA256().hash(bytes))
+                #expect(try CertificateRecord(canonicalBytes: bytes).issuer == LedgerFixture.guangdong)
+            }
+        }
+    }
+
+    @Test func wrongHeightWrongRootAndWrongGenesisAreRefused() throws {
+        let directory = TemporaryDirectory()
+        let fixture = LedgerFixture()
+        let store = try RocksDBLedgerStore(path: directory.path, suite: .secp256k1SHA256)
+        #expect(throws: LedgerStoreError.notInitialised) { try store.committedHeight() }
+        try store.initialize(genesis: fixture.genesis)
+        let (block, results, prepared) = try store.buildNextBlock(
+            [],
+            executor: fixture.executor,
+            time: 1,
+            proposer: LedgerFixture.guangdong,
+            lastCommit: nil
+        )
+        let forged = Block(
+            header: BlockHeader(
+                chainID: block.header.chainID,
+                height: 1,
+                time: 1,
+                previousBlockHash: .zero,
+                transactionsRoot: block.header.transactionsRoot,
+                transactionCount: 0,
+                stateRoot: .of("forged"),
+                resultsRoot: block.header.resultsRoot,
+                validatorSetHash: block.header.validatorSetHash,
+                nextValidatorSetHash: block.header.nextValidatorSetHash,
+                lastCommitHash: .zero,
+                proposer: LedgerFixture.guangdong
+            ),
+            transactions: []
+        )
+        #expect(throws: LedgerStoreError.self) {
+            try store.commit(forged, certificate: nil, results: results, state: prepared)
+        }
+        try store.commit(block, certificate: nil, results: results, state: prepared)
+        #expect(throws: LedgerStoreError.wrongHeight(expected: 2, got: 1)) {
+            try store.commit(block, certificate: nil, results: results, state: prepared)
+        }
+        var otherGenesis = fixture.genesis
+        otherGenesis.duplicateSubsidy = .flag
+        #expect(throws: LedgerStoreError.self) { try store.initialize(genesis: otherGenesis) }
+    }
+
+    @Test func pruningKeepsRecentVersionsProvable() throws {
+        let directory = TemporaryDirectory()
+        let fixture = LedgerFixture()
+        let store = try RocksDBLedgerStore(path: directory.path, suite: .secp256k1SHA256)
+        try store.initialize(genesis: fixture.genesis)
+        let blocks = try Self.commitBlocks(store, fixture, count: 6)
+        let account = fixture.stateKeys.account(fixture.keys[LedgerFixture.guangdong]!.publicKey.bytes)
+        try store.prune(below: 4)
+        for height in 4...6 as ClosedRange<UInt64> {
+            let (value, proof) = try store.prove(key: account, height: height)
+            #expect(
+                try proof.verify(root: blocks[Int(height) - 1].header.stateRoot, hash: SHA256())
+                    == SHA256().hash(value!)
+            )
+            #expect(try AccountRecord(canonicalBytes: value!).nextSequence == height * 18)
+        }
+        // Height 2's tree nodes and superseded values are gone.
+        #expect(throws: LedgerStoreError.self) { try store.prove(key: account, height: 2) }
+        #expect(try store.value(at: account, height: 2) == nil)
+    }
+}
