@@ -91,6 +91,11 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
         guard block.header.stateRoot == prepared.rootHash else {
             throw .stateRootMismatch(header: block.header.stateRoot, computed: prepared.rootHash)
         }
+        guard results.count == block.transactions.count,
+            block.header.resultsRoot == Block.resultsRoot(results, hash: hash)
+        else {
+            throw .resultsMismatch
+        }
         var batch = RocksDBWriteBatch()
         batch.put(LedgerKey.height(height), block.canonicalBytes, column: LedgerColumn.blocks)
         if let certificate {
@@ -100,7 +105,7 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
             var location = CanonicalWriter()
             location.write(height)
             location.write(UInt32(index))
-            if index < results.count { location.write(results[index]) }
+            location.write(results[index])
             batch.put(transaction.id(hash: hash).bytes, location.bytes, column: LedgerColumn.transactions)
         }
         add(prepared, to: &batch)
@@ -291,21 +296,23 @@ public struct LedgerStateView: StateReader {
     }
 }
 
-/// A committed transaction's place in the chain and its result.
-public struct TransactionLocation: Hashable, Sendable, CanonicalCodable {
-    public let height: UInt64
-    public let index: UInt32
-    public let result: TransactionResult?
+extension RocksDBLedgerStore: LedgerReader {
+    public var hashFunction: any HashFunction { hash }
 
-    public func encode(to writer: inout CanonicalWriter) {
-        writer.write(height)
-        writer.write(index)
-        if let result { writer.write(result) }
+    public func latestHeight() throws(StateReadError) -> UInt64 {
+        do { return try committedHeight() } catch { throw StateReadError(error.description) }
     }
 
-    public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
-        height = try reader.read(UInt64.self)
-        index = try reader.read(UInt32.self)
-        result = reader.remaining > 0 ? try reader.read(TransactionResult.self) : nil
+    public func block(atHeight height: UInt64) throws(StateReadError) -> Block? {
+        do { return try block(at: height) } catch { throw StateReadError(error.description) }
+    }
+
+    public func locateTransaction(_ id: Digest) throws(StateReadError) -> TransactionLocation? {
+        do { return try transactionLocation(id) } catch { throw StateReadError(error.description) }
+    }
+
+    public func provenValue(key: Digest, height: UInt64) throws(StateReadError) -> (value: [UInt8]?, proof: StateProof)
+    {
+        do { return try prove(key: key, height: height) } catch { throw StateReadError(error.description) }
     }
 }

@@ -61,7 +61,7 @@ struct LedgerStoreTests {
         }
         let transaction = blocks[2].transactions[4]
         let location = try #require(try store.transactionLocation(transaction.id(hash: SHA256())))
-        #expect(location.height == 3 && location.index == 4 && location.result?.isApplied == true)
+        #expect(location.height == 3 && location.index == 4 && location.result.isApplied)
 
         // The same blocks executed on a second store give byte-identical roots.
         let other = TemporaryDirectory()
