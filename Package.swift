@@ -3,7 +3,7 @@ import PackageDescription
 
 /// CivicLedger: a permissioned BFT ledger for civil-affairs departments.
 /// Module graph (dependencies point one way):
-/// civic, civicd → CivicCommandLine → LedgerCore → LedgerCrypto → C targets; Storage → LedgerCore.
+/// civic, civicd → CivicCommandLine → LedgerCore → LedgerCrypto → C targets; civicd → Storage → LedgerCore.
 let package = Package(
     name: "CivicLedger",
     platforms: [.macOS(.v14)],
@@ -41,7 +41,7 @@ let package = Package(
         .executableTarget(
             name: "civicd",
             dependencies: [
-                "LedgerCrypto", "LedgerCore", "CivicCommandLine",
+                "LedgerCrypto", "LedgerCore", "Storage", "CivicCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

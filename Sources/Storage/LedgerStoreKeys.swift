@@ -10,9 +10,11 @@ enum LedgerColumn {
     static let treeStale = "tree_stale"
     static let values = "state_values"
     static let valueStale = "value_stale"
+    /// State key → the version of its newest value: a point lookup (bloom-filtered) instead of a seek.
+    static let latest = "state_latest"
     static let meta = "meta"
 
-    static let all = [blocks, commits, transactions, treeNodes, treeStale, values, valueStale, meta]
+    static let all = [blocks, commits, transactions, treeNodes, treeStale, values, valueStale, latest, meta]
 }
 
 enum LedgerKey {

@@ -9,10 +9,17 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
     public let database: RocksDB
     public let hash: any HashFunction
     private let tree: SparseMerkleTree
+    private let nodeCache: TreeNodeCache
 
-    /// Opens the store at `path` for a network using `suite`.
-    public init(path: String, suite: CryptoSuiteID, options: RocksDBOptions = RocksDBOptions()) throws(LedgerStoreError)
-    {
+    /// Opens the store at `path` for a network using `suite`, caching up to `cachedNodes` state-tree nodes
+    /// in memory per cache generation (the top of a 10-million-record tree is about 2^20 nodes).
+    public init(
+        path: String,
+        suite: CryptoSuiteID,
+        options: RocksDBOptions = RocksDBOptions(),
+        cachedNodes: Int = 1 << 20
+    ) throws(LedgerStoreError) {
+        nodeCache = TreeNodeCache(capacity: cachedNodes)
         do {
             database = try RocksDB(path: path, columns: LedgerColumn.all, options: options)
         } catch {
@@ -43,6 +50,16 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
         try write(batch)
     }
 
+    /// Writes a state version with no block (synced): how genesis is imported, and how the state-tree
+    /// benchmark loads millions of records without signing millions of transactions. Nodes commit every
+    /// later version through `commit(_:certificate:results:state:)`.
+    public func commitStateVersion(_ prepared: PreparedState) throws(LedgerStoreError) {
+        var batch = RocksDBWriteBatch()
+        add(prepared, to: &batch)
+        try write(batch)
+        cache(prepared)
+    }
+
     /// The height of the last committed block (0: only the genesis state).
     public func committedHeight() throws(LedgerStoreError) -> UInt64 {
         guard let bytes = try get(LedgerKey.committedHeight, LedgerColumn.meta) else {
@@ -68,7 +85,7 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
         var superseded: [[UInt8]] = []
         for write in writes {
             values[write.key] = hash.hash(write.value)
-            if height > 0, let old = try latestValueKey(write.key, height: height - 1) { superseded.append(old) }
+            if let old = try latestVersion(write.key) { superseded.append(LedgerKey.value(write.key, version: old)) }
         }
         do {
             let update = try tree.update(root: previous, version: height, values: values, reader: self)
@@ -111,6 +128,12 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
         add(prepared, to: &batch)
         batch.put(LedgerKey.committedHeight, LedgerKey.height(height), column: LedgerColumn.meta)
         try write(batch)
+        cache(prepared)
+    }
+
+    /// The nodes just written are the ones the next version reads first.
+    private func cache(_ prepared: PreparedState) {
+        for (key, node) in prepared.treeUpdate.newNodes { nodeCache.insert(key, node) }
     }
 
     /// Adds a prepared state version to a batch: tree nodes, stale markers, values, and the root.
@@ -119,14 +142,23 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
         for (key, node) in prepared.treeUpdate.newNodes {
             batch.put(key.encoded, node.canonicalBytes, column: LedgerColumn.treeNodes)
         }
-        for key in prepared.treeUpdate.staleNodes {
-            batch.put(LedgerKey.height(version) + key.encoded, [], column: LedgerColumn.treeStale)
+        // One marker per version listing every node it made stale (not one per node: each RocksDB put
+        // costs a memtable insertion, and a version makes thousands of nodes stale).
+        if !prepared.treeUpdate.staleNodes.isEmpty {
+            batch.put(
+                LedgerKey.height(version),
+                prepared.treeUpdate.staleNodes.flatMap(\.encoded),
+                column: LedgerColumn.treeStale
+            )
         }
         for write in prepared.writes {
             batch.put(LedgerKey.value(write.key, version: version), write.value, column: LedgerColumn.values)
         }
-        for old in prepared.supersededValues {
-            batch.put(LedgerKey.height(version) + old, [], column: LedgerColumn.valueStale)
+        for write in prepared.writes {
+            batch.put(write.key.bytes, LedgerKey.height(version), column: LedgerColumn.latest)
+        }
+        if !prepared.supersededValues.isEmpty {
+            batch.put(LedgerKey.height(version), prepared.supersededValues.flatMap { $0 }, column: LedgerColumn.valueStale)
         }
         var root = CanonicalWriter()
         root.write(prepared.treeUpdate.root)
@@ -150,8 +182,17 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
 
     /// The value of a state key as of `height` (the newest version at or below it).
     public func value(at key: Digest, height: UInt64) throws(LedgerStoreError) -> [UInt8]? {
+        guard let latest = try latestVersion(key) else { return nil }
+        if latest <= height { return try get(LedgerKey.value(key, version: latest), LedgerColumn.values) }
         guard let stored = try latestValueKey(key, height: height) else { return nil }
         return try get(stored, LedgerColumn.values)
+    }
+
+    /// The version of the newest value of `key`, if it has one.
+    private func latestVersion(_ key: Digest) throws(LedgerStoreError) -> UInt64? {
+        guard let bytes = try get(key.bytes, LedgerColumn.latest) else { return nil }
+        guard let version = LedgerKey.decodeHeight(bytes) else { throw .corrupt("latest version of \(key.hex) is not 8 bytes") }
+        return version
     }
 
     /// The `state_values` key of the newest version of `key` at or below `height`.
@@ -161,7 +202,7 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
             start: LedgerKey.value(key, version: height),
             end: RocksDBKeyRange.prefix(key.bytes).end
         )
-        try scan(range, LedgerColumn.values) { stored in
+        try scan(range, LedgerColumn.values) { stored, _ in
             found = stored
             return false
         }
@@ -188,17 +229,25 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
     /// on stay readable and provable.
     public func prune(below height: UInt64) throws(LedgerStoreError) {
         var batch = RocksDBWriteBatch()
-        let staleBefore = RocksDBKeyRange(start: nil, end: LedgerKey.height(height + 1))
-        try scan(staleBefore, LedgerColumn.treeStale) { marker in
-            batch.delete(Array(marker.dropFirst(8)), column: LedgerColumn.treeNodes)
-            batch.delete(marker, column: LedgerColumn.treeStale)
-            return true
+        var malformed = false
+        let staleUpTo = RocksDBKeyRange(start: nil, end: LedgerKey.height(height + 1))
+        for (column, target, size) in [
+            (LedgerColumn.treeStale, LedgerColumn.treeNodes, TreeNodeKey.encodedSize),
+            (LedgerColumn.valueStale, LedgerColumn.values, Digest.byteCount + 8),
+        ] {
+            try scan(staleUpTo, column) { marker, list in
+                guard list.count % size == 0 else {
+                    malformed = true
+                    return false
+                }
+                for start in stride(from: 0, to: list.count, by: size) {
+                    batch.delete(Array(list[start..<start + size]), column: target)
+                }
+                batch.delete(marker, column: column)
+                return true
+            }
         }
-        try scan(staleBefore, LedgerColumn.valueStale) { marker in
-            batch.delete(Array(marker.dropFirst(8)), column: LedgerColumn.values)
-            batch.delete(marker, column: LedgerColumn.valueStale)
-            return true
-        }
+        guard !malformed else { throw .corrupt("a stale-marker list is not a whole number of keys") }
         batch.put(LedgerKey.prunedBelow, LedgerKey.height(height), column: LedgerColumn.meta)
         try write(batch)
     }
@@ -219,10 +268,10 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
         }
     }
 
-    /// Calls `body` with each key in `range` until it returns false.
-    private func scan(_ range: RocksDBKeyRange, _ column: String, _ body: ([UInt8]) -> Bool) throws(LedgerStoreError) {
+    /// Calls `body` with each key and value in `range` until it returns false.
+    private func scan(_ range: RocksDBKeyRange, _ column: String, _ body: ([UInt8], [UInt8]) -> Bool) throws(LedgerStoreError) {
         do {
-            try database.forEach(in: range, column: column) { key, _ in body(key) }
+            try database.forEach(in: range, column: column) { key, value in body(key, value) }
         } catch let error as RocksDBError {
             throw .database(error)
         } catch {
@@ -262,9 +311,12 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
 
 extension RocksDBLedgerStore: TreeNodeReader {
     public func node(_ key: TreeNodeKey) throws(StateReadError) -> TreeNode? {
+        if let cached = nodeCache.node(key) { return cached }
         do {
             guard let bytes = try database.get(key.encoded, column: LedgerColumn.treeNodes) else { return nil }
-            return try TreeNode(canonicalBytes: bytes)
+            let node = try TreeNode(canonicalBytes: bytes)
+            nodeCache.insert(key, node)
+            return node
         } catch {
             throw StateReadError("tree node \(key.depth)@\(key.version): \(error)")
         }
