@@ -50,7 +50,7 @@ let package = Package(
             dependencies: ["LedgerCrypto", "COpenSSL"],
             resources: [.copy("Vectors")]
         ),
-        .target(name: "LedgerTestSupport", dependencies: ["LedgerCore"], path: "Tests/LedgerTestSupport"),
+        .target(name: "LedgerTestSupport", dependencies: ["LedgerCore", "Storage"], path: "Tests/LedgerTestSupport"),
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore", "LedgerTestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "LedgerTestSupport"]),
         .executableTarget(

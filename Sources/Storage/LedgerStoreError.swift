@@ -10,6 +10,8 @@ public enum LedgerStoreError: Error, Sendable, Equatable, CustomStringConvertibl
     case wrongHeight(expected: UInt64, got: UInt64)
     /// The header's state root differs from the root the store computed.
     case stateRootMismatch(header: Digest, computed: Digest)
+    /// The state of that height was pruned; heights from `keptFrom` on are kept.
+    case versionPruned(height: UInt64, keptFrom: UInt64)
     /// The results given are not the ones the header commits to.
     case resultsMismatch
     case corrupt(String)
@@ -23,6 +25,8 @@ public enum LedgerStoreError: Error, Sendable, Equatable, CustomStringConvertibl
         case .wrongHeight(let expected, let got): return "expected block \(expected), got \(got)"
         case .stateRootMismatch(let header, let computed):
             return "block header says state root \(header.hex), execution gives \(computed.hex)"
+        case .versionPruned(let height, let keptFrom):
+            return "the state at height \(height) was pruned; this node keeps heights from \(keptFrom) on"
         case .resultsMismatch: return "the transaction results do not match the header's results root"
         case .corrupt(let message): return "ledger store corrupt: \(message)"
         }

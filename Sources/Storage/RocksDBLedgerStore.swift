@@ -10,6 +10,8 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
     public let hash: any HashFunction
     private let tree: SparseMerkleTree
     private let nodeCache: TreeNodeCache
+    /// How many recent state versions to keep provable; nil keeps all (an archive node).
+    public let retainedVersions: UInt64?
 
     /// Opens the store at `path` for a network using `suite`, caching up to `cachedNodes` state-tree nodes
     /// in memory per cache generation (the top of a 10-million-record tree is about 2^20 nodes).
@@ -17,9 +19,11 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
         path: String,
         suite: CryptoSuiteID,
         options: RocksDBOptions = RocksDBOptions(),
-        cachedNodes: Int = 1 << 20
+        cachedNodes: Int = 1 << 20,
+        retainedVersions: UInt64? = nil
     ) throws(LedgerStoreError) {
         nodeCache = TreeNodeCache(capacity: cachedNodes)
+        self.retainedVersions = retainedVersions
         do {
             database = try RocksDB(path: path, columns: LedgerColumn.all, options: options)
         } catch {
@@ -129,6 +133,10 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
         batch.put(LedgerKey.committedHeight, LedgerKey.height(height), column: LedgerColumn.meta)
         try write(batch)
         cache(prepared)
+        // With a retention setting, prune every 100 heights so the cost is spread and batched.
+        if let retainedVersions, height > retainedVersions, height % 100 == 0 {
+            try prune(below: height - retainedVersions + 1)
+        }
     }
 
     /// The nodes just written are the ones the next version reads first.
@@ -158,7 +166,11 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
             batch.put(write.key.bytes, LedgerKey.height(version), column: LedgerColumn.latest)
         }
         if !prepared.supersededValues.isEmpty {
-            batch.put(LedgerKey.height(version), prepared.supersededValues.flatMap { $0 }, column: LedgerColumn.valueStale)
+            batch.put(
+                LedgerKey.height(version),
+                prepared.supersededValues.flatMap { $0 },
+                column: LedgerColumn.valueStale
+            )
         }
         var root = CanonicalWriter()
         root.write(prepared.treeUpdate.root)
@@ -182,6 +194,7 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
 
     /// The value of a state key as of `height` (the newest version at or below it).
     public func value(at key: Digest, height: UInt64) throws(LedgerStoreError) -> [UInt8]? {
+        try requireRetained(height)
         guard let latest = try latestVersion(key) else { return nil }
         if latest <= height { return try get(LedgerKey.value(key, version: latest), LedgerColumn.values) }
         guard let stored = try latestValueKey(key, height: height) else { return nil }
@@ -191,7 +204,9 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
     /// The version of the newest value of `key`, if it has one.
     private func latestVersion(_ key: Digest) throws(LedgerStoreError) -> UInt64? {
         guard let bytes = try get(key.bytes, LedgerColumn.latest) else { return nil }
-        guard let version = LedgerKey.decodeHeight(bytes) else { throw .corrupt("latest version of \(key.hex) is not 8 bytes") }
+        guard let version = LedgerKey.decodeHeight(bytes) else {
+            throw .corrupt("latest version of \(key.hex) is not 8 bytes")
+        }
         return version
     }
 
@@ -214,6 +229,7 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
 
     /// The value of `key` at `height` and the proof of it (or of its absence) against that height's root.
     public func prove(key: Digest, height: UInt64) throws(LedgerStoreError) -> (value: [UInt8]?, proof: StateProof) {
+        try requireRetained(height)
         let root = try rootChild(at: height)
         let stored = try value(at: key, height: height)
         do {
@@ -254,6 +270,14 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
 
     // MARK: - Helpers
 
+    /// Refuses reads of a state version that pruning removed (its nodes may linger in the cache, its values
+    /// do not: answering would be half right).
+    private func requireRetained(_ height: UInt64) throws(LedgerStoreError) {
+        guard let bytes = try get(LedgerKey.prunedBelow, LedgerColumn.meta) else { return }
+        guard let keptFrom = LedgerKey.decodeHeight(bytes) else { throw .corrupt("pruned_below is not 8 bytes") }
+        guard height >= keptFrom else { throw .versionPruned(height: height, keptFrom: keptFrom) }
+    }
+
     func rootChild(at height: UInt64) throws(LedgerStoreError) -> TreeChild? {
         guard let bytes = try get(LedgerKey.root(height), LedgerColumn.meta) else {
             throw .corrupt("no state root recorded for height \(height)")
@@ -269,7 +293,11 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
     }
 
     /// Calls `body` with each key and value in `range` until it returns false.
-    private func scan(_ range: RocksDBKeyRange, _ column: String, _ body: ([UInt8], [UInt8]) -> Bool) throws(LedgerStoreError) {
+    private func scan(
+        _ range: RocksDBKeyRange,
+        _ column: String,
+        _ body: ([UInt8], [UInt8]) -> Bool
+    ) throws(LedgerStoreError) {
         do {
             try database.forEach(in: range, column: column) { key, value in body(key, value) }
         } catch let error as RocksDBError {

@@ -47,7 +47,7 @@ struct GenesisCommand: ParsableCommand {
 
         func run() throws {
             guard let chain = ChainID(chainID) else {
-                throw InputError(message: "--chain-id must be 1-64 of a-z 0-9 . _ -")
+                throw InputError(message: "--chain-id must be \(ChainID.rules)")
             }
             guard let rule = DuplicateSubsidyRule(rawValue: duplicateSubsidy) else {
                 throw InputError(message: "--duplicate-subsidy must be refuse or flag")
@@ -99,7 +99,7 @@ struct GenesisCommand: ParsableCommand {
 
         func run() throws {
             var document = try GenesisCommand.load(genesis)
-            guard let orgID = OrgID(id) else { throw InputError(message: "--id must be 1-32 of A-Z a-z 0-9 -") }
+            guard let orgID = OrgID(id) else { throw InputError(message: "--id must be \(OrgID.rules)") }
             guard !document.members.contains(where: { $0.id == orgID }) else {
                 throw InputError(message: "\(orgID) is already a member")
             }

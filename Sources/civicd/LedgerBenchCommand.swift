@@ -17,7 +17,8 @@ struct LedgerBenchCommand: ParsableCommand {
     struct Ledger: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Executor and store throughput, state-tree updates at scale, disk per record, proofs.",
-            discussion: "Build with -c release for meaningful figures. Uses a temporary directory unless --dir is given."
+            discussion:
+                "Build with -c release for meaningful figures. Uses a temporary directory unless --dir is given."
         )
 
         @Option(help: "Crypto suite.")
@@ -26,7 +27,10 @@ struct LedgerBenchCommand: ParsableCommand {
         @Option(help: "Single-certificate anchor transactions to execute and commit.")
         var transactions: Int = 20_000
 
-        @Option(name: .customLong("batch-anchors"), help: "1,000-digest batch anchor transactions to execute and commit.")
+        @Option(
+            name: .customLong("batch-anchors"),
+            help: "1,000-digest batch anchor transactions to execute and commit."
+        )
         var batchAnchors: Int = 2_000
 
         @Option(help: "Records to load into the state tree (e.g. 1000000 or 10000000).")
@@ -39,10 +43,15 @@ struct LedgerBenchCommand: ParsableCommand {
         var dir: String?
 
         func run() throws {
-            let base = dir ?? FileManager.default.temporaryDirectory.appendingPathComponent("civic-bench-\(UUID().uuidString)").path
+            let base =
+                dir
+                ?? FileManager.default.temporaryDirectory.appendingPathComponent("civic-bench-\(UUID().uuidString)")
+                .path
             defer { if dir == nil { try? FileManager.default.removeItem(atPath: base) } }
             try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
-            print("civicd bench ledger: suite \(suite), \(ProcessInfo.processInfo.activeProcessorCount) cores, directory \(base)")
+            print(
+                "civicd bench ledger: suite \(suite), \(ProcessInfo.processInfo.activeProcessorCount) cores, directory \(base)"
+            )
             try benchExecutor(directory: base + "/chain")
             try benchStateTree(directory: base + "/tree")
         }
@@ -82,7 +91,12 @@ struct LedgerBenchCommand: ParsableCommand {
             var sequence: UInt64 = 0
             func signed(_ payload: TransactionPayload) throws -> SignedTransaction {
                 defer { sequence += 1 }
-                let transaction = Transaction(chainID: genesis.chainID, sender: key.publicKey.bytes, sequence: sequence, payload: payload)
+                let transaction = Transaction(
+                    chainID: genesis.chainID,
+                    sender: key.publicKey.bytes,
+                    sequence: sequence,
+                    payload: payload
+                )
                 return try SignedTransaction(signing: transaction, with: key)
             }
 
@@ -101,10 +115,20 @@ struct LedgerBenchCommand: ParsableCommand {
             }
             report("sign single anchors (1 core)", Double(transactions) / seconds(since: signStart), "tx/s")
             let sizeBefore = directorySize(directory)
-            try commitInBlocks(anchors, label: "single-record anchors", store: store, executor: executor, proposer: benchID)
+            try commitInBlocks(
+                anchors,
+                label: "single-record anchors",
+                store: store,
+                executor: executor,
+                proposer: benchID
+            )
             store.close()
             let anchoredBytes = directorySize(directory) - sizeBefore
-            report("disk per anchored certificate (incl. block, index, state)", Double(anchoredBytes) / Double(transactions), "bytes")
+            report(
+                "disk per anchored certificate (incl. block, index, state)",
+                Double(anchoredBytes) / Double(transactions),
+                "bytes"
+            )
 
             let reopened = try RocksDBLedgerStore(path: directory, suite: suite)
             defer { reopened.close() }
@@ -114,10 +138,22 @@ struct LedgerBenchCommand: ParsableCommand {
             for batch in 0..<batchAnchors {
                 let leaves = (0..<1_000).map { log.leafHash(hash.hash(utf8: "batch \(batch) document \($0)").bytes) }
                 let root = log.root(leafHashes: leaves)
-                batches.append(try signed(.batchAnchor(BatchAnchor(root: root, leafCount: 1_000, label: "batch \(batch)"))))
+                batches.append(
+                    try signed(.batchAnchor(BatchAnchor(root: root, leafCount: 1_000, label: "batch \(batch)")))
+                )
             }
-            report("client: digest + Merkle root of 1,000-document batches", Double(batchAnchors * 1_000) / seconds(since: rootStart), "digests/s")
-            let committed = try commitInBlocks(batches, label: "1,000-digest batch anchors", store: reopened, executor: executor, proposer: benchID)
+            report(
+                "client: digest + Merkle root of 1,000-document batches",
+                Double(batchAnchors * 1_000) / seconds(since: rootStart),
+                "digests/s"
+            )
+            let committed = try commitInBlocks(
+                batches,
+                label: "1,000-digest batch anchors",
+                store: reopened,
+                executor: executor,
+                proposer: benchID
+            )
             report("  = anchored digests (execute + commit)", committed * 1_000, "digests/s")
         }
 
@@ -137,7 +173,11 @@ struct LedgerBenchCommand: ParsableCommand {
                 let block = Array(all[index..<min(index + 1_000, all.count)])
                 let parent = try store.committedHeight()
                 let executeStart = ContinuousClock.now
-                _ = try executor.execute(block, context: BlockContext(height: parent + 1, time: parent + 1), state: store.state(at: parent))
+                _ = try executor.execute(
+                    block,
+                    context: BlockContext(height: parent + 1, time: parent + 1),
+                    state: store.state(at: parent)
+                )
                 executeTime += ContinuousClock.now - executeStart
                 let (built, results, prepared) = try store.buildNextBlock(
                     block,
@@ -146,7 +186,9 @@ struct LedgerBenchCommand: ParsableCommand {
                     proposer: proposer,
                     lastCommit: nil
                 )
-                guard results.allSatisfy(\.isApplied) else { throw InputError(message: "benchmark transaction refused") }
+                guard results.allSatisfy(\.isApplied) else {
+                    throw InputError(message: "benchmark transaction refused")
+                }
                 try store.commit(built, certificate: nil, results: results, state: prepared)
                 index += block.count
             }
@@ -201,12 +243,22 @@ struct LedgerBenchCommand: ParsableCommand {
             var updated = 0
             for round in 0..<5 {
                 version += 1
-                let writes = sampleKeys.prefix(recordsPerVersion).map { StateWrite(key: $0, value: Array(repeating: UInt8(round), count: 100)) }
+                let writes = sampleKeys.prefix(recordsPerVersion).map {
+                    StateWrite(key: $0, value: Array(repeating: UInt8(round), count: 100))
+                }
                 try store.commitStateVersion(try store.prepare(writes: writes, height: version))
                 updated += writes.count
             }
-            report("state tree updates of existing keys at \(loaded / 1_000) k records", Double(updated) / seconds(since: updateStart), "records/s")
-            report("state tree on disk per record (nodes + values, all versions)", Double(directorySize(directory)) / Double(loaded), "bytes")
+            report(
+                "state tree updates of existing keys at \(loaded / 1_000) k records",
+                Double(updated) / seconds(since: updateStart),
+                "records/s"
+            )
+            report(
+                "state tree on disk per record (nodes + values, all versions)",
+                Double(directorySize(directory)) / Double(loaded),
+                "bytes"
+            )
 
             var proofs: [(StateProof, Digest)] = []
             for key in sampleKeys.prefix(2_000) {
@@ -216,7 +268,9 @@ struct LedgerBenchCommand: ParsableCommand {
             let root = try store.stateRoot(at: version)
             let verifyStart = ContinuousClock.now
             for (proof, valueHash) in proofs {
-                guard try proof.verify(root: root, hash: hash) == valueHash else { throw InputError(message: "a proof failed") }
+                guard try proof.verify(root: root, hash: hash) == valueHash else {
+                    throw InputError(message: "a proof failed")
+                }
             }
             let perProof = seconds(since: verifyStart) / Double(proofs.count)
             let averageSize = Double(proofs.map { $0.0.canonicalBytes.count }.reduce(0, +)) / Double(proofs.count)
@@ -240,7 +294,9 @@ struct LedgerBenchCommand: ParsableCommand {
         }
 
         func report(_ name: String, _ value: Double, _ unit: String) {
-            print("\(name.padding(toLength: 64, withPad: " ", startingAt: 0)) \(String(format: "%12.1f", value)) \(unit)")
+            print(
+                "\(name.padding(toLength: 64, withPad: " ", startingAt: 0)) \(String(format: "%12.1f", value)) \(unit)"
+            )
         }
     }
 }

@@ -19,22 +19,8 @@ do {
     let fixture = LedgerFixture()
     let store = try RocksDBLedgerStore(path: arguments[1], suite: .secp256k1SHA256)
     try store.initialize(genesis: fixture.genesis)
-    while true {
-        let parent = try store.committedHeight()
-        guard parent < maximumHeight else { break }
-        let transactions = try CrashWorkload.transactions(
-            forHeight: parent + 1,
-            fixture: fixture,
-            state: store.state(at: parent)
-        )
-        let (block, results, prepared) = try store.buildNextBlock(
-            transactions,
-            executor: fixture.executor,
-            time: 1_795_478_400 + parent + 1,
-            proposer: LedgerFixture.guangdong,
-            lastCommit: nil
-        )
-        try store.commit(block, certificate: nil, results: results, state: prepared)
+    while try store.committedHeight() < maximumHeight {
+        let (block, _) = try CrashWorkload.commitNextBlock(store, fixture: fixture)
         // Unbuffered: a line on stdout means the synced commit has returned.
         FileHandle.standardOutput.write(Data("committed \(block.header.height) \(block.header.stateRoot.hex)\n".utf8))
     }

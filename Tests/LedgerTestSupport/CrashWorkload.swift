@@ -1,5 +1,6 @@
 import LedgerCore
 import LedgerCrypto
+import Storage
 
 /// The deterministic block contents the crash test writes: the same transactions for the same height on
 /// every run, so each height has one correct state root.
@@ -37,5 +38,23 @@ public enum CrashWorkload {
             }
         }
         return result
+    }
+
+    /// Builds, executes and commits the workload's next block on `store`; returns it with its results.
+    @discardableResult
+    public static func commitNextBlock(
+        _ store: RocksDBLedgerStore,
+        fixture: LedgerFixture
+    ) throws -> (Block, [TransactionResult]) {
+        let parent = try store.committedHeight()
+        let (block, results, prepared) = try store.buildNextBlock(
+            try transactions(forHeight: parent + 1, fixture: fixture, state: store.state(at: parent)),
+            executor: fixture.executor,
+            time: 1_795_478_400 + parent + 1,
+            proposer: LedgerFixture.guangdong,
+            lastCommit: nil
+        )
+        try store.commit(block, certificate: nil, results: results, state: prepared)
+        return (block, results)
     }
 }

@@ -13,28 +13,13 @@ struct LedgerStoreTests {
         deinit { try? FileManager.default.removeItem(atPath: path) }
     }
 
-    /// Commits `count` deterministic blocks.
+    /// Commits `count` deterministic blocks, every transaction of which must apply.
     static func commitBlocks(_ store: RocksDBLedgerStore, _ fixture: LedgerFixture, count: Int) throws -> [Block] {
-        var blocks: [Block] = []
-        for _ in 0..<count {
-            let parent = try store.committedHeight()
-            let transactions = try CrashWorkload.transactions(
-                forHeight: parent + 1,
-                fixture: fixture,
-                state: store.state(at: parent)
-            )
-            let (block, results, prepared) = try store.buildNextBlock(
-                transactions,
-                executor: fixture.executor,
-                time: 1_795_478_400 + parent + 1,
-                proposer: LedgerFixture.guangdong,
-                lastCommit: nil
-            )
+        try (0..<count).map { _ in
+            let (block, results) = try CrashWorkload.commitNextBlock(store, fixture: fixture)
             #expect(results.allSatisfy { $0.isApplied }, "\(results.filter { !$0.isApplied })")
-            try store.commit(block, certificate: nil, results: results, state: prepared)
-            blocks.append(block)
+            return block
         }
-        return blocks
     }
 
     @Test func blocksAndStateCommitTogetherAndSurviveReopening() throws {
@@ -161,6 +146,29 @@ struct LedgerStoreTests {
         }
         // Height 2's tree nodes and superseded values are gone.
         #expect(throws: LedgerStoreError.self) { try store.prove(key: account, height: 2) }
-        #expect(try store.value(at: account, height: 2) == nil)
+        #expect(throws: LedgerStoreError.versionPruned(height: 2, keptFrom: 4)) { try store.value(at: account, height: 2) }
+    }
+}
+
+/// The retention setting prunes on its own as blocks commit.
+struct LedgerStoreRetentionTests {
+    @Test func retentionSettingKeepsOnlyRecentVersions() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("civic-retain-\(UUID().uuidString)")
+            .path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let fixture = LedgerFixture()
+        let store = try RocksDBLedgerStore(path: path, suite: .secp256k1SHA256, retainedVersions: 10)
+        try store.initialize(genesis: fixture.genesis)
+        let blocks = try LedgerStoreTests.commitBlocks(store, fixture, count: 200)
+        let account = fixture.stateKeys.account(fixture.keys[LedgerFixture.guangdong]!.publicKey.bytes)
+        for height in [191, 195, 200] as [UInt64] {
+            let (value, proof) = try store.prove(key: account, height: height)
+            #expect(
+                try proof.verify(root: blocks[Int(height) - 1].header.stateRoot, hash: SHA256())
+                    == SHA256().hash(value!)
+            )
+        }
+        #expect(throws: LedgerStoreError.self) { try store.prove(key: account, height: 50) }
+        #expect(try store.block(at: 50) == blocks[49])
     }
 }

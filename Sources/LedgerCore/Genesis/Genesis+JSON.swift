@@ -90,7 +90,7 @@ struct GenesisJSONReader {
         else { return nil }
         let chainID = string(fields["chain_id"], "$.chain_id").flatMap { text -> ChainID? in
             guard let id = ChainID(text) else {
-                problem("$.chain_id", "must be 1-64 characters of a-z 0-9 . _ -")
+                problem("$.chain_id", "must be \(ChainID.rules)")
                 return nil
             }
             return id
@@ -175,7 +175,7 @@ struct GenesisJSONReader {
         else { return nil }
         let id = string(fields["id"], "\(path).id").flatMap { text -> OrgID? in
             guard let id = OrgID(text) else {
-                problem("\(path).id", "must be 1-32 characters of A-Z a-z 0-9 -")
+                problem("\(path).id", "must be \(OrgID.rules)")
                 return nil
             }
             return id
