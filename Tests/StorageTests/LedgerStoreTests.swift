@@ -146,7 +146,9 @@ struct LedgerStoreTests {
         }
         // Height 2's tree nodes and superseded values are gone.
         #expect(throws: LedgerStoreError.self) { try store.prove(key: account, height: 2) }
-        #expect(throws: LedgerStoreError.versionPruned(height: 2, keptFrom: 4)) { try store.value(at: account, height: 2) }
+        #expect(throws: LedgerStoreError.versionPruned(height: 2, keptFrom: 4)) {
+            try store.value(at: account, height: 2)
+        }
     }
 }
 
