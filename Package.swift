@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "LedgerCrypto", targets: ["LedgerCrypto"]),
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
         .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "Consensus", targets: ["Consensus"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -23,6 +24,7 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "LedgerCrypto", dependencies: ["CSecp256k1", "COpenSSL"]),
         .target(name: "LedgerCore", dependencies: ["LedgerCrypto"]),
+        .target(name: "Consensus", dependencies: ["LedgerCore"]),
         .target(name: "Storage", dependencies: ["CRocksDB", "LedgerCore"]),
         .target(
             name: "CivicCommandLine",
@@ -53,6 +55,7 @@ let package = Package(
         .target(name: "LedgerTestSupport", dependencies: ["LedgerCore", "Storage"], path: "Tests/LedgerTestSupport"),
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore", "LedgerTestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "LedgerTestSupport"]),
+        .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "LedgerTestSupport"]),
         .executableTarget(
             name: "crash-writer",
             dependencies: ["Storage", "LedgerTestSupport"],

@@ -3,6 +3,10 @@
 /// be replayed as another kind or on another network (`docs/encoding.md`, "Signed bytes").
 public enum SigningDomain: String, Sendable, CaseIterable {
     case transaction = "civicledger/transaction/v1"
+    /// Consensus messages (`Consensus/SPEC.md` §2).
+    case proposal = "civicledger/proposal/v1"
+    case prevote = "civicledger/prevote/v1"
+    case precommit = "civicledger/precommit/v1"
 
     /// The exact bytes a signer signs for `encoding` in this domain on `chainID`.
     public func signedBytes(chainID: ChainID, encoding: [UInt8]) -> [UInt8] {

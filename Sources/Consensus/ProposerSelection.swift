@@ -1,0 +1,48 @@
+import LedgerCore
+
+/// Weighted round-robin proposer selection (SPEC §6): each selection adds every validator's power to its
+/// priority, picks the highest (ties: lowest index) and takes the total power off the winner. Over any
+/// window each validator proposes in proportion to its power; everything is integer and deterministic.
+public struct ProposerSelection: Hashable, Sendable {
+    public let powers: [UInt64]
+    public private(set) var priorities: [Int64]
+
+    /// Fresh priorities (all zero) for a validator set.
+    public init(validators: ValidatorSet) {
+        powers = validators.validators.map(\.power)
+        priorities = Array(repeating: 0, count: powers.count)
+    }
+
+    private var total: Int64 { Int64(powers.reduce(0, +)) }
+
+    /// Advances one selection and returns the chosen validator's index.
+    public mutating func next() -> Int {
+        precondition(!powers.isEmpty, "a validator set is never empty")
+        for index in priorities.indices { priorities[index] += Int64(powers[index]) }
+        var chosen = 0
+        for index in priorities.indices where priorities[index] > priorities[chosen] { chosen = index }
+        priorities[chosen] -= total
+        recentre()
+        return chosen
+    }
+
+    /// The proposer of round `round` when this value holds the priorities at the start of the height:
+    /// the `(round + 1)`-th selection from here, without changing `self`.
+    public func proposer(round: UInt32) -> Int {
+        var copy = self
+        var chosen = 0
+        for _ in 0...round { chosen = copy.next() }
+        return chosen
+    }
+
+    /// Shifts priorities so their mean is zero and clips them to ±2·total, so no validator builds up a
+    /// long run (for instance after a validator-set change).
+    private mutating func recentre() {
+        let count = Int64(priorities.count)
+        let mean = priorities.reduce(0, +) / count
+        let bound = 2 * total
+        for index in priorities.indices {
+            priorities[index] = min(max(priorities[index] - mean, -bound), bound)
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import LedgerCore
+import LedgerCrypto
+
+/// Which vote of a round (`Consensus/SPEC.md` §2).
+public enum VoteType: UInt8, Sendable, CaseIterable {
+    case prevote = 1
+    case precommit = 2
+
+    /// The signing domain of this vote type.
+    public var domain: SigningDomain {
+        switch self {
+        case .prevote: return .prevote
+        case .precommit: return .precommit
+        }
+    }
+}
+
+/// A validator's prevote or precommit for a block hash, or for nil (no block) — the signed content.
+public struct Vote: Hashable, Sendable, CanonicalCodable {
+    public let type: VoteType
+    public let height: UInt64
+    public let round: UInt32
+    /// Nil for a nil vote.
+    public let blockHash: Digest?
+    public let validatorIndex: UInt16
+
+    public init(type: VoteType, height: UInt64, round: UInt32, blockHash: Digest?, validatorIndex: UInt16) {
+        self.type = type
+        self.height = height
+        self.round = round
+        self.blockHash = blockHash
+        self.validatorIndex = validatorIndex
+    }
+
+    /// The bytes a validator signs for this vote on `chainID` (SPEC §2).
+    public func signedBytes(chainID: ChainID) -> [UInt8] {
+        var writer = CanonicalWriter()
+        writer.write(height)
+        writer.write(round)
+        writer.write(blockHash)
+        writer.write(validatorIndex)
+        return type.domain.signedBytes(chainID: chainID, encoding: writer.bytes)
+    }
+
+    public func encode(to writer: inout CanonicalWriter) {
+        writer.write(type.rawValue)
+        writer.write(height)
+        writer.write(round)
+        writer.write(blockHash)
+        writer.write(validatorIndex)
+    }
+
+    public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
+        let start = reader.offset
+        let raw = try reader.read(UInt8.self)
+        guard let type = VoteType(rawValue: raw) else {
+            throw CanonicalDecodingError(.unknownTag, at: start, "unknown vote type \(raw)")
+        }
+        self.type = type
+        height = try reader.read(UInt64.self)
+        round = try reader.read(UInt32.self)
+        blockHash = try reader.readOptional(Digest.self)
+        validatorIndex = try reader.read(UInt16.self)
+    }
+}
+
+/// A vote with its signature.
+public struct SignedVote: Hashable, Sendable, CanonicalCodable {
+    public let vote: Vote
+    public let signature: Signature
+
+    public init(vote: Vote, signature: Signature) {
+        self.vote = vote
+        self.signature = signature
+    }
+
+    public func encode(to writer: inout CanonicalWriter) {
+        writer.write(vote)
+        writer.write(raw: signature.bytes)
+    }
+
+    public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
+        vote = try reader.read(Vote.self)
+        let start = reader.offset
+        guard let signature = try? Signature(bytes: try reader.readRaw(count: Signature.byteCount, "signature")) else {
+            throw CanonicalDecodingError(.invalidValue, at: start, "signature must be 64 bytes")
+        }
+        self.signature = signature
+    }
+}
