@@ -73,6 +73,9 @@ public struct VoteSet: Sendable {
     /// True when the voters hold more than a third of the power (the skip threshold of L55).
     public var exceedsOneThird: Bool { 3 * totalVotedPower > validators.totalPower }
 
+    /// Every value that received at least one vote.
+    public var valuesVoted: [Digest?] { Array(powerByValue.keys) }
+
     /// The votes for `value`, by validator index: a commit certificate's signatures for precommits.
     public func votes(for value: Digest?) -> [SignedVote] {
         votes.values.filter { $0.vote.blockHash == value }.sorted { $0.vote.validatorIndex < $1.vote.validatorIndex }
