@@ -25,6 +25,7 @@ let package = Package(
         .target(name: "LedgerCrypto", dependencies: ["CSecp256k1", "COpenSSL"]),
         .target(name: "LedgerCore", dependencies: ["LedgerCrypto"]),
         .target(name: "Consensus", dependencies: ["LedgerCore"]),
+        .target(name: "Simulation", dependencies: ["Consensus"]),
         .target(name: "Storage", dependencies: ["CRocksDB", "LedgerCore"]),
         .target(
             name: "CivicCommandLine",
@@ -56,6 +57,7 @@ let package = Package(
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore", "LedgerTestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "LedgerTestSupport"]),
         .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "LedgerTestSupport"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
         .executableTarget(
             name: "crash-writer",
             dependencies: ["Storage", "LedgerTestSupport"],

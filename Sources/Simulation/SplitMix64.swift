@@ -1,0 +1,17 @@
+/// The simulator's single source of randomness: SplitMix64, seeded, so a seed replays a run exactly.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// True with probability `rate`.
+    public mutating func chance(_ rate: Double) -> Bool { Double(next() >> 11) / Double(1 << 53) < rate }
+}
