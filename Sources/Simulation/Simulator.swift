@@ -316,7 +316,7 @@ public struct Simulator {
                         type: vote.type,
                         height: vote.height,
                         round: vote.round,
-                        blockHash: vote.blockHash == nil ? SHA256().hash(utf8: "fake \(vote.round)") : nil,
+                        blockHash: vote.blockHash == nil ? SHA256().hash(utf8: "conflicting vote \(vote.round)") : nil,
                         validatorIndex: vote.validatorIndex
                     )
                     broadcast(.vote(SignedVote(vote: other, signature: signature(node))), from: node, toHalf: true)
