@@ -25,7 +25,7 @@ public struct ConsensusTimeout: Hashable, Sendable {
 
 /// Everything that can happen to the engine. Signatures on proposals and votes are checked by the driver
 /// before they become events; the engine's own messages come back as events once signed.
-public enum ConsensusEvent: Sendable {
+public enum ConsensusEvent: Hashable, Sendable {
     case proposal(SignedProposal)
     case vote(SignedVote)
     case timeout(ConsensusTimeout)
@@ -47,6 +47,14 @@ public enum ConsensusEffect: Sendable, Equatable {
     case validateBlock(Digest)
     /// The height is decided: commit this block with this certificate (L49).
     case decide(blockHash: Digest, certificate: CommitCertificate)
-    /// Two conflicting votes from one validator.
-    case evidence(first: SignedVote, second: SignedVote)
+    /// Two conflicting messages from one validator (SPEC §8): keep, gossip and commit them.
+    case evidence(Equivocation)
+}
+
+/// Two signed messages from one validator that no honest validator would sign both of (SPEC §8).
+public enum Equivocation: Hashable, Sendable {
+    /// Two votes of one type, height and round for different values (nil counts as a value).
+    case votes(SignedVote, SignedVote)
+    /// Two proposals of one height and round for different blocks.
+    case proposals(SignedProposal, SignedProposal)
 }

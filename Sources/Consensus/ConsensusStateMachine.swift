@@ -26,7 +26,12 @@ public struct ConsensusStateMachine: Sendable {
     public private(set) var validRound: Int64 = -1
     public private(set) var decision: Digest?
 
-    private var proposals: [UInt32: SignedProposal] = [:]
+    /// Proposals by round and block hash: the first from the proposer, plus any other of its proposals
+    /// whose block a validator's vote backs (a Byzantine proposer may send several; SPEC §4, "Proposals").
+    private var proposals: [UInt32: [Digest: SignedProposal]] = [:]
+    /// The block of the first proposal of each round: the one L22/L28 prevote on.
+    private var firstProposal: [UInt32: Digest] = [:]
+    private var proposalEquivocations: Set<UInt32> = []
     private var prevotes: [UInt32: VoteSet] = [:]
     private var precommits: [UInt32: VoteSet] = [:]
     private var validity: [Digest: Bool] = [:]
@@ -34,6 +39,10 @@ public struct ConsensusStateMachine: Sendable {
     private var prevoteTimeoutScheduled: Set<UInt32> = []
     private var precommitTimeoutScheduled: Set<UInt32> = []
     private var lockedOrValidUpdated: Set<UInt32> = []
+    /// Rounds above the current one that some message names (L55 looks only at these).
+    private var laterRounds: Set<UInt32> = []
+    /// Rounds whose precommits hold a quorum for a block (L49 looks only at these).
+    private var precommitQuorumRounds: Set<UInt32> = []
     private var awaitingBlock = false
 
     public init(
@@ -86,15 +95,47 @@ public struct ConsensusStateMachine: Sendable {
         return effects
     }
 
+    /// True when the engine holds this proposal or counts this vote: what a peer's gossip need not offer again
+    /// (the network layer announces it, as CometBFT's HasVote does).
+    public func holds(_ event: ConsensusEvent) -> Bool {
+        switch event {
+        case .proposal(let signed):
+            return signed.proposal.height == height
+                && proposals[signed.proposal.round]?[signed.proposal.blockHash] != nil
+        case .vote(let signed):
+            guard signed.vote.height == height else { return false }
+            let set = signed.vote.type == .prevote ? prevotes[signed.vote.round] : precommits[signed.vote.round]
+            return set?.counts(signed) ?? false
+        case .timeout, .blockValidated, .blockBuilt:
+            return false
+        }
+    }
+
     // MARK: - Inputs
 
     private mutating func receive(_ signed: SignedProposal, _ effects: inout [ConsensusEffect]) {
         let proposal = signed.proposal
-        guard proposal.height == height, proposal.round <= round + Self.maximumRoundsAhead,
-            proposal.polRound >= -1, proposal.polRound < Int64(proposal.round),
-            proposal.proposerIndex == proposer(round: proposal.round), proposals[proposal.round] == nil
+        let proposalRound = proposal.round
+        guard proposal.height == height, proposalRound <= round + Self.maximumRoundsAhead,
+            proposal.polRound >= -1, proposal.polRound < Int64(proposalRound),
+            proposal.proposerIndex == proposer(round: proposalRound),
+            proposals[proposalRound]?[proposal.blockHash] == nil
         else { return }
-        proposals[proposal.round] = signed
+        if let first = firstProposal[proposalRound], let kept = proposals[proposalRound]?[first] {
+            if proposalEquivocations.insert(proposalRound).inserted {
+                effects.append(.evidence(.proposals(kept, signed)))
+            }
+            // Another block from the same proposer: keep it only once a vote backs it, which bounds what a
+            // Byzantine proposer can make a node hold; gossip offers it again later.
+            let backed = [prevotes[proposalRound], precommits[proposalRound]].contains {
+                ($0?.power(for: proposal.blockHash) ?? 0) > 0
+            }
+            guard backed else { return }
+        } else {
+            firstProposal[proposalRound] = proposal.blockHash
+        }
+        proposals[proposalRound, default: [:]][proposal.blockHash] = signed
+        if proposalRound > round { laterRounds.insert(proposalRound) }
         if validity[proposal.blockHash] == nil, validationRequested.insert(proposal.blockHash).inserted {
             effects.append(.validateBlock(proposal.blockHash))
         }
@@ -105,8 +146,10 @@ public struct ConsensusStateMachine: Sendable {
         guard vote.height == height, vote.round <= round + Self.maximumRoundsAhead else { return }
         var set = voteSet(vote.type, vote.round)
         if case .equivocation(let first, let second) = set.add(signed) {
-            effects.append(.evidence(first: first, second: second))
+            effects.append(.evidence(.votes(first, second)))
         }
+        if vote.type == .precommit, case .some(.some) = set.quorumValue { precommitQuorumRounds.insert(vote.round) }
+        if vote.round > round { laterRounds.insert(vote.round) }
         store(set)
     }
 
@@ -176,7 +219,8 @@ public struct ConsensusStateMachine: Sendable {
 
     /// L22 and L28: prevote on the current round's proposal.
     private mutating func prevoteOnProposal(_ effects: inout [ConsensusEffect]) -> Bool {
-        guard step == .propose, let proposal = proposals[round]?.proposal, let valid = validity[proposal.blockHash]
+        guard step == .propose, let first = firstProposal[round], let proposal = proposals[round]?[first]?.proposal,
+            let valid = validity[proposal.blockHash]
         else {
             return false
         }
@@ -210,8 +254,8 @@ public struct ConsensusStateMachine: Sendable {
             progressed = true
         }
         // L36
-        if step >= .prevote, case .some(.some(let value)) = set.quorumValue, let proposal = proposals[round]?.proposal,
-            proposal.blockHash == value, validity[value] == true, !lockedOrValidUpdated.contains(round)
+        if step >= .prevote, case .some(.some(let value)) = set.quorumValue, proposals[round]?[value] != nil,
+            validity[value] == true, !lockedOrValidUpdated.contains(round)
         {
             lockedOrValidUpdated.insert(round)
             if step == .prevote {
@@ -250,11 +294,11 @@ public struct ConsensusStateMachine: Sendable {
 
     /// L49: a proposal and a quorum of precommits for it, in any round.
     private mutating func decideIfPossible(_ effects: inout [ConsensusEffect]) -> Bool {
-        for decisionRound in precommits.keys.sorted() {
+        for decisionRound in precommitQuorumRounds.sorted() {
             guard let set = precommits[decisionRound] else { continue }
-            guard case .some(.some(let value)) = set.quorumValue, let proposal = proposals[decisionRound]?.proposal,
-                proposal.blockHash == value
-            else { continue }
+            guard case .some(.some(let value)) = set.quorumValue, proposals[decisionRound]?[value] != nil else {
+                continue
+            }
             guard let valid = validity[value] else {
                 if validationRequested.insert(value).inserted { effects.append(.validateBlock(value)) }
                 continue
@@ -282,13 +326,12 @@ public struct ConsensusStateMachine: Sendable {
 
     /// L55: validators holding more than a third of the power are already in a later round.
     private mutating func skipRoundIfBehind(_ effects: inout [ConsensusEffect]) -> Bool {
-        let later = Set(prevotes.keys).union(precommits.keys).union(proposals.keys).filter { $0 > round }.sorted()
-        for candidate in later {
+        laterRounds = laterRounds.filter { $0 > round }
+        for candidate in laterRounds.sorted() {
             var senders = Set<UInt16>()
-            for set in [prevotes[candidate], precommits[candidate]].compactMap({ $0 }) {
-                for value in set.valuesVoted { senders.formUnion(set.votes(for: value).map(\.vote.validatorIndex)) }
-            }
-            if let proposal = proposals[candidate] { senders.insert(proposal.proposal.proposerIndex) }
+            if let set = prevotes[candidate] { senders.formUnion(set.voters) }
+            if let set = precommits[candidate] { senders.formUnion(set.voters) }
+            if proposals[candidate] != nil { senders.insert(proposer(round: candidate)) }
             let power = senders.reduce(UInt64(0)) { $0 + validators.validators[Int($1)].power }
             if 3 * power > validators.totalPower {
                 startRound(candidate, &effects)

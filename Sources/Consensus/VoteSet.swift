@@ -1,17 +1,26 @@
 import LedgerCore
 import LedgerCrypto
 
-/// The votes of one type in one round of one height, counting voting power exactly (SPEC §1): one vote per
-/// validator; a second, different vote from the same validator is kept as equivocation evidence and never
-/// counted twice.
+/// The votes of one type in one round of one height, counting voting power exactly (SPEC §1).
+///
+/// As in Algorithm 1, a quorum "for v" counts the validators that sent a vote for v: each validator at most
+/// once per value, and at most once towards "votes of any values" (L34, L47). A validator's second, different
+/// vote is equivocation evidence (reported once per validator and set); it also counts for its value once
+/// another validator's counted vote backs that value, so a node that first heard an equivocator's other vote
+/// can still see the quorum an honest peer saw (SPEC §1, "Equivocators"). Counted values are therefore always
+/// values of some validator's first vote: a set holds at most n values and n² votes.
 public struct VoteSet: Sendable {
     public let type: VoteType
     public let height: UInt64
     public let round: UInt32
     public let validators: ValidatorSet
 
-    private var votes: [UInt16: SignedVote] = [:]
+    /// Each validator's first vote.
+    private var first: [UInt16: SignedVote] = [:]
+    /// Counted votes by value, then by validator.
+    private var byValue: [Digest?: [UInt16: SignedVote]] = [:]
     private var powerByValue: [Digest?: UInt64] = [:]
+    private var equivocators: Set<UInt16> = []
     public private(set) var totalVotedPower: UInt64 = 0
 
     public init(type: VoteType, height: UInt64, round: UInt32, validators: ValidatorSet) {
@@ -23,10 +32,12 @@ public struct VoteSet: Sendable {
 
     /// What adding a vote did.
     public enum Addition: Equatable, Sendable {
+        /// The vote now counts.
         case added
-        /// The same vote again (gossip duplicates are harmless).
+        /// Nothing changed: the same vote again (gossip duplicates are harmless), or a conflicting vote already
+        /// reported that does not count (yet).
         case duplicate
-        /// A different vote from a validator that already voted: the pair is evidence.
+        /// The first conflicting vote seen from this validator in this set: the pair is evidence.
         case equivocation(first: SignedVote, second: SignedVote)
         /// Not a vote of this set (type, height, round) or not from a validator of this set.
         case rejected(String)
@@ -45,14 +56,24 @@ public struct VoteSet: Sendable {
                 "validator index \(vote.validatorIndex) is not in the set of \(validators.validators.count)"
             )
         }
-        if let existing = votes[vote.validatorIndex] {
-            return existing.vote == vote ? .duplicate : .equivocation(first: existing, second: signed)
+        let index = vote.validatorIndex
+        let power = validators.validators[Int(index)].power
+        guard let existing = first[index] else {
+            first[index] = signed
+            count(signed, power)
+            totalVotedPower += power
+            return .added
         }
-        let power = validators.validators[Int(vote.validatorIndex)].power
-        votes[vote.validatorIndex] = signed
-        powerByValue[vote.blockHash, default: 0] += power
-        totalVotedPower += power
-        return .added
+        if byValue[vote.blockHash]?[index] != nil { return .duplicate }
+        let backed = !(byValue[vote.blockHash]?.isEmpty ?? true)
+        if backed { count(signed, power) }
+        if equivocators.insert(index).inserted { return .equivocation(first: existing, second: signed) }
+        return backed ? .added : .duplicate
+    }
+
+    private mutating func count(_ signed: SignedVote, _ power: UInt64) {
+        byValue[signed.vote.blockHash, default: [:]][signed.vote.validatorIndex] = signed
+        powerByValue[signed.vote.blockHash, default: 0] += power
     }
 
     /// Power that voted for `value` (nil: for nil).
@@ -61,10 +82,13 @@ public struct VoteSet: Sendable {
     /// True when `power` is a quorum of this set: 3·power > 2·total (SPEC §1).
     public func isQuorum(_ power: UInt64) -> Bool { 3 * power > 2 * validators.totalPower }
 
-    /// The value (block hash, or nil) holding a quorum, if any. At most one value can.
+    /// The value (block hash, or nil) holding a quorum, if any. With less than a third of the power Byzantine
+    /// at most one value can; should two (more than a third equivocating), the lowest is reported so that the
+    /// answer never depends on dictionary order.
     public var quorumValue: Digest?? {
-        for (value, power) in powerByValue where isQuorum(power) { return .some(value) }
-        return .none
+        let values = powerByValue.filter { isQuorum($0.value) }.map(\.key)
+        guard let chosen = values.min(by: { ($0 ?? .zero) < ($1 ?? .zero) }) else { return .none }
+        return .some(chosen)
     }
 
     /// True when votes of any values together hold a quorum (the trigger of L34 and L47).
@@ -73,11 +97,20 @@ public struct VoteSet: Sendable {
     /// True when the voters hold more than a third of the power (the skip threshold of L55).
     public var exceedsOneThird: Bool { 3 * totalVotedPower > validators.totalPower }
 
-    /// Every value that received at least one vote.
-    public var valuesVoted: [Digest?] { Array(powerByValue.keys) }
+    /// Every value that received at least one counted vote.
+    public var valuesVoted: [Digest?] { Array(byValue.keys) }
 
-    /// The votes for `value`, by validator index: a commit certificate's signatures for precommits.
+    /// True when this exact vote counts here. Gossip offers a peer the votes it does not count yet — not
+    /// merely those it has seen, since an equivocator's vote may arrive before anything backs its value.
+    public func counts(_ signed: SignedVote) -> Bool {
+        byValue[signed.vote.blockHash]?[signed.vote.validatorIndex] == signed
+    }
+
+    /// Indices of every validator that voted in this set.
+    public var voters: Dictionary<UInt16, SignedVote>.Keys { first.keys }
+
+    /// The counted votes for `value`, by validator index: a commit certificate's signatures for precommits.
     public func votes(for value: Digest?) -> [SignedVote] {
-        votes.values.filter { $0.vote.blockHash == value }.sorted { $0.vote.validatorIndex < $1.vote.validatorIndex }
+        (byValue[value] ?? [:]).values.sorted { $0.vote.validatorIndex < $1.vote.validatorIndex }
     }
 }

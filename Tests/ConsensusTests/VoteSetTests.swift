@@ -56,11 +56,50 @@ struct VoteSetTests {
         #expect(set.add(Self.vote(0, a)) == .added)
         #expect(set.add(Self.vote(0, a)) == .duplicate)
         #expect(set.add(Self.vote(0, b)) == .equivocation(first: Self.vote(0, a), second: Self.vote(0, b)))
-        #expect(set.add(Self.vote(0, nil)) == .equivocation(first: Self.vote(0, a), second: Self.vote(0, nil)))
+        // Evidence is reported once per validator and set; the pair is already known.
+        #expect(set.add(Self.vote(0, nil)) == .duplicate)
         #expect(set.power(for: a) == 1 && set.power(for: b) == 0 && set.totalVotedPower == 1)
         if case .rejected = set.add(Self.vote(7, a)) {} else { Issue.record("index 7 accepted") }
         if case .rejected = set.add(Self.vote(1, a, round: 1)) {} else { Issue.record("other round accepted") }
         if case .rejected = set.add(Self.vote(1, a, type: .precommit)) {} else { Issue.record("other type accepted") }
+    }
+
+    /// SPEC §1: the algorithm counts, for each value, the validators that sent a vote for it. An equivocator's
+    /// second vote counts for its value once another validator backs that value, so that every honest node can
+    /// see the quorum an honest peer saw (otherwise a lock taken on it can never be released by L28).
+    @Test func aConflictingVoteCountsForAValueOthersBack() {
+        let a = SHA256().hash(utf8: "a")
+        let b = SHA256().hash(utf8: "b")
+        var set = VoteSet(type: .prevote, height: 5, round: 0, validators: Self.validators([1, 1, 1, 1]))
+        #expect(set.add(Self.vote(3, a)) == .added)
+        // Nobody else backs b yet: evidence, but not counted.
+        #expect(set.add(Self.vote(3, b)) == .equivocation(first: Self.vote(3, a), second: Self.vote(3, b)))
+        #expect(set.power(for: b) == 0)
+        #expect(set.add(Self.vote(0, b)) == .added)
+        #expect(set.add(Self.vote(1, b)) == .added)
+        #expect(set.quorumValue == nil)
+        // The same conflicting vote, relayed again by gossip, now counts: 0, 1 and 3 back b.
+        #expect(set.add(Self.vote(3, b)) == .added)
+        #expect(set.quorumValue == .some(b))
+        #expect(set.votes(for: b).map(\.vote.validatorIndex) == [0, 1, 3])
+        // Each validator's power is counted once towards "any values" (L34, L47) and once per value.
+        #expect(set.totalVotedPower == 3 && set.power(for: a) == 1 && set.power(for: b) == 3)
+        #expect(set.add(Self.vote(3, b)) == .duplicate)
+    }
+
+    /// Values are only ever those of some validator's first vote, so a set holds at most n values and n²
+    /// votes however the equivocators collude.
+    @Test func equivocatorsCannotMakeASetGrowWithoutBound() {
+        var set = VoteSet(type: .precommit, height: 5, round: 0, validators: Self.validators([1, 1, 1, 1]))
+        for value in 0..<100 {
+            let junk = SHA256().hash(utf8: "junk \(value)")
+            for _ in 0..<2 {
+                _ = set.add(Self.vote(2, junk, type: .precommit))
+                _ = set.add(Self.vote(3, junk, type: .precommit))
+            }
+        }
+        #expect(set.valuesVoted.count == 1, "only the first votes' value, junk 0, ever counts")
+        #expect(set.totalVotedPower == 2)
     }
 
     @Test func signedBytesSeparateTypesChainsAndValues() throws {
@@ -73,35 +112,5 @@ struct VoteSetTests {
         #expect(prevote.signedBytes(chainID: chain) != forBlock.signedBytes(chainID: chain))
         let signed = Self.vote(3, .zero, round: 9, type: .precommit)
         #expect(try SignedVote(canonicalBytes: signed.canonicalBytes) == signed)
-    }
-}
-
-/// Weighted round robin: proportional, deterministic, and no long runs.
-struct ProposerSelectionTests {
-    @Test func everyWindowOfTotalPowerSelectsEachInProportion() {
-        let powers: [UInt64] = [1, 2, 3, 4]
-        var selection = ProposerSelection(validators: VoteSetTests.validators(powers))
-        for _ in 0..<50 {
-            var counts = [Int](repeating: 0, count: powers.count)
-            for _ in 0..<10 { counts[selection.next()] += 1 }
-            #expect(counts == powers.map(Int.init))
-        }
-    }
-
-    @Test func equalPowersRotateAndRoundsAdvanceTheRotation() {
-        let selection = ProposerSelection(validators: VoteSetTests.validators([5, 5, 5, 5]))
-        #expect((0..<8).map { selection.proposer(round: UInt32($0)) } == [0, 1, 2, 3, 0, 1, 2, 3])
-        var advanced = selection
-        _ = advanced.next()
-        #expect(advanced.proposer(round: 0) == 1)
-    }
-
-    @Test func priorityStaysBoundedUnderExtremePowers() {
-        var selection = ProposerSelection(validators: VoteSetTests.validators([1, 1_000_000]))
-        var smallTurns = 0
-        for _ in 0..<2_000_002 where selection.next() == 0 { smallTurns += 1 }
-        #expect(smallTurns == 2)
-        let total = Int64(1_000_001)
-        #expect(selection.priorities.allSatisfy { abs($0) <= 2 * total })
     }
 }
