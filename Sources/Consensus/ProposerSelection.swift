@@ -13,6 +13,23 @@ public struct ProposerSelection: Hashable, Sendable {
         priorities = Array(repeating: 0, count: powers.count)
     }
 
+    /// The priorities carried over to a new validator set (SPEC §6): a validator that stays keeps its
+    /// priority; a newcomer starts at −P (P the new total), behind everyone, so joining or re-joining gives no
+    /// head start; then priorities are centred and clipped as after every selection.
+    public func transitioned(from old: ValidatorSet, to new: ValidatorSet) -> ProposerSelection {
+        var previous: [OrgID: Int64] = [:]
+        for (index, validator) in old.validators.enumerated() where index < priorities.count {
+            previous[validator.id] = priorities[index]
+        }
+        var next = ProposerSelection(validators: new)
+        guard !next.powers.isEmpty else { return next }
+        for (index, validator) in new.validators.enumerated() {
+            next.priorities[index] = previous[validator.id] ?? -next.total
+        }
+        next.recentre()
+        return next
+    }
+
     private var total: Int64 { Int64(powers.reduce(0, +)) }
 
     /// Advances one selection and returns the chosen validator's index.
