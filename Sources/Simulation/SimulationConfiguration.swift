@@ -9,6 +9,22 @@ public struct SimulationConfiguration: Sendable, Hashable {
         case invalidProposals = "invalid"
     }
 
+    /// A lesson from the field that a run reproduces on top of (or instead of) the random faults.
+    public enum Scenario: String, Sendable, CaseIterable {
+        /// Random faults: one partition that heals, honest crashes and restarts.
+        case mixed
+        /// For an hour of virtual time no proposed block executes (a halted chain waiting for a fix), so rounds
+        /// climb; their timeouts must stop at the cap, so the network decides promptly once blocks execute.
+        case outage
+        /// Every validator crashes at the same moment and restarts from its WAL.
+        case allRestart = "all-restart"
+        /// One validator restarts again and again; the others must not wait for it.
+        case loneRestart = "lone-restart"
+        /// One validator is cut off while the others decide several heights; it must hand over to block
+        /// sync by itself and rejoin consensus.
+        case fallBehind = "fall-behind"
+    }
+
     public var powers: [UInt64]
     /// Indices of Byzantine validators and what they do.
     public var byzantine: [Int: Fault]
@@ -22,6 +38,12 @@ public struct SimulationConfiguration: Sendable, Hashable {
     public var crashes = 1
     /// One partition that splits the validators for a while, then heals.
     public var partition = true
+    /// Validator-set changes committed during the run, each taking effect `validatorSetDelay` heights later.
+    public var validatorChanges = 0
+    public var validatorSetDelay: UInt64 = 2
+    public var scenario = Scenario.mixed
+    /// How many of the last processed events a run keeps in `Simulator.trace` (0: none, the fast default).
+    public var traceEvents = 0
     /// Virtual time after the last fault within which every height must decide (termination).
     public var terminationBoundMs: UInt64 = 120_000
 

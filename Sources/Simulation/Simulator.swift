@@ -4,9 +4,10 @@ import LedgerCrypto
 
 /// A deterministic simulation of a validator network in one thread (`Consensus/SPEC.md` §12): a virtual
 /// clock, a network that delays, drops, duplicates and reorders messages and partitions then heals,
-/// honest validators that crash and restart from their write-ahead log, and Byzantine validators. Every
-/// choice comes from one seeded generator, so a seed replays exactly. Invariants are checked after every
-/// step; a run ends when every honest validator decided every height, or at the termination bound.
+/// honest validators that crash and restart from their write-ahead log, Byzantine validators, and
+/// validator-set changes. Every choice comes from one seeded generator, so a seed replays exactly.
+/// Invariants are checked after every step; a run ends when every honest validator decided every height,
+/// or at the termination bound.
 public struct Simulator {
     public let configuration: SimulationConfiguration
     public let seed: UInt64
@@ -16,15 +17,26 @@ public struct Simulator {
     private var sequence: UInt64 = 0
     private var queue = EventQueue<Scheduled>()
     private var nodes: [Node] = []
-    private let validators: ValidatorSet
     private let chainID = ChainID(validated: "civic-sim")
     private let placeholderSignature: Signature
     private var parameters = ConsensusParameters()
+    /// V(h) for h = 1 … heights + 1 (index h − 1), following SPEC §1's delay rule.
+    private var validatorSets: [ValidatorSet] = []
     private var invalidBlocks: Set<Digest> = []
     private var partition: (start: UInt64, end: UInt64, side: Set<Int>)?
+    /// Scenario `outage`: until then every block built is refused by the other validators' execution.
+    private var blocksInvalidUntil: UInt64 = 0
+    /// Scenario `outage`: the longest any validator spent in one round while no block could execute.
+    private var longestOutageRoundMs: UInt64 = 0
     private var lastFaultEnd: UInt64 = 0
+    /// Scenario `lone-restart`: the restarting validator's down intervals, to check the others went on.
+    private var downtimes: [(node: Int, start: UInt64, end: UInt64)] = []
     public private(set) var violations: [String] = []
     public private(set) var decided: [UInt64: Digest] = [:]
+    /// When and at which height each honest validator first decided, for the progress checks.
+    private var decidedAt: [UInt64: UInt64] = [:]
+    /// The last events processed, when `configuration.traceEvents` asks for them.
+    public private(set) var trace: [String] = []
 
     private enum Scheduled {
         case deliver(to: Int, ConsensusEvent)
@@ -36,7 +48,8 @@ public struct Simulator {
         case sync(node: Int)
     }
 
-    /// One validator: its engine for the current height, what it decided, what it signed, its WAL.
+    /// One validator: its engine for the current height, what it decided and signed, its WAL, and the
+    /// proposals and votes of the current height it holds and gossips.
     private struct Node {
         let index: Int
         let fault: SimulationConfiguration.Fault?
@@ -45,10 +58,17 @@ public struct Simulator {
         var decisions: [UInt64: Digest] = [:]
         var signed: [String: Digest?] = [:]
         var wal: [ConsensusEvent] = []
-        var sent: [ConsensusEvent] = []
+        /// Proposals and votes of this height by round, as the network layer keeps them for gossip.
+        var messages: [UInt32: [ConsensusEvent]] = [:]
+        var received: Set<ConsensusEvent> = []
         var online = true
         var incarnation = 0
         var syncPending = false
+        /// Heights at which this validator signed a vote after catching up by block sync.
+        var syncedTo: UInt64 = 0
+        var votedAfterSync = false
+        /// When the current round (or height) began.
+        var roundStart: UInt64 = 0
         var height: UInt64 { engine.height }
     }
 
@@ -56,15 +76,6 @@ public struct Simulator {
         self.configuration = configuration
         self.seed = seed
         random = SplitMix64(seed: seed)
-        validators = ValidatorSet(
-            validators: configuration.powers.enumerated().map { index, power in
-                ValidatorSet.Validator(
-                    id: OrgID(validated: "SIM-\(index)"),
-                    power: power,
-                    consensusKey: [UInt8](repeating: UInt8(index), count: 33)
-                )
-            }
-        )
         guard let zeros = try? Signature(bytes: [UInt8](repeating: 0, count: Signature.byteCount)) else {
             preconditionFailure("64 bytes always make a signature value")
         }
@@ -75,17 +86,83 @@ public struct Simulator {
         parameters.timeoutPrecommitMs = 500
         parameters.timeoutIncreaseMs = 250
         parameters.timeoutMaximumMs = 5_000
-        let selection = ProposerSelection(validators: validators)
+        validatorSets = Self.validatorSets(configuration, &random)
+        let selection = ProposerSelection(validators: validatorSets[0])
         for index in configuration.powers.indices {
             nodes.append(
                 Node(
                     index: index,
                     fault: configuration.byzantine[index],
-                    engine: Self.engine(chainID, 1, validators, selection, parameters, index),
+                    engine: Self.engine(chainID, 1, validatorSets[0], selection, parameters, index),
                     selection: selection
                 )
             )
         }
+    }
+
+    /// The validator-set history of a run: genesis holds every validator; `validatorChanges` governance
+    /// changes (a power change, a removal, a re-admission) are committed at random heights, and each takes
+    /// effect `validatorSetDelay` heights later (SPEC §1). Byzantine validators always hold less than a third.
+    private static func validatorSets(
+        _ configuration: SimulationConfiguration,
+        _ random: inout SplitMix64
+    ) -> [ValidatorSet] {
+        let heights = Int(configuration.heights) + 1
+        var powers: [UInt64?] = configuration.powers.map { $0 }
+        var afterBlock: [[UInt64?]] = [powers]  // state after block c, c = 0 … heights
+        let changeHeights = Set(
+            (0..<configuration.validatorChanges).map { _ in 1 + random.next() % UInt64(max(heights - 2, 1)) }
+        )
+        for height in 1...heights {
+            if changeHeights.contains(UInt64(height)) { powers = change(powers, configuration, &random) }
+            afterBlock.append(powers)
+        }
+        return (1...heights).map { height in
+            let source =
+                height > Int(configuration.validatorSetDelay) ? height - Int(configuration.validatorSetDelay) : 0
+            return set(afterBlock[source])
+        }
+    }
+
+    private static func change(
+        _ powers: [UInt64?],
+        _ configuration: SimulationConfiguration,
+        _ random: inout SplitMix64
+    ) -> [UInt64?] {
+        let honest = powers.indices.filter { configuration.byzantine[$0] == nil }
+        let member = honest.filter { powers[$0] != nil }
+        let removed = honest.filter { powers[$0] == nil }
+        var candidate = powers
+        switch random.next() % 3 {
+        case 0 where !removed.isEmpty:
+            candidate[removed[Int(random.next() % UInt64(removed.count))]] = 5 + random.next() % 20
+        case 1 where member.count > 1:
+            candidate[member[Int(random.next() % UInt64(member.count))]] = nil
+        default:
+            let chosen = member[Int(random.next() % UInt64(member.count))]
+            candidate[chosen] = 1 + random.next() % 30
+        }
+        let total = candidate.compactMap { $0 }.reduce(0, +)
+        let byzantine = configuration.byzantine.keys.compactMap { candidate[$0] }.reduce(0, +)
+        if 3 * byzantine < total { return candidate }
+        // Too much Byzantine power: raise an honest validator's instead, which always keeps the bound.
+        var raised = powers
+        if let chosen = member.first { raised[chosen] = (raised[chosen] ?? 0) + total }
+        return raised
+    }
+
+    private static func set(_ powers: [UInt64?]) -> ValidatorSet {
+        ValidatorSet(
+            validators: powers.enumerated().compactMap { index, power in
+                power.map {
+                    ValidatorSet.Validator(
+                        id: OrgID(validated: "SIM-\(index)"),
+                        power: $0,
+                        consensusKey: [UInt8](repeating: UInt8(truncatingIfNeeded: index), count: 33)
+                    )
+                }
+            }
+        )
     }
 
     private static func engine(
@@ -94,16 +171,21 @@ public struct Simulator {
         _ validators: ValidatorSet,
         _ selection: ProposerSelection,
         _ parameters: ConsensusParameters,
-        _ index: Int
+        _ node: Int
     ) -> ConsensusStateMachine {
-        ConsensusStateMachine(
+        let id = OrgID(validated: "SIM-\(node)")
+        return ConsensusStateMachine(
             chainID: chainID,
             height: height,
             validators: validators,
             selection: selection,
             parameters: parameters,
-            ownIndex: UInt16(index)
+            ownIndex: validators.validators.firstIndex { $0.id == id }.map { UInt16($0) }
         )
+    }
+
+    private func validators(at height: UInt64) -> ValidatorSet {
+        validatorSets[Int(min(height, UInt64(validatorSets.count))) - 1]
     }
 
     private var honest: [Int] { nodes.indices.filter { nodes[$0].fault == nil } }
@@ -113,43 +195,87 @@ public struct Simulator {
         scheduleFaults()
         for index in nodes.indices {
             perform(nodes[index].engine.start(), node: index)
-            schedule(at: 200, .gossip(node: index))
+            schedule(at: 200 + random.next() % 800, .gossip(node: index))
         }
         let deadline = lastFaultEnd + configuration.terminationBoundMs * configuration.heights
-        while let next = popNext() {
+        while let next = queue.pop() {
             now = next.at
             if now > deadline { break }
+            if configuration.traceEvents > 0 { record(trace: next.item) }
             process(next.item)
             if honest.allSatisfy({ (nodes[$0].decisions.keys.max() ?? 0) >= configuration.heights }) { break }
         }
-        for index in honest where (nodes[index].decisions.keys.max() ?? 0) < configuration.heights {
-            violations.append(
-                "termination: validator \(index) decided only \(nodes[index].decisions.count) of \(configuration.heights) heights by \(now) ms"
-            )
-        }
+        checkTermination()
+        checkScenario()
         return violations
     }
 
     /// One line per validator: where it is and what it decided, for a failing seed's report.
     public var diagnostics: String {
         nodes.map { node in
-            "validator \(node.index)\(node.fault.map { " (\($0.rawValue))" } ?? ""): height \(node.height) round \(node.engine.round) "
-                + "step \(node.engine.step) online \(node.online) decided \(node.decisions.keys.sorted())"
+            "validator \(node.index)\(node.fault.map { " (\($0.rawValue))" } ?? ""): height \(node.height) "
+                + "round \(node.engine.round) step \(node.engine.step) locked \(node.engine.lockedRound) "
+                + "online \(node.online) decided \(node.decisions.keys.sorted())"
         }.joined(separator: "\n")
     }
 
-    // MARK: - Faults
+    private mutating func record(trace item: Scheduled) {
+        trace.append("\(now) ms: \(item)")
+        if trace.count > configuration.traceEvents { trace.removeFirst(trace.count - configuration.traceEvents) }
+    }
+
+    // MARK: - Faults and scenarios
 
     private mutating func scheduleFaults() {
-        if configuration.partition {
-            let start = 500 + random.next() % 3_000
-            let end = start + 2_000 + random.next() % 8_000
-            let side = Set(nodes.indices.filter { _ in random.next() % 2 == 0 })
-            partition = (start, end, side)
-            lastFaultEnd = max(lastFaultEnd, end)
+        switch configuration.scenario {
+        case .mixed:
+            schedulePartition()
+            scheduleCrashes()
+        case .outage:
+            // An hour in which no block executes (the incident that left a real network at round hundreds).
+            blocksInvalidUntil = 1_000 + 3_600_000
+            lastFaultEnd = blocksInvalidUntil
+        case .allRestart:
+            let down = 300 + random.next() % 5_000
+            let up = down + 500 + random.next() % 5_000
+            for node in nodes.indices {
+                schedule(at: down, .crash(node: node))
+                schedule(at: up, .restart(node: node))
+            }
+            lastFaultEnd = up
+        case .loneRestart:
+            guard let node = honest.last else { return }
+            var start: UInt64 = 300 + random.next() % 1_000
+            for _ in 0..<3 {
+                let end = start + 5_000 + random.next() % 10_000
+                schedule(at: start, .crash(node: node))
+                schedule(at: end, .restart(node: node))
+                downtimes.append((node, start, end))
+                start = end + 1_000 + random.next() % 5_000
+            }
+            lastFaultEnd = downtimes.last?.end ?? 0
+        case .fallBehind:
+            guard let node = honest.last else { return }
+            let start = 100 + random.next() % 500
+            let end = start + 5_000 + random.next() % 5_000
+            partition = (start, end, [node])
+            lastFaultEnd = end
         }
+    }
+
+    private mutating func schedulePartition() {
+        guard configuration.partition else { return }
+        let start = 500 + random.next() % 3_000
+        let end = start + 2_000 + random.next() % 8_000
+        let side = Set(nodes.indices.filter { _ in random.next() % 2 == 0 })
+        partition = (start, end, side)
+        lastFaultEnd = max(lastFaultEnd, end)
+    }
+
+    private mutating func scheduleCrashes() {
         let candidates = honest
-        for _ in 0..<min(configuration.crashes, candidates.count) {
+        guard !candidates.isEmpty else { return }
+        for _ in 0..<configuration.crashes {
             let node = candidates[Int(random.next() % UInt64(candidates.count))]
             let down = 300 + random.next() % 5_000
             let up = down + 500 + random.next() % 5_000
@@ -162,6 +288,61 @@ public struct Simulator {
     private func cut(_ from: Int, _ to: Int) -> Bool {
         guard let partition, now >= partition.start, now < partition.end else { return false }
         return partition.side.contains(from) != partition.side.contains(to)
+    }
+
+    // MARK: - Invariants
+
+    private mutating func checkTermination() {
+        for index in honest where (nodes[index].decisions.keys.max() ?? 0) < configuration.heights {
+            violations.append(
+                "termination: validator \(index) decided \(nodes[index].decisions.count) of \(configuration.heights) heights by \(now) ms (faults ended at \(lastFaultEnd) ms)"
+            )
+        }
+    }
+
+    /// The scenario's own promise (SPEC §12, lessons from the field).
+    private mutating func checkScenario() {
+        switch configuration.scenario {
+        case .loneRestart:
+            // While the lone validator is down the others hold a quorum, so they must keep deciding.
+            for downtime in downtimes where downtime.end - downtime.start >= 8_000 {
+                let others = honest.filter { $0 != downtime.node }
+                let power = others.compactMap { validators(at: nodes[$0].height).power(of: $0) }.reduce(0, +)
+                guard 3 * power > 2 * validators(at: 1).totalPower else { continue }
+                let during = decidedAt.values.filter { $0 > downtime.start && $0 < downtime.end }.count
+                if during == 0, decided.count < Int(configuration.heights) {
+                    violations.append(
+                        "progress: no height decided while validator \(downtime.node) was down from \(downtime.start) to \(downtime.end) ms"
+                    )
+                }
+            }
+        case .fallBehind:
+            guard let node = honest.last, let partition, nodes[node].syncedTo > 0 else { return }
+            // It caught up by block sync; unless the run ended right then, it must be voting again.
+            if !nodes[node].votedAfterSync, nodes[node].syncedTo < configuration.heights {
+                violations.append(
+                    "rejoin: validator \(node) synced to height \(nodes[node].syncedTo) after the partition ending at \(partition.end) ms but never voted again"
+                )
+            }
+        case .outage:
+            // Rounds climb for an hour (to round ~350). With the cap (SPEC §5) a round lasts at most a few
+            // maximum timeouts however late it is; uncapped, rounds late in the hour would last ~40 s each
+            // here (and hours on a real network after a long outage), idling long after it heals.
+            let bound = 4 * UInt64(parameters.timeoutMaximumMs)
+            if longestOutageRoundMs > bound {
+                violations.append(
+                    "outage: a round lasted \(longestOutageRoundMs) ms during the outage (bound \(bound) ms): timeouts are not capped"
+                )
+            }
+            let first = decidedAt.values.filter { $0 >= blocksInvalidUntil }.min()
+            if let first, first - blocksInvalidUntil > 5 * UInt64(parameters.timeoutMaximumMs) {
+                violations.append(
+                    "outage: the first height after the outage decided \(first - blocksInvalidUntil) ms after blocks executed again"
+                )
+            }
+        case .mixed, .allRestart:
+            break
+        }
     }
 
     // MARK: - Event processing
@@ -178,6 +359,11 @@ public struct Simulator {
                 }
                 return
             }
+            if let round = Self.round(of: event), Self.height(of: event) == nodes[to].height,
+                nodes[to].received.insert(event).inserted
+            {
+                nodes[to].messages[round, default: []].append(event)
+            }
             feed(event, to: to)
         case .sync(let node):
             nodes[node].syncPending = false
@@ -190,12 +376,7 @@ public struct Simulator {
             guard nodes[node].online, nodes[node].incarnation == incarnation else { return }
             advanceHeight(node)
         case .gossip(let node):
-            // Gossip keeps offering a node's messages of its current height, as the network layer does, so
-            // losses and partitions delay consensus but cannot stall it.
-            if nodes[node].online, nodes[node].fault != .withhold {
-                // All of this height's own messages: a locked peer may need prevotes of an old POL round (L28).
-                for event in nodes[node].sent { send(event, from: node) }
-            }
+            if nodes[node].online, nodes[node].fault != .withhold { gossip(from: node) }
             schedule(at: now + 1_000, .gossip(node: node))
         case .crash(let node):
             nodes[node].online = false
@@ -205,10 +386,51 @@ public struct Simulator {
         }
     }
 
+    /// Peer-state-aware gossip, as the network layer does it (CometBFT's consensus reactor): to each peer at
+    /// this height, the proposals and votes of the peer's round, the round before, this node's round, and the
+    /// POL rounds those proposals cite (L28 needs them) that the peer does not hold yet. A peer at a lower
+    /// height is told this node's height, which starts its block sync. Losses and partitions therefore delay
+    /// consensus but cannot stall it.
+    private mutating func gossip(from node: Int) {
+        let height = nodes[node].height
+        for peer in nodes.indices where peer != node && nodes[peer].online && !cut(node, peer) {
+            if nodes[peer].height < height {
+                if let round = nodes[node].messages.keys.min(), let any = nodes[node].messages[round]?.first {
+                    send(any, from: node, to: peer)
+                }
+                continue
+            }
+            guard nodes[peer].height == height else { continue }
+            let peerRound = nodes[peer].engine.round
+            var rounds: Set<UInt32> = [peerRound, nodes[node].engine.round]
+            if peerRound > 0 { rounds.insert(peerRound - 1) }
+            var polRounds: Set<UInt32> = []
+            for round in rounds {
+                for case .proposal(let signed) in nodes[node].messages[round] ?? [] where signed.proposal.polRound >= 0
+                {
+                    polRounds.insert(UInt32(signed.proposal.polRound))
+                }
+            }
+            for round in rounds.union(polRounds).sorted() {
+                for event in nodes[node].messages[round] ?? [] where !nodes[peer].engine.holds(event) {
+                    if polRounds.contains(round), !rounds.contains(round), !Self.isPrevote(event) { continue }
+                    send(event, from: node, to: peer)
+                }
+            }
+        }
+    }
+
     /// The WAL first, then the engine (SPEC §10).
     private mutating func feed(_ event: ConsensusEvent, to node: Int) {
         nodes[node].wal.append(event)
+        let before = (nodes[node].height, nodes[node].engine.round)
         perform(nodes[node].engine.handle(event), node: node)
+        if (nodes[node].height, nodes[node].engine.round) != before {
+            if now < blocksInvalidUntil {
+                longestOutageRoundMs = max(longestOutageRoundMs, now - nodes[node].roundStart)
+            }
+            nodes[node].roundStart = now
+        }
     }
 
     /// Restart from the WAL: a fresh engine replays every logged input of the current height. The engine is
@@ -217,7 +439,7 @@ public struct Simulator {
         let height = nodes[node].height
         nodes[node].online = true
         nodes[node].incarnation += 1
-        var engine = Self.engine(chainID, height, validators, nodes[node].selection, parameters, node)
+        var engine = Self.engine(chainID, height, validators(at: height), nodes[node].selection, parameters, node)
         var replayed = engine.start()
         for event in nodes[node].wal { replayed += engine.handle(event) }
         nodes[node].engine = engine
@@ -226,7 +448,8 @@ public struct Simulator {
             advanceHeight(node)
             return
         }
-        // Re-arm timers; messages re-derived during replay are the ones already signed.
+        // Re-arm timers; messages re-derived during replay are the ones already signed (the signing guard
+        // answers them with the stored signatures).
         for effect in replayed {
             if case .scheduleTimeout(let timeout, let milliseconds) = effect, timeout.round == engine.round {
                 schedule(
@@ -234,7 +457,9 @@ public struct Simulator {
                     .timeout(node: node, timeout, incarnation: nodes[node].incarnation)
                 )
             }
-            if case .broadcastVote(let vote) = effect { checkSignature(node: node, vote: vote) }
+            if case .broadcastVote(let vote) = effect, nodes[node].fault == nil {
+                checkSignature(node: node, vote: vote)
+            }
         }
     }
 
@@ -244,6 +469,19 @@ public struct Simulator {
         case .vote(let signed): return signed.vote.height
         default: return nil
         }
+    }
+
+    private static func round(of event: ConsensusEvent) -> UInt32? {
+        switch event {
+        case .proposal(let signed): return signed.proposal.round
+        case .vote(let signed): return signed.vote.round
+        default: return nil
+        }
+    }
+
+    private static func isPrevote(_ event: ConsensusEvent) -> Bool {
+        if case .vote(let signed) = event { return signed.vote.type == .prevote }
+        return false
     }
 
     /// Block sync: fetch decided blocks with their certificates from a reachable peer that has them, and
@@ -260,6 +498,8 @@ public struct Simulator {
                 let hash = nodes[source].decisions[height]
             else { return }
             nodes[node].decisions[height] = hash
+            nodes[node].syncedTo = height
+            nodes[node].votedAfterSync = false
             if nodes[node].fault == nil, let first = decided[height], first != hash {
                 violations.append("agreement: validator \(node) synced \(hash.hex.prefix(12)) at height \(height)")
             }
@@ -270,12 +510,16 @@ public struct Simulator {
     }
 
     private mutating func advanceHeight(_ node: Int) {
-        let next = nodes[node].height + 1
+        let current = nodes[node].height
+        let next = current + 1
         guard next <= configuration.heights + 1 else { return }
         _ = nodes[node].selection.next()
-        nodes[node].engine = Self.engine(chainID, next, validators, nodes[node].selection, parameters, node)
+        let (old, new) = (validators(at: current), validators(at: next))
+        if old != new { nodes[node].selection = nodes[node].selection.transitioned(from: old, to: new) }
+        nodes[node].engine = Self.engine(chainID, next, new, nodes[node].selection, parameters, node)
         nodes[node].wal = []
-        nodes[node].sent = []
+        nodes[node].messages = [:]
+        nodes[node].received = []
         perform(nodes[node].engine.start(), node: node)
     }
 
@@ -288,11 +532,11 @@ public struct Simulator {
             switch effect {
             case .buildBlock(let blockHeight, let round):
                 let block = SHA256().hash(utf8: "block \(blockHeight)/\(round) by \(node) seed \(seed)")
-                if fault == .invalidProposals { invalidBlocks.insert(block) }
+                if fault == .invalidProposals || now < blocksInvalidUntil { invalidBlocks.insert(block) }
                 feed(.blockBuilt(block), to: node)
             case .broadcastProposal(let proposal):
                 guard fault != .withhold else { continue }
-                broadcast(.proposal(SignedProposal(proposal: proposal, signature: signature(node))), from: node)
+                broadcast(.proposal(SignedProposal(proposal: proposal, signature: placeholderSignature)), from: node)
                 if fault == .equivocate {
                     let other = Proposal(
                         height: proposal.height,
@@ -302,15 +546,20 @@ public struct Simulator {
                         proposerIndex: proposal.proposerIndex
                     )
                     broadcast(
-                        .proposal(SignedProposal(proposal: other, signature: signature(node))),
+                        .proposal(SignedProposal(proposal: other, signature: placeholderSignature)),
                         from: node,
                         toHalf: true
                     )
                 }
             case .broadcastVote(let vote):
                 guard fault != .withhold else { continue }
-                if fault == nil { checkSignature(node: node, vote: vote) }
-                broadcast(.vote(SignedVote(vote: vote, signature: signature(node))), from: node)
+                if fault == nil {
+                    checkSignature(node: node, vote: vote)
+                    if nodes[node].syncedTo > 0, vote.height > nodes[node].syncedTo {
+                        nodes[node].votedAfterSync = true
+                    }
+                }
+                broadcast(.vote(SignedVote(vote: vote, signature: placeholderSignature)), from: node)
                 if fault == .equivocate {
                     let other = Vote(
                         type: vote.type,
@@ -319,7 +568,7 @@ public struct Simulator {
                         blockHash: vote.blockHash == nil ? SHA256().hash(utf8: "conflicting vote \(vote.round)") : nil,
                         validatorIndex: vote.validatorIndex
                     )
-                    broadcast(.vote(SignedVote(vote: other, signature: signature(node))), from: node, toHalf: true)
+                    broadcast(.vote(SignedVote(vote: other, signature: placeholderSignature)), from: node, toHalf: true)
                 }
             case .scheduleTimeout(let timeout, let milliseconds):
                 schedule(
@@ -349,11 +598,11 @@ public struct Simulator {
             )
         }
         decided[height] = decided[height] ?? hash
-        let power = certificate.signatures.reduce(UInt64(0)) {
-            $0 + validators.validators[Int($1.validatorIndex)].power
-        }
-        if 3 * power <= 2 * validators.totalPower {
-            violations.append("certificate: height \(height) committed with \(power) of \(validators.totalPower) power")
+        decidedAt[height] = decidedAt[height] ?? now
+        let set = validators(at: height)
+        let power = certificate.signatures.reduce(UInt64(0)) { $0 + set.validators[Int($1.validatorIndex)].power }
+        if 3 * power <= 2 * set.totalPower {
+            violations.append("certificate: height \(height) committed with \(power) of \(set.totalPower) power")
         }
     }
 
@@ -366,35 +615,34 @@ public struct Simulator {
         nodes[node].signed[key] = vote.blockHash
     }
 
-    private func signature(_ node: Int) -> Signature { placeholderSignature }
-
     private mutating func broadcast(_ event: ConsensusEvent, from node: Int, toHalf: Bool = false) {
-        if !toHalf { nodes[node].sent.append(event) }
-        send(event, from: node, toHalf: toHalf)
+        for peer in nodes.indices where !toHalf || peer % 2 == 0 { send(event, from: node, to: peer) }
     }
 
-    private mutating func send(_ event: ConsensusEvent, from node: Int, toHalf: Bool = false) {
-        for peer in nodes.indices where !toHalf || peer % 2 == 0 {
-            if peer == node {
-                schedule(at: now, .deliver(to: peer, event))
-                continue
-            }
-            if cut(node, peer) || random.chance(configuration.dropRate) { continue }
-            let delay = 1 + random.next() % configuration.maximumDelayMs
-            schedule(at: now + delay, .deliver(to: peer, event))
-            if random.chance(configuration.duplicateRate) {
-                schedule(at: now + delay + random.next() % configuration.maximumDelayMs, .deliver(to: peer, event))
-            }
+    private mutating func send(_ event: ConsensusEvent, from node: Int, to peer: Int) {
+        if peer == node {
+            schedule(at: now, .deliver(to: peer, event))
+            return
+        }
+        if cut(node, peer) || random.chance(configuration.dropRate) { return }
+        let delay = 1 + random.next() % configuration.maximumDelayMs
+        schedule(at: now + delay, .deliver(to: peer, event))
+        if random.chance(configuration.duplicateRate) {
+            schedule(at: now + delay + random.next() % configuration.maximumDelayMs, .deliver(to: peer, event))
         }
     }
 
-    // MARK: - Queue
-
+    /// Adds to the agenda; ties in time keep scheduling order, one deterministic total order.
     private mutating func schedule(at time: UInt64, _ item: Scheduled) {
         sequence += 1
         queue.push(time: time, order: sequence, item)
     }
+}
 
-    /// The earliest event, ties by scheduling order: one deterministic total order.
-    private mutating func popNext() -> (at: UInt64, order: UInt64, item: Scheduled)? { queue.pop() }
+extension ValidatorSet {
+    /// The power of simulated validator `node` in this set, if it is a member.
+    fileprivate func power(of node: Int) -> UInt64? {
+        let id = OrgID(validated: "SIM-\(node)")
+        return validators.first { $0.id == id }?.power
+    }
 }
