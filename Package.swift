@@ -44,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "civicd",
             dependencies: [
-                "LedgerCrypto", "LedgerCore", "Storage", "CivicCommandLine",
+                "LedgerCrypto", "LedgerCore", "Storage", "Simulation", "CivicCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -11,7 +11,7 @@ struct CivicdCommand: ParsableCommand {
             Exit status: 0 success, 1 the genesis is not valid (validate), 2 usage or input error.
             Building a genesis by hand, step by step: Genesis/README.md.
             """,
-        subcommands: [NodeKeysCommand.self, GenesisCommand.self, LedgerBenchCommand.self]
+        subcommands: [NodeKeysCommand.self, GenesisCommand.self, SimulateCommand.self, LedgerBenchCommand.self]
     )
 }
 
