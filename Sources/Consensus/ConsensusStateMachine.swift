@@ -43,7 +43,8 @@ public struct ConsensusStateMachine: Sendable {
     private var laterRounds: Set<UInt32> = []
     /// Rounds whose precommits hold a quorum for a block (L49 looks only at these).
     private var precommitQuorumRounds: Set<UInt32> = []
-    private var awaitingBlock = false
+    /// True while the engine waits for the block it asked to build (L11).
+    public private(set) var awaitingBlock = false
 
     public init(
         chainID: ChainID,

@@ -1,0 +1,80 @@
+import LedgerCore
+import LedgerCrypto
+
+/// What a validator asks its signing guard to sign (SPEC §9): the position (height, round, step) — a
+/// proposal is the `propose` step — the block hash (nil for a nil vote), and the exact bytes to sign.
+public struct SigningRequest: Hashable, Sendable {
+    public let height: UInt64
+    public let round: UInt32
+    public let step: ConsensusStep
+    public let blockHash: Digest?
+    public let signedBytes: [UInt8]
+
+    public init(_ proposal: Proposal, chainID: ChainID) {
+        height = proposal.height
+        round = proposal.round
+        step = .propose
+        blockHash = proposal.blockHash
+        signedBytes = proposal.signedBytes(chainID: chainID)
+    }
+
+    public init(_ vote: Vote, chainID: ChainID) {
+        height = vote.height
+        round = vote.round
+        step = vote.type == .prevote ? .prevote : .precommit
+        blockHash = vote.blockHash
+        signedBytes = vote.signedBytes(chainID: chainID)
+    }
+}
+
+/// The last thing a validator's key signed, as the signing guard keeps it on disk (SPEC §9).
+public struct SigningRecord: Hashable, Sendable, CanonicalCodable {
+    public let height: UInt64
+    public let round: UInt32
+    public let step: ConsensusStep
+    public let blockHash: Digest?
+    public let signature: Signature
+
+    public init(height: UInt64, round: UInt32, step: ConsensusStep, blockHash: Digest?, signature: Signature) {
+        self.height = height
+        self.round = round
+        self.step = step
+        self.blockHash = blockHash
+        self.signature = signature
+    }
+
+    public init(_ request: SigningRequest, signature: Signature) {
+        self.init(
+            height: request.height,
+            round: request.round,
+            step: request.step,
+            blockHash: request.blockHash,
+            signature: signature
+        )
+    }
+
+    public func encode(to writer: inout CanonicalWriter) {
+        writer.write(height)
+        writer.write(round)
+        writer.write(step.rawValue)
+        writer.write(blockHash)
+        writer.write(raw: signature.bytes)
+    }
+
+    public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
+        height = try reader.read(UInt64.self)
+        round = try reader.read(UInt32.self)
+        let stepStart = reader.offset
+        let rawStep = try reader.read(UInt8.self)
+        guard let step = ConsensusStep(rawValue: rawStep) else {
+            throw CanonicalDecodingError(.unknownTag, at: stepStart, "unknown consensus step \(rawStep)")
+        }
+        self.step = step
+        blockHash = try reader.readOptional(Digest.self)
+        let start = reader.offset
+        guard let signature = try? Signature(bytes: try reader.readRaw(count: Signature.byteCount, "signature")) else {
+            throw CanonicalDecodingError(.invalidValue, at: start, "signature must be 64 bytes")
+        }
+        self.signature = signature
+    }
+}
