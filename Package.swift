@@ -3,7 +3,8 @@ import PackageDescription
 
 /// CivicLedger: a permissioned BFT ledger for civil-affairs departments.
 /// Module graph (dependencies point one way):
-/// civic, civicd → CivicCommandLine → LedgerCore → LedgerCrypto → C targets; civicd → Storage → LedgerCore.
+/// civic, civicd → CivicCommandLine → LedgerCore → LedgerCrypto → C targets;
+/// civicd → Storage → Consensus → LedgerCore; civicd → Simulation → Consensus.
 let package = Package(
     name: "CivicLedger",
     platforms: [.macOS(.v14)],
@@ -26,7 +27,7 @@ let package = Package(
         .target(name: "LedgerCore", dependencies: ["LedgerCrypto"]),
         .target(name: "Consensus", dependencies: ["LedgerCore"]),
         .target(name: "Simulation", dependencies: ["Consensus"]),
-        .target(name: "Storage", dependencies: ["CRocksDB", "LedgerCore"]),
+        .target(name: "Storage", dependencies: ["CRocksDB", "LedgerCore", "Consensus"]),
         .target(
             name: "CivicCommandLine",
             dependencies: [
@@ -55,13 +56,18 @@ let package = Package(
         ),
         .target(name: "LedgerTestSupport", dependencies: ["LedgerCore", "Storage"], path: "Tests/LedgerTestSupport"),
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore", "LedgerTestSupport"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "LedgerTestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Consensus", "LedgerTestSupport"]),
         .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "LedgerTestSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
         .executableTarget(
             name: "crash-writer",
             dependencies: ["Storage", "LedgerTestSupport"],
             path: "Tests/CrashWriter"
+        ),
+        .executableTarget(
+            name: "consensus-crash",
+            dependencies: ["Consensus", "Simulation", "Storage"],
+            path: "Tests/ConsensusCrash"
         ),
         .testTarget(name: "CivicTests", dependencies: ["LedgerCrypto", "LedgerCore"]),
     ],

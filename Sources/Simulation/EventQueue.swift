@@ -1,11 +1,13 @@
 /// A binary min-heap of scheduled items ordered by (time, scheduling order): the simulator's virtual-time
 /// agenda, O(log n) per push and pop.
-struct EventQueue<Item> {
+public struct EventQueue<Item> {
     private var heap: [(at: UInt64, order: UInt64, item: Item)] = []
 
-    var isEmpty: Bool { heap.isEmpty }
+    public init() {}
 
-    mutating func push(time: UInt64, order: UInt64, _ item: Item) {
+    public var isEmpty: Bool { heap.isEmpty }
+
+    public mutating func push(time: UInt64, order: UInt64, _ item: Item) {
         heap.append((time, order, item))
         var child = heap.count - 1
         while child > 0 {
@@ -16,7 +18,7 @@ struct EventQueue<Item> {
         }
     }
 
-    mutating func pop() -> (at: UInt64, order: UInt64, item: Item)? {
+    public mutating func pop() -> (at: UInt64, order: UInt64, item: Item)? {
         guard !heap.isEmpty else { return nil }
         heap.swapAt(0, heap.count - 1)
         let first = heap.removeLast()

@@ -5,10 +5,6 @@ import LedgerTestSupport
 import Storage
 import Testing
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Kills a writer process (`crash-writer`) with SIGKILL at random moments, again and again, and checks every
 /// reopen: the store is at its last fully committed height, every acknowledged commit survived, and the
 /// state root equals the header's — and equals the root a clean run computes for that height.
@@ -16,25 +12,9 @@ import Testing
 struct LedgerStoreCrashTests {
     static let kills = Int(ProcessInfo.processInfo.environment["CIVIC_CRASH_KILLS"] ?? "") ?? 50
 
-    static var writer: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
-            "crash-writer"
-        ).path
-    }
-
     /// Runs the writer, kills it after `milliseconds`, and returns the heights it acknowledged.
     static func runAndKill(_ directory: String, after milliseconds: Int) throws -> [UInt64] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: writer)
-        process.arguments = [directory]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        usleep(useconds_t(milliseconds * 1000))
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let text = try KilledProcess.run(KilledProcess.helper("crash-writer"), [directory], killAfter: milliseconds)
         return text.split(separator: "\n").compactMap { line in
             let parts = line.split(separator: " ")
             return parts.count == 3 && parts[0] == "committed" ? UInt64(parts[1]) : nil

@@ -1,0 +1,45 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Runs a helper executable built next to the test bundle and kills it with SIGKILL, for the crash tests.
+public enum KilledProcess {
+    /// The path of helper executable `name` (built by the same `swift build`).
+    public static func helper(_ name: String) -> String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path
+    }
+
+    /// Runs `executable` with `arguments`, kills it after `milliseconds` (nil: lets it finish), and returns
+    /// everything it wrote to standard output.
+    public static func run(_ executable: String, _ arguments: [String], killAfter milliseconds: Int?) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Read while it runs, so a full pipe never blocks the helper.
+        let collected = Collected()
+        let done = DispatchSemaphore(value: 0)
+        let handle = output.fileHandleForReading
+        DispatchQueue.global().async {
+            collected.data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+        if let milliseconds {
+            usleep(useconds_t(milliseconds * 1000))
+            kill(process.processIdentifier, SIGKILL)
+        }
+        process.waitUntilExit()
+        done.wait()
+        return String(decoding: collected.data, as: UTF8.self)
+    }
+}
+
+/// The output of one run, handed from the reading thread (the semaphore orders the accesses).
+private final class Collected: @unchecked Sendable {
+    var data = Data()
+}
