@@ -536,21 +536,27 @@ public struct Simulator {
                 feed(.blockBuilt(block), to: node)
             case .broadcastProposal(let proposal):
                 guard fault != .withhold else { continue }
-                broadcast(.proposal(SignedProposal(proposal: proposal, signature: placeholderSignature)), from: node)
-                if fault == .equivocate {
-                    let other = Proposal(
-                        height: proposal.height,
-                        round: proposal.round,
-                        blockHash: SHA256().hash(utf8: "conflicting \(proposal.height)/\(proposal.round) by \(node)"),
-                        polRound: -1,
-                        proposerIndex: proposal.proposerIndex
-                    )
-                    broadcast(
-                        .proposal(SignedProposal(proposal: other, signature: placeholderSignature)),
-                        from: node,
-                        toHalf: true
-                    )
+                let signed = ConsensusEvent.proposal(
+                    SignedProposal(proposal: proposal, signature: placeholderSignature)
+                )
+                guard fault == .equivocate else {
+                    broadcast(signed, from: node)
+                    continue
                 }
+                // Split the network: one block to the odd-numbered validators, another to the even ones.
+                let other = Proposal(
+                    height: proposal.height,
+                    round: proposal.round,
+                    blockHash: SHA256().hash(utf8: "conflicting \(proposal.height)/\(proposal.round) by \(node)"),
+                    polRound: -1,
+                    proposerIndex: proposal.proposerIndex
+                )
+                broadcast(signed, from: node, half: 1)
+                broadcast(
+                    .proposal(SignedProposal(proposal: other, signature: placeholderSignature)),
+                    from: node,
+                    half: 0
+                )
             case .broadcastVote(let vote):
                 guard fault != .withhold else { continue }
                 if fault == nil {
@@ -559,17 +565,28 @@ public struct Simulator {
                         nodes[node].votedAfterSync = true
                     }
                 }
-                broadcast(.vote(SignedVote(vote: vote, signature: placeholderSignature)), from: node)
-                if fault == .equivocate {
-                    let other = Vote(
-                        type: vote.type,
-                        height: vote.height,
-                        round: vote.round,
-                        blockHash: vote.blockHash == nil ? SHA256().hash(utf8: "conflicting vote \(vote.round)") : nil,
-                        validatorIndex: vote.validatorIndex
-                    )
-                    broadcast(.vote(SignedVote(vote: other, signature: placeholderSignature)), from: node, toHalf: true)
+                let signed = ConsensusEvent.vote(SignedVote(vote: vote, signature: placeholderSignature))
+                guard fault == .equivocate else {
+                    broadcast(signed, from: node)
+                    continue
                 }
+                // Split the network: this vote to the odd-numbered validators, a vote for a real alternative to
+                // the even ones — nil instead of a block, or instead of nil a block some proposal of the round
+                // offers (so both halves can be pushed towards different decisions).
+                let alternative =
+                    vote.blockHash == nil
+                    ? proposedBlocks(node: node, round: vote.round).first
+                        ?? SHA256().hash(utf8: "conflicting vote \(vote.round)")
+                    : nil
+                let other = Vote(
+                    type: vote.type,
+                    height: vote.height,
+                    round: vote.round,
+                    blockHash: alternative,
+                    validatorIndex: vote.validatorIndex
+                )
+                broadcast(signed, from: node, half: 1)
+                broadcast(.vote(SignedVote(vote: other, signature: placeholderSignature)), from: node, half: 0)
             case .scheduleTimeout(let timeout, let milliseconds):
                 schedule(
                     at: now + UInt64(milliseconds),
@@ -615,8 +632,20 @@ public struct Simulator {
         nodes[node].signed[key] = vote.blockHash
     }
 
-    private mutating func broadcast(_ event: ConsensusEvent, from node: Int, toHalf: Bool = false) {
-        for peer in nodes.indices where !toHalf || peer % 2 == 0 { send(event, from: node, to: peer) }
+    /// Sends to every validator, or only to those whose index has parity `half` (plus the sender itself,
+    /// which must see what it signed).
+    private mutating func broadcast(_ event: ConsensusEvent, from node: Int, half: Int? = nil) {
+        for peer in nodes.indices where half == nil || peer % 2 == half || peer == node {
+            send(event, from: node, to: peer)
+        }
+    }
+
+    /// The blocks of the proposals of `round` that validator `node` holds.
+    private func proposedBlocks(node: Int, round: UInt32) -> [Digest] {
+        (nodes[node].messages[round] ?? []).compactMap { event in
+            if case .proposal(let signed) = event { return signed.proposal.blockHash }
+            return nil
+        }
     }
 
     private mutating func send(_ event: ConsensusEvent, from node: Int, to peer: Int) {

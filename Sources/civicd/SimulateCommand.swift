@@ -49,6 +49,9 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Scenario: mixed (default), outage, all-restart, lone-restart, fall-behind.")
     var scenario: SimulationConfiguration.Scenario = .mixed
 
+    @Option(name: .customLong("drop-rate"), help: "Share of messages the network loses, 0…0.9 (default 0.05).")
+    var dropRate: Double = 0.05
+
     @Option(help: "Print the last N events of each failing seed (for replaying one seed).")
     var trace: Int = 0
 
@@ -60,6 +63,7 @@ struct SimulateCommand: ParsableCommand {
         guard byzantine >= 0, byzantine < validators else { throw ValidationError("--byzantine must be 0…N-1") }
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
         guard heights >= 1, heights <= 10_000 else { throw ValidationError("--heights must be 1…10000") }
+        guard dropRate >= 0, dropRate <= 0.9 else { throw ValidationError("--drop-rate must be 0…0.9") }
         _ = try powerList()
     }
 
@@ -79,6 +83,7 @@ struct SimulateCommand: ParsableCommand {
         configuration.heights = heights
         configuration.validatorChanges = validatorChanges
         configuration.scenario = scenario
+        configuration.dropRate = dropRate
         configuration.traceEvents = trace
         let byzantinePower = configuration.byzantine.keys.reduce(UInt64(0)) { $0 + configuration.powers[$1] }
         guard 3 * byzantinePower < configuration.powers.reduce(0, +) else {
@@ -97,6 +102,7 @@ struct SimulateCommand: ParsableCommand {
         if let fault { parts.append("--fault \(fault.rawValue)") }
         if validatorChanges > 0 { parts.append("--validator-changes \(validatorChanges)") }
         if scenario != .mixed { parts.append("--scenario \(scenario.rawValue)") }
+        if dropRate != 0.05 { parts.append("--drop-rate \(dropRate)") }
         if seeds > 1 { parts.append("--verbose") }
         return parts.joined(separator: " ")
     }
