@@ -64,9 +64,9 @@ public struct Simulator {
         var online = true
         var incarnation = 0
         var syncPending = false
-        /// Heights at which this validator signed a vote after catching up by block sync.
+        /// The height its last block sync reached, and whether it voted or decided by consensus since.
         var syncedTo: UInt64 = 0
-        var votedAfterSync = false
+        var rejoinedAfterSync = false
         /// When the current round (or height) began.
         var roundStart: UInt64 = 0
         var height: UInt64 { engine.height }
@@ -319,9 +319,9 @@ public struct Simulator {
         case .fallBehind:
             guard let node = honest.last, let partition, nodes[node].syncedTo > 0 else { return }
             // It caught up by block sync; unless the run ended right then, it must be voting again.
-            if !nodes[node].votedAfterSync, nodes[node].syncedTo < configuration.heights {
+            if !nodes[node].rejoinedAfterSync, nodes[node].syncedTo < configuration.heights {
                 violations.append(
-                    "rejoin: validator \(node) synced to height \(nodes[node].syncedTo) after the partition ending at \(partition.end) ms but never voted again"
+                    "rejoin: validator \(node) synced to height \(nodes[node].syncedTo) after the partition ending at \(partition.end) ms but never voted or decided by consensus again"
                 )
             }
         case .outage:
@@ -499,7 +499,7 @@ public struct Simulator {
             else { return }
             nodes[node].decisions[height] = hash
             nodes[node].syncedTo = height
-            nodes[node].votedAfterSync = false
+            nodes[node].rejoinedAfterSync = false
             if nodes[node].fault == nil, let first = decided[height], first != hash {
                 violations.append("agreement: validator \(node) synced \(hash.hex.prefix(12)) at height \(height)")
             }
@@ -562,7 +562,7 @@ public struct Simulator {
                 if fault == nil {
                     checkSignature(node: node, vote: vote)
                     if nodes[node].syncedTo > 0, vote.height > nodes[node].syncedTo {
-                        nodes[node].votedAfterSync = true
+                        nodes[node].rejoinedAfterSync = true
                     }
                 }
                 let signed = ConsensusEvent.vote(SignedVote(vote: vote, signature: placeholderSignature))
@@ -606,6 +606,8 @@ public struct Simulator {
     private mutating func record(decision hash: Digest, height: UInt64, certificate: CommitCertificate, node: Int) {
         nodes[node].decisions[height] = hash
         guard nodes[node].fault == nil else { return }
+        // Deciding by consensus (not by sync) after a sync is rejoining, even without a vote of its own (L49).
+        if nodes[node].syncedTo > 0, height > nodes[node].syncedTo { nodes[node].rejoinedAfterSync = true }
         if invalidBlocks.contains(hash) {
             violations.append("validity: validator \(node) decided invalid block at height \(height)")
         }
