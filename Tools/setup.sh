@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine needs to build, test and run CivicLedger. Idempotent: installs only
-# what is missing (after apt-get update), and checks the Swift toolchain.
+# what is missing (after apt-get update), and checks the Swift toolchain. spin (and gcc, which it uses to
+# preprocess and compile its verifiers) serve Tools/check-model.sh.
 set -euo pipefail
 
-packages=(librocksdb-dev libsecp256k1-dev libssl-dev pkg-config openssl)
+packages=(librocksdb-dev libsecp256k1-dev libssl-dev pkg-config openssl spin gcc)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
