@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (README, .ci/run): sets up the machine, checks formatting, builds, runs every test.
-# Long runs stay behind switches: CIVIC_FUZZ_INPUTS=N raises the decoder fuzz count (default 1,000,000 each).
+# Long runs stay behind switches: CIVIC_FUZZ_INPUTS=N raises the decoder fuzz count (default 1,000,000 each),
+# CIVIC_SIM_SEEDS the simulator seeds per configuration (300), CIVIC_CRASH_KILLS and CIVIC_GUARD_KILLS the
+# crash tests' kills (50, 100); `civicd simulate` and `Tools/check-model.sh 3` are the long runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,6 +10,9 @@ Tools/setup.sh
 
 echo "test: swift format lint --strict"
 swift format lint --strict -r Sources Tests Package.swift
+
+echo "test: model-checking consensus (Tools/check-model.sh)"
+Tools/check-model.sh
 
 echo "test: building"
 swift build --build-tests
