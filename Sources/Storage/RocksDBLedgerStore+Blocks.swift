@@ -16,9 +16,7 @@ extension RocksDBLedgerStore {
         let height = parent + 1
         let before = state(at: parent)
         let execution: BlockExecution
-        let validators: ValidatorSet
         do {
-            validators = try ValidatorSet.load(from: before, keys: executor.rules.keys)
             execution = try executor.execute(
                 transactions,
                 context: BlockContext(height: height, time: time),
@@ -29,12 +27,14 @@ extension RocksDBLedgerStore {
         }
         let prepared = try prepare(writes: execution.writes, height: height)
         let after = InMemoryOverlayState(base: before, writes: execution.writes)
-        let nextValidators: ValidatorSet
-        do {
-            nextValidators = try ValidatorSet.load(from: after, keys: executor.rules.keys)
-        } catch {
-            throw .corrupt(error.description)
-        }
+        // SPEC §1: V(h) and V(h + 1) come from the states d blocks earlier; with d = 1, V(h + 1) is this
+        // block's own result.
+        let rules = executor.rules
+        let validators = try validatorSet(at: rules.validatorSetVersion(forHeight: height), rules: rules)
+        let nextVersion = rules.validatorSetVersion(forHeight: height + 1)
+        let nextValidators =
+            nextVersion == height
+            ? try Self.load(after, rules: rules) : try validatorSet(at: nextVersion, rules: rules)
         let previousHash = try block(at: parent)?.header.hash(hash) ?? .zero
         let header = BlockHeader(
             chainID: executor.rules.chainID,
@@ -51,6 +51,21 @@ extension RocksDBLedgerStore {
             proposer: proposer
         )
         return (Block(header: header, transactions: transactions), execution.results, prepared)
+    }
+}
+
+extension RocksDBLedgerStore {
+    /// The validators of the committed state version `version` (see `LedgerRules.validatorSetVersion`).
+    public func validatorSet(at version: UInt64, rules: LedgerRules) throws(LedgerStoreError) -> ValidatorSet {
+        guard version <= (try committedHeight()) else {
+            throw .corrupt("validator set of version \(version) asked before it was committed")
+        }
+        try requireRetained(version)
+        return try Self.load(state(at: version), rules: rules)
+    }
+
+    static func load(_ state: some StateReader, rules: LedgerRules) throws(LedgerStoreError) -> ValidatorSet {
+        do { return try ValidatorSet.load(from: state, keys: rules.keys) } catch { throw .corrupt(error.description) }
     }
 }
 

@@ -10,7 +10,8 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
     public let hash: any HashFunction
     private let tree: SparseMerkleTree
     private let nodeCache: TreeNodeCache
-    /// How many recent state versions to keep provable; nil keeps all (an archive node).
+    /// How many recent state versions to keep provable; nil keeps all (an archive node). Building a block
+    /// reads the state `validator_set_delay` heights back (SPEC §1), so keep at least that many.
     public let retainedVersions: UInt64?
 
     /// Opens the store at `path` for a network using `suite`, caching up to `cachedNodes` state-tree nodes
@@ -272,7 +273,7 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
 
     /// Refuses reads of a state version that pruning removed (its nodes may linger in the cache, its values
     /// do not: answering would be half right).
-    private func requireRetained(_ height: UInt64) throws(LedgerStoreError) {
+    func requireRetained(_ height: UInt64) throws(LedgerStoreError) {
         guard let bytes = try get(LedgerKey.prunedBelow, LedgerColumn.meta) else { return }
         guard let keptFrom = LedgerKey.decodeHeight(bytes) else { throw .corrupt("pruned_below is not 8 bytes") }
         guard height >= keptFrom else { throw .versionPruned(height: height, keptFrom: keptFrom) }

@@ -7,12 +7,6 @@ import Testing
 
 /// The ledger store: blocks and state commit together, survive reopening, prove what they hold, prune.
 struct LedgerStoreTests {
-    final class TemporaryDirectory {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("civic-ledger-\(UUID().uuidString)")
-            .path
-        deinit { try? FileManager.default.removeItem(atPath: path) }
-    }
-
     /// Commits `count` deterministic blocks, every transaction of which must apply.
     static func commitBlocks(_ store: RocksDBLedgerStore, _ fixture: LedgerFixture, count: Int) throws -> [Block] {
         try (0..<count).map { _ in

@@ -1,18 +1,10 @@
 import Foundation
+import LedgerTestSupport
 import Storage
 import Testing
 
 /// The RocksDB wrapper against a real database in a temporary directory.
 struct RocksDBTests {
-    final class TemporaryDirectory {
-        let path: String
-        init() {
-            path =
-                FileManager.default.temporaryDirectory.appendingPathComponent("civic-rocksdb-\(UUID().uuidString)").path
-        }
-        deinit { try? FileManager.default.removeItem(atPath: path) }
-    }
-
     func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
     @Test func putGetDeleteAcrossColumnFamilies() throws {

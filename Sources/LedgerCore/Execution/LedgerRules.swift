@@ -15,12 +15,27 @@ public struct LedgerRules: Sendable {
     public let suite: any CryptoSuite
     public let duplicateSubsidy: DuplicateSubsidyRule
     public let keys: StateKeys
+    /// `d` of `Consensus/SPEC.md` §1: a validator-set change committed in block `c` governs heights from
+    /// `c + d` on.
+    public let validatorSetDelay: UInt64
 
-    public init(chainID: ChainID, suite: any CryptoSuite, duplicateSubsidy: DuplicateSubsidyRule) {
+    public init(
+        chainID: ChainID,
+        suite: any CryptoSuite,
+        duplicateSubsidy: DuplicateSubsidyRule,
+        validatorSetDelay: UInt64
+    ) {
         self.chainID = chainID
         self.suite = suite
         self.duplicateSubsidy = duplicateSubsidy
+        self.validatorSetDelay = validatorSetDelay
         keys = StateKeys(hash: suite.hashFunction)
+    }
+
+    /// The state version whose validators form `V(height)` (SPEC §1): the state after block
+    /// `height − d`, or genesis (version 0) while `height ≤ d`.
+    public func validatorSetVersion(forHeight height: UInt64) -> UInt64 {
+        height > validatorSetDelay ? height - validatorSetDelay : 0
     }
 
     /// Which role a member needs to submit each kind of payload (`docs/rules.md`, "Who may submit what").

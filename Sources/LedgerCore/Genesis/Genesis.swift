@@ -35,7 +35,12 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
 
     /// The executor's settings for this network.
     public var rules: LedgerRules {
-        LedgerRules(chainID: chainID, suite: suite.suite, duplicateSubsidy: duplicateSubsidy)
+        LedgerRules(
+            chainID: chainID,
+            suite: suite.suite,
+            duplicateSubsidy: duplicateSubsidy,
+            validatorSetDelay: UInt64(consensus.validatorSetDelay)
+        )
     }
 
     /// Every problem that makes this genesis unusable, each with the JSON path of its field.
