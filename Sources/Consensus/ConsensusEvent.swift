@@ -50,11 +50,3 @@ public enum ConsensusEffect: Sendable, Equatable {
     /// Two conflicting messages from one validator (SPEC §8): keep, gossip and commit them.
     case evidence(Equivocation)
 }
-
-/// Two signed messages from one validator that no honest validator would sign both of (SPEC §8).
-public enum Equivocation: Hashable, Sendable {
-    /// Two votes of one type, height and round for different values (nil counts as a value).
-    case votes(SignedVote, SignedVote)
-    /// Two proposals of one height and round for different blocks.
-    case proposals(SignedProposal, SignedProposal)
-}

@@ -1,3 +1,4 @@
+import LedgerCore
 import LedgerCrypto
 
 /// Why the ledger store refused an operation or found itself inconsistent.
@@ -14,6 +15,8 @@ public enum LedgerStoreError: Error, Sendable, Equatable, CustomStringConvertibl
     case versionPruned(height: UInt64, keptFrom: UInt64)
     /// The results given are not the ones the header commits to.
     case resultsMismatch
+    /// A block's equivocation evidence does not hold (SPEC §8).
+    case invalidEvidence(EvidenceError)
     case corrupt(String)
 
     public var description: String {
@@ -28,6 +31,7 @@ public enum LedgerStoreError: Error, Sendable, Equatable, CustomStringConvertibl
         case .versionPruned(let height, let keptFrom):
             return "the state at height \(height) was pruned; this node keeps heights from \(keptFrom) on"
         case .resultsMismatch: return "the transaction results do not match the header's results root"
+        case .invalidEvidence(let error): return "invalid evidence: \(error)"
         case .corrupt(let message): return "ledger store corrupt: \(message)"
         }
     }

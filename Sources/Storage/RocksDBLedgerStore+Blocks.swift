@@ -10,7 +10,8 @@ extension RocksDBLedgerStore {
         executor: Executor,
         time: UInt64,
         proposer: OrgID,
-        lastCommit: CommitCertificate?
+        lastCommit: CommitCertificate?,
+        evidence: [Equivocation] = []
     ) throws(LedgerStoreError) -> (block: Block, results: [TransactionResult], state: PreparedState) {
         let parent = try committedHeight()
         let height = parent + 1
@@ -25,11 +26,26 @@ extension RocksDBLedgerStore {
         } catch {
             throw .corrupt(error.description)
         }
-        let prepared = try prepare(writes: execution.writes, height: height)
-        let after = InMemoryOverlayState(base: before, writes: execution.writes)
+        let rules = executor.rules
+        // Evidence (SPEC §8) is committed after the transactions, each piece checked against V(its height).
+        let evidenceWrites: [StateWrite]
+        do {
+            evidenceWrites = try EvidenceExecution.writes(
+                evidence,
+                height: height,
+                rules: rules,
+                state: InMemoryOverlayState(base: before, writes: execution.writes)
+            ) { (evidenceHeight) throws(EvidenceError) -> ValidatorSet in
+                try evidenceValidators(evidenceHeight, rules: rules)
+            }
+        } catch {
+            throw .invalidEvidence(error)
+        }
+        let writes = Self.merge(execution.writes, evidenceWrites)
+        let prepared = try prepare(writes: writes, height: height)
+        let after = InMemoryOverlayState(base: before, writes: writes)
         // SPEC §1: V(h) and V(h + 1) come from the states d blocks earlier; with d = 1, V(h + 1) is this
         // block's own result.
-        let rules = executor.rules
         let validators = try validatorSet(at: rules.validatorSetVersion(forHeight: height), rules: rules)
         let nextVersion = rules.validatorSetVersion(forHeight: height + 1)
         let nextValidators =
@@ -45,12 +61,27 @@ extension RocksDBLedgerStore {
             transactionCount: UInt32(transactions.count),
             stateRoot: prepared.rootHash,
             resultsRoot: Block.resultsRoot(execution.results, hash: hash),
+            evidenceRoot: Block.evidenceRoot(evidence, hash: hash),
             validatorSetHash: validators.hash(hash),
             nextValidatorSetHash: nextValidators.hash(hash),
             lastCommitHash: lastCommit?.hash(hash) ?? .zero,
             proposer: proposer
         )
-        return (Block(header: header, transactions: transactions), execution.results, prepared)
+        return (Block(header: header, transactions: transactions, evidence: evidence), execution.results, prepared)
+    }
+
+    /// V(height) for checking evidence of that height.
+    private func evidenceValidators(_ height: UInt64, rules: LedgerRules) throws(EvidenceError) -> ValidatorSet {
+        do {
+            return try validatorSet(at: rules.validatorSetVersion(forHeight: height), rules: rules)
+        } catch {
+            throw .validatorSetUnavailable(height: height, reason: error.description)
+        }
+    }
+
+    /// Two key-ordered write lists with disjoint keys, as one key-ordered list.
+    static func merge(_ first: [StateWrite], _ second: [StateWrite]) -> [StateWrite] {
+        second.isEmpty ? first : (first + second).sorted { $0.key < $1.key }
     }
 }
 

@@ -41,6 +41,8 @@ struct DecoderFuzzTests {
             ("ProposalRecord", decoder(ProposalRecord.self)),
             ("SubsidyConflictList", decoder(SubsidyConflictList.self)),
             ("TransactionResult", decoder(TransactionResult.self)),
+            ("Equivocation", decoder(Equivocation.self)),
+            ("EvidenceRecord", decoder(EvidenceRecord.self)),
         ]
     }
 
@@ -78,6 +80,37 @@ struct DecoderFuzzTests {
                 )
             )
             add("ChainID", random.chainID())
+            let signature = try! Signature(bytes: (0..<64).map { _ in UInt8.random(in: 0...255, using: &random) })
+            let votes = (0..<2).map { index in
+                SignedVote(
+                    vote: Vote(
+                        type: .precommit,
+                        height: 7,
+                        round: 1,
+                        blockHash: index == 0 ? nil : .of("v\(index)"),
+                        validatorIndex: 3
+                    ),
+                    signature: signature
+                )
+            }
+            let proposals = (0..<2).map { index in
+                SignedProposal(
+                    proposal: Proposal(
+                        height: 7,
+                        round: 2,
+                        blockHash: .of("p\(index)"),
+                        polRound: -1,
+                        proposerIndex: 1
+                    ),
+                    signature: signature
+                )
+            }
+            add("Equivocation", Equivocation.votes(votes[0], votes[1]))
+            add("Equivocation", Equivocation.proposals(proposals[0], proposals[1]))
+            add(
+                "EvidenceRecord",
+                EvidenceRecord(evidence: .votes(votes[0], votes[1]), accused: member.id, committedAt: random.next())
+            )
             let path = (0..<Int.random(in: 0...10, using: &random)).map { _ in random.digest() }
             add(
                 "InclusionProof",
@@ -166,10 +199,10 @@ struct DecoderFuzzTests {
 
     /// The parameterised test below runs one case per decoder; keep its range in step with the list.
     @Test func everyDecoderHasAFuzzCase() {
-        #expect(Self.decoders.count == 21)
+        #expect(Self.decoders.count == 23)
     }
 
-    @Test(arguments: 0..<21)
+    @Test(arguments: 0..<23)
     func decoderSurvivesRandomAndMutatedInputs(index: Int) {
         let (name, decode) = Self.decoders[index]
         var random = SeededGenerator(seed: 0xC1_71C0 + UInt64(index))

@@ -103,6 +103,7 @@ struct LedgerStoreTests {
                 transactionCount: 0,
                 stateRoot: .of("forged"),
                 resultsRoot: block.header.resultsRoot,
+                evidenceRoot: block.header.evidenceRoot,
                 validatorSetHash: block.header.validatorSetHash,
                 nextValidatorSetHash: block.header.nextValidatorSetHash,
                 lastCommitHash: .zero,

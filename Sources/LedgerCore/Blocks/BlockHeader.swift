@@ -2,7 +2,8 @@ import LedgerCrypto
 
 /// What a block commits to (`docs/encoding.md`, "Blocks"). Its hash — the suite hash of this encoding — is
 /// what validators sign, so the header binds the chain, the height, the transactions (RFC 6962 root), the
-/// state after them, the validator sets, and the previous block and its commit.
+/// state after them, the validator sets, the equivocation evidence it commits, and the previous block and
+/// its commit.
 public struct BlockHeader: Hashable, Sendable, CanonicalCodable {
     public static let formatVersion: UInt8 = 1
 
@@ -18,6 +19,8 @@ public struct BlockHeader: Hashable, Sendable, CanonicalCodable {
     public let stateRoot: Digest
     /// RFC 6962 root over the per-transaction results.
     public let resultsRoot: Digest
+    /// RFC 6962 root over the evidence encodings (`Consensus/SPEC.md` §8).
+    public let evidenceRoot: Digest
     public let validatorSetHash: Digest
     public let nextValidatorSetHash: Digest
     /// Hash of the commit certificate of the previous block (zero at height 1).
@@ -33,6 +36,7 @@ public struct BlockHeader: Hashable, Sendable, CanonicalCodable {
         transactionCount: UInt32,
         stateRoot: Digest,
         resultsRoot: Digest,
+        evidenceRoot: Digest,
         validatorSetHash: Digest,
         nextValidatorSetHash: Digest,
         lastCommitHash: Digest,
@@ -46,6 +50,7 @@ public struct BlockHeader: Hashable, Sendable, CanonicalCodable {
         self.transactionCount = transactionCount
         self.stateRoot = stateRoot
         self.resultsRoot = resultsRoot
+        self.evidenceRoot = evidenceRoot
         self.validatorSetHash = validatorSetHash
         self.nextValidatorSetHash = nextValidatorSetHash
         self.lastCommitHash = lastCommitHash
@@ -64,6 +69,7 @@ public struct BlockHeader: Hashable, Sendable, CanonicalCodable {
         writer.write(transactionCount)
         writer.write(stateRoot)
         writer.write(resultsRoot)
+        writer.write(evidenceRoot)
         writer.write(validatorSetHash)
         writer.write(nextValidatorSetHash)
         writer.write(lastCommitHash)
@@ -83,6 +89,7 @@ public struct BlockHeader: Hashable, Sendable, CanonicalCodable {
         transactionCount = try reader.read(UInt32.self)
         stateRoot = try reader.read(Digest.self)
         resultsRoot = try reader.read(Digest.self)
+        evidenceRoot = try reader.read(Digest.self)
         validatorSetHash = try reader.read(Digest.self)
         nextValidatorSetHash = try reader.read(Digest.self)
         lastCommitHash = try reader.read(Digest.self)
@@ -90,16 +97,25 @@ public struct BlockHeader: Hashable, Sendable, CanonicalCodable {
     }
 }
 
-/// A block: its header and its transactions in order.
+/// A block: its header, its transactions in order, and the equivocation evidence it commits.
 public struct Block: Hashable, Sendable, CanonicalCodable {
     public static let maximumTransactions = 1_000_000
+    public static let maximumEvidence = 1_000
 
     public let header: BlockHeader
     public let transactions: [SignedTransaction]
+    public let evidence: [Equivocation]
 
-    public init(header: BlockHeader, transactions: [SignedTransaction]) {
+    public init(header: BlockHeader, transactions: [SignedTransaction], evidence: [Equivocation] = []) {
         self.header = header
         self.transactions = transactions
+        self.evidence = evidence
+    }
+
+    /// The RFC 6962 root over evidence encodings that the header must carry.
+    public static func evidenceRoot(_ evidence: [Equivocation], hash: any HashFunction) -> Digest {
+        let log = MerkleLog(hash: hash)
+        return log.root(leafHashes: evidence.map { log.leafHash($0.canonicalBytes) })
     }
 
     /// The RFC 6962 root over transaction encodings that the header must carry.
@@ -117,6 +133,7 @@ public struct Block: Hashable, Sendable, CanonicalCodable {
     public func encode(to writer: inout CanonicalWriter) {
         writer.write(header)
         writer.write(transactions)
+        writer.write(evidence)
     }
 
     public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
@@ -134,5 +151,6 @@ public struct Block: Hashable, Sendable, CanonicalCodable {
                 "header counts \(header.transactionCount) transactions, block has \(transactions.count)"
             )
         }
+        evidence = try reader.readArray(of: Equivocation.self, maxCount: Self.maximumEvidence, "evidence")
     }
 }

@@ -63,6 +63,20 @@ public struct LedgerQueries<Reader: LedgerReader> {
         )
     }
 
+    /// Every piece of equivocation evidence committed up to `height` (default: latest), with the proof of the
+    /// log's count (SPEC §8).
+    public func evidence(height: UInt64? = nil) throws(QueryError) -> EvidenceReport {
+        let log = try proven(EvidenceLog.self, keys.evidenceLog(), height: height)
+        var records: [EvidenceRecord] = []
+        for index in 0..<(log.record?.count ?? 0) {
+            guard let record = try value(EvidenceRecord.self, keys.evidence(index: index), log.height) else {
+                throw .inconsistent("evidence \(index) is counted but missing")
+            }
+            records.append(record)
+        }
+        return EvidenceReport(log: log, records: records)
+    }
+
     /// A committed transaction with its result and its RFC 6962 inclusion proof in its block.
     public func transaction(_ id: Digest) throws(QueryError) -> TransactionInclusion? {
         let location: TransactionLocation?
@@ -141,6 +155,12 @@ public struct ProjectReport: Sendable {
     public let project: ProvenRecord<ProjectRecord>
     public let donations: [DonationRecord]
     public let disbursements: [DisbursementRecord]
+}
+
+/// The committed evidence: the proven count, and each record in commit order.
+public struct EvidenceReport: Sendable {
+    public let log: ProvenRecord<EvidenceLog>
+    public let records: [EvidenceRecord]
 }
 
 /// A transaction, where it was committed, and the proof it is in that block's transactions root.

@@ -57,4 +57,16 @@ public struct StateKeys: Sendable {
         }
     }
     public func proposal(_ id: Digest) -> Digest { key("proposal") { $0.write(id) } }
+    /// The count of committed evidence, and each piece by index.
+    public func evidenceLog() -> Digest { key("evidence-log") { _ in } }
+    public func evidence(index: UInt32) -> Digest { key("evidence") { $0.write(index) } }
+    /// One offence — a validator signing twice at one position — is committed once, whatever pair shows it.
+    public func evidencePosition(validator: OrgID, height: UInt64, round: UInt32, kind: String) -> Digest {
+        key("evidence-position") {
+            $0.write(validator)
+            $0.write(height)
+            $0.write(round)
+            $0.write(kind)
+        }
+    }
 }

@@ -1,4 +1,3 @@
-import LedgerCore
 import LedgerCrypto
 
 /// A proposer's proposal of a block for one round (SPEC §2). `polRound` is the round whose prevotes

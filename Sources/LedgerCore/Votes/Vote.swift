@@ -1,7 +1,7 @@
-import LedgerCore
 import LedgerCrypto
 
-/// Which vote of a round (`Consensus/SPEC.md` §2).
+/// Which vote of a round (`Consensus/SPEC.md` §2). Consensus messages live in LedgerCore because blocks
+/// carry them: commit certificates hold precommits, and evidence holds conflicting votes or proposals.
 public enum VoteType: UInt8, Sendable, CaseIterable {
     case prevote = 1
     case precommit = 2
