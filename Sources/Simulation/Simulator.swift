@@ -33,6 +33,9 @@ public struct Simulator {
     private var downtimes: [(node: Int, start: UInt64, end: UInt64)] = []
     public private(set) var violations: [String] = []
     public private(set) var decided: [UInt64: Digest] = [:]
+    /// The evidence each built block carries, and every piece committed so far (SPEC §8).
+    private var blockEvidence: [Digest: [Equivocation]] = [:]
+    public private(set) var committedEvidence: [Equivocation] = []
     /// When and at which height each honest validator first decided, for the progress checks.
     private var decidedAt: [UInt64: UInt64] = [:]
     /// The last events processed, when `configuration.traceEvents` asks for them.
@@ -46,6 +49,7 @@ public struct Simulator {
         case crash(node: Int)
         case restart(node: Int)
         case sync(node: Int)
+        case evidence(to: Int, Equivocation)
     }
 
     /// One validator: its engine for the current height, what it decided and signed, its WAL, and the
@@ -67,6 +71,8 @@ public struct Simulator {
         /// The height its last block sync reached, and whether it voted or decided by consensus since.
         var syncedTo: UInt64 = 0
         var rejoinedAfterSync = false
+        /// Equivocation evidence it detected or was gossiped, waiting for a block (SPEC §8).
+        var pool = EvidencePool()
         /// When the current round (or height) began.
         var roundStart: UInt64 = 0
         var height: UInt64 { engine.height }
@@ -365,6 +371,10 @@ public struct Simulator {
                 nodes[to].messages[round, default: []].append(event)
             }
             feed(event, to: to)
+        case .evidence(let to, let evidence):
+            // A real node checks the pair against V(h) first (`Equivocation.verify`); here signatures are
+            // placeholders, and the framing invariant below checks what gets committed instead.
+            if nodes[to].online, nodes[to].fault == nil { nodes[to].pool.add(evidence) }
         case .sync(let node):
             nodes[node].syncPending = false
             guard nodes[node].online else { return }
@@ -394,6 +404,9 @@ public struct Simulator {
     private mutating func gossip(from node: Int) {
         let height = nodes[node].height
         for peer in nodes.indices where peer != node && nodes[peer].online && !cut(node, peer) {
+            for evidence in nodes[node].pool.pending where !random.chance(configuration.dropRate) {
+                schedule(at: now + 1 + random.next() % configuration.maximumDelayMs, .evidence(to: peer, evidence))
+            }
             if nodes[peer].height < height {
                 if let round = nodes[node].messages.keys.min(), let any = nodes[node].messages[round]?.first {
                     send(any, from: node, to: peer)
@@ -498,6 +511,7 @@ public struct Simulator {
                 let hash = nodes[source].decisions[height]
             else { return }
             nodes[node].decisions[height] = hash
+            nodes[node].pool.committed(blockEvidence[hash] ?? [])
             nodes[node].syncedTo = height
             nodes[node].rejoinedAfterSync = false
             if nodes[node].fault == nil, let first = decided[height], first != hash {
@@ -520,7 +534,26 @@ public struct Simulator {
         nodes[node].wal = []
         nodes[node].messages = [:]
         nodes[node].received = []
+        nodes[node].pool.expire(beforeHeight: next)
         perform(nodes[node].engine.start(), node: node)
+    }
+
+    /// The first decision of a height commits the evidence its block carries (SPEC §8). Evidence may only
+    /// ever accuse a validator that did equivocate (no honest validator is framed), and one offence is
+    /// committed once.
+    private mutating func commitEvidence(of block: Digest, height: UInt64) {
+        for piece in blockEvidence[block] ?? [] {
+            let accused = validators(at: piece.height).validators[Int(piece.validatorIndex)].id
+            let node = nodes.indices.first { OrgID(validated: "SIM-\($0)") == accused }
+            if node.map({ nodes[$0].fault != .equivocate }) ?? true {
+                violations.append("evidence: block \(height) accuses \(accused), which never equivocated")
+            }
+            let offence = (piece.height, piece.round, piece.kind, piece.validatorIndex)
+            if committedEvidence.contains(where: { ($0.height, $0.round, $0.kind, $0.validatorIndex) == offence }) {
+                violations.append("evidence: block \(height) commits an offence already committed")
+            }
+            committedEvidence.append(piece)
+        }
     }
 
     // MARK: - Effects
@@ -532,6 +565,7 @@ public struct Simulator {
             switch effect {
             case .buildBlock(let blockHeight, let round):
                 let block = SHA256().hash(utf8: "block \(blockHeight)/\(round) by \(node) seed \(seed)")
+                blockEvidence[block] = nodes[node].pool.proposal(forHeight: blockHeight)
                 if fault == .invalidProposals || now < blocksInvalidUntil { invalidBlocks.insert(block) }
                 feed(.blockBuilt(block), to: node)
             case .broadcastProposal(let proposal):
@@ -597,8 +631,8 @@ public struct Simulator {
             case .decide(let hash, let certificate):
                 record(decision: hash, height: height, certificate: certificate, node: node)
                 schedule(at: now + 200, .nextHeight(node: node, incarnation: nodes[node].incarnation))
-            case .evidence:
-                break
+            case .evidence(let evidence):
+                if fault == nil { nodes[node].pool.add(evidence) }
             }
         }
     }
@@ -616,6 +650,8 @@ public struct Simulator {
                 "agreement: validator \(node) decided \(hash.hex.prefix(12)) at height \(height), others \(first.hex.prefix(12))"
             )
         }
+        if decided[height] == nil { commitEvidence(of: hash, height: height) }
+        nodes[node].pool.committed(blockEvidence[hash] ?? [])
         decided[height] = decided[height] ?? hash
         decidedAt[height] = decidedAt[height] ?? now
         let set = validators(at: height)

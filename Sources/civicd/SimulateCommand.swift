@@ -119,16 +119,21 @@ struct SimulateCommand: ParsableCommand {
                 SeedOutcome(
                     violations: violations,
                     diagnostics: violations.isEmpty
-                        ? "" : ([simulator.diagnostics] + simulator.trace).joined(separator: "\n")
+                        ? "" : ([simulator.diagnostics] + simulator.trace).joined(separator: "\n"),
+                    evidence: simulator.committedEvidence.count
                 )
             )
         }
         var violated = 0
         var total = 0
+        var evidence = 0
+        var seedsWithEvidence = 0
         for offset in 0..<Int(seeds) {
             let seed = firstSeed + UInt64(offset)
             let outcome = outcomes.get(offset)
             total += outcome.violations.count
+            evidence += outcome.evidence
+            if outcome.evidence > 0 { seedsWithEvidence += 1 }
             if outcome.violations.isEmpty {
                 if verbose { print("seed \(seed): ok") }
                 continue
@@ -143,7 +148,8 @@ struct SimulateCommand: ParsableCommand {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         printError(
-            "simulated \(seeds) seeds in \((seconds * 10).rounded() / 10) s on \(ProcessInfo.processInfo.activeProcessorCount) cores; \(violated) seeds failed"
+            "simulated \(seeds) seeds in \((seconds * 10).rounded() / 10) s on \(ProcessInfo.processInfo.activeProcessorCount) cores; \(violated) seeds failed; "
+                + "\(evidence) pieces of equivocation evidence committed in \(seedsWithEvidence) seeds"
         )
         print("\(seeds) seeds, \(total) violations")
         // C's exit flushes standard output, so the summary stays the last line.
@@ -155,6 +161,7 @@ struct SimulateCommand: ParsableCommand {
 struct SeedOutcome: Sendable {
     var violations: [String]
     var diagnostics: String
+    var evidence = 0
 }
 
 /// Results written by concurrent workers, one slot each.
