@@ -10,6 +10,7 @@ extension ConsensusEvent: CanonicalCodable {
         case timeout = 3
         case blockValidated = 4
         case blockBuilt = 5
+        case blockCommitted = 6
     }
 
     public func encode(to writer: inout CanonicalWriter) {
@@ -31,6 +32,9 @@ extension ConsensusEvent: CanonicalCodable {
             writer.write(valid)
         case .blockBuilt(let hash):
             writer.write(Tag.blockBuilt.rawValue)
+            writer.write(hash)
+        case .blockCommitted(let hash):
+            writer.write(Tag.blockCommitted.rawValue)
             writer.write(hash)
         }
     }
@@ -54,6 +58,7 @@ extension ConsensusEvent: CanonicalCodable {
             let hash = try reader.read(Digest.self)
             self = .blockValidated(hash, valid: try reader.read(Bool.self))
         case .blockBuilt: self = .blockBuilt(try reader.read(Digest.self))
+        case .blockCommitted: self = .blockCommitted(try reader.read(Digest.self))
         case nil: throw CanonicalDecodingError(.unknownTag, at: start, "unknown consensus event tag \(raw)")
         }
     }

@@ -33,6 +33,9 @@ public enum ConsensusEvent: Hashable, Sendable {
     case blockValidated(Digest, valid: Bool)
     /// The answer to `buildBlock`: the hash of the block this validator proposes (already validated).
     case blockBuilt(Digest)
+    /// The node committed a block at this height — decided here, or fetched with its certificate by block
+    /// sync (SPEC §11): the height is over, and the engine neither votes nor decides any more.
+    case blockCommitted(Digest)
 }
 
 /// What the engine asks its driver to do.

@@ -91,6 +91,10 @@ public struct ConsensusStateMachine: Sendable {
                     Proposal(height: height, round: round, blockHash: hash, polRound: -1, proposerIndex: own)
                 )
             )
+        case .blockCommitted(let hash):
+            // SPEC §11: the node committed this height's block (perhaps one block sync fetched): stop here.
+            decision = hash
+            return []
         }
         applyRules(&effects)
         return effects
@@ -107,7 +111,7 @@ public struct ConsensusStateMachine: Sendable {
             guard signed.vote.height == height else { return false }
             let set = signed.vote.type == .prevote ? prevotes[signed.vote.round] : precommits[signed.vote.round]
             return set?.counts(signed) ?? false
-        case .timeout, .blockValidated, .blockBuilt:
+        case .timeout, .blockValidated, .blockBuilt, .blockCommitted:
             return false
         }
     }

@@ -510,6 +510,7 @@ public struct Simulator {
                 }),
                 let hash = nodes[source].decisions[height]
             else { return }
+            feed(.blockCommitted(hash), to: node)
             nodes[node].decisions[height] = hash
             nodes[node].pool.committed(blockEvidence[hash] ?? [])
             nodes[node].syncedTo = height

@@ -225,7 +225,9 @@ struct Network {
         if height > nodes[node].height {
             guard let source = nodes.firstIndex(where: { $0.decisions.count >= nodes[node].height }) else { return }
             while nodes[node].decisions.count < nodes[source].decisions.count, nodes[node].height < height {
-                try record(nodes[source].decisions[nodes[node].decisions.count], node: node)
+                let hash = nodes[source].decisions[nodes[node].decisions.count]
+                _ = try nodes[node].driver.handle(.blockCommitted(hash))
+                try record(hash, node: node)
                 try advance(node)
             }
             return

@@ -79,4 +79,19 @@ struct EquivocationTests {
         #expect(engine.holds(Self.vote(.prevote, x, by: 3)))
         #expect(!engine.holds(Self.vote(.prevote, x, by: 2)))
     }
+
+    /// SPEC §11: once the node committed the height's block (here one fetched by block sync), the engine
+    /// stops: no more votes, timeouts or decisions at this height.
+    @Test func aCommittedBlockEndsTheHeight() {
+        var engine = Self.engine(own: 0)
+        let synced = SHA256().hash(utf8: "synced")
+        _ = engine.start()
+        #expect(engine.handle(.blockCommitted(synced)).isEmpty)
+        #expect(engine.decision == synced)
+        let proposer = engine.proposer(round: 0)
+        #expect(engine.handle(Self.proposal(SHA256().hash(utf8: "x"), by: proposer)).isEmpty)
+        #expect(engine.handle(.timeout(ConsensusTimeout(height: 5, round: 0, step: .propose))).isEmpty)
+        #expect(engine.handle(.blockCommitted(SHA256().hash(utf8: "other"))).isEmpty)
+        #expect(engine.decision == synced, "the first commit stands")
+    }
 }

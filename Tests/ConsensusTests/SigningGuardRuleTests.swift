@@ -70,6 +70,7 @@ struct SigningGuardRuleTests {
             .timeout(ConsensusTimeout(height: 3, round: 7, step: .precommit)),
             .blockValidated(Self.b, valid: false),
             .blockBuilt(Self.a),
+            .blockCommitted(Self.b),
         ]
         for event in events { #expect(try ConsensusEvent(canonicalBytes: event.canonicalBytes) == event) }
         #expect(throws: CanonicalDecodingError.self) { try ConsensusEvent(canonicalBytes: [9]) }
@@ -85,7 +86,7 @@ struct SigningGuardRuleTests {
             let bytes = (0..<Int.random(in: 0...200, using: &random)).map { _ in
                 UInt8.random(in: 0...255, using: &random)
             }
-            _ = try? ConsensusEvent(canonicalBytes: [UInt8.random(in: 1...5, using: &random)] + bytes)
+            _ = try? ConsensusEvent(canonicalBytes: [UInt8.random(in: 1...6, using: &random)] + bytes)
             _ = try? SigningRecord(canonicalBytes: bytes)
         }
     }
