@@ -23,7 +23,7 @@ public struct FileSystemError: Error, Sendable, Equatable, CustomStringConvertib
 /// atomic whole-file replace, and directory syncs so that creations, renames and removals survive power loss.
 enum DurableFile {
     /// Reads a whole file; nil when it does not exist.
-    static func read(_ path: String) throws(FileSystemError) -> [UInt8]? {
+    static func contents(of path: String) throws(FileSystemError) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         if descriptor < 0 {
             if errno == ENOENT { return nil }
@@ -33,7 +33,7 @@ enum DurableFile {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw FileSystemError("read", path)

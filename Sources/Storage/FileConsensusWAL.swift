@@ -35,7 +35,7 @@ public final class FileConsensusWAL: ConsensusWAL {
         guard let newest = try Self.heights(in: directory).max() else { return }
         let path = path(for: newest)
         let bytes: [UInt8]
-        do { bytes = try DurableFile.read(path) ?? [] } catch { throw .io(error.description) }
+        do { bytes = try DurableFile.contents(of: path) ?? [] } catch { throw .io(error.description) }
         let (events, validLength) = try Self.decode(bytes, file: path)
         try openForAppend(path)
         if validLength < bytes.count {

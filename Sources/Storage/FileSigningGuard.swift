@@ -23,7 +23,7 @@ public final class FileSigningGuard: ConsensusSigner {
         self.path = path
         self.key = key
         let bytes: [UInt8]?
-        do { bytes = try DurableFile.read(path) } catch { throw .storage(error.description) }
+        do { bytes = try DurableFile.contents(of: path) } catch { throw .storage(error.description) }
         guard let bytes else { return }
         last = try Self.decode(bytes, path: path, key: key.publicKey)
     }
