@@ -13,9 +13,9 @@ import LedgerCrypto
 /// payload (the canonical encoding of the input)`, appended and synced with `fdatasync` before `append`
 /// returns. Beginning a height creates its file, syncs the directory, then removes older heights' files.
 ///
-/// On open, a record cut short or garbled at the very end — what a crash during `append` leaves — is
-/// truncated away: that input was never acknowledged, so the engine never saw it. Anything else that does
-/// not read back is corruption and refuses to open.
+/// On open, a record cut short or garbled at the very end, or zeros after the last record — what a crash
+/// during `append` leaves — is truncated away: that input was never acknowledged, so the engine never saw
+/// it. Anything else that does not read back is corruption and refuses to open.
 public final class FileConsensusWAL: ConsensusWAL {
     /// A single input is a few hundred bytes; a record claiming more is garbage.
     static let maximumRecordSize = 64 * 1024
@@ -115,6 +115,8 @@ public final class FileConsensusWAL: ConsensusWAL {
         var events: [ConsensusEvent] = []
         var offset = 0
         while offset < bytes.count {
+            // A crash before an append was synced can leave zero-filled blocks at the end: nothing acknowledged.
+            if bytes[offset...].allSatisfy({ $0 == 0 }) { break }
             let remaining = bytes.count - offset
             guard remaining >= headerSize else { break }  // torn header
             let length = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }

@@ -60,6 +60,11 @@ struct FileConsensusWALTests {
         garbled[garbled.count - 1] ^= 0xFF
         try garbled.write(to: URL(fileURLWithPath: file))
         #expect(try FileConsensusWAL(directory: path).events(height: 7) == Array(Self.events.dropLast()))
+        // Zero-filled blocks after the last record (a crash before the append was synced) go the same way.
+        try (whole + Data(repeating: 0, count: 4096)).write(to: URL(fileURLWithPath: file))
+        #expect(try FileConsensusWAL(directory: path).events(height: 7) == Self.events)
+        try garbled.write(to: URL(fileURLWithPath: file))
+        _ = try FileConsensusWAL(directory: path)
         // The truncation is durable: the file now ends after the last good record.
         #expect(try #require(FileManager.default.contents(atPath: file)).count == whole.count - lastRecord)
     }
