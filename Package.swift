@@ -4,7 +4,7 @@ import PackageDescription
 /// CivicLedger: a permissioned BFT ledger for civil-affairs departments.
 /// Module graph (dependencies point one way):
 /// civic, civicd → CivicCommandLine → LedgerCore → LedgerCrypto → C targets;
-/// civicd → Storage → Consensus → LedgerCore; civicd → Simulation → Consensus.
+/// civicd → Storage → Consensus → LedgerCore; civicd → Simulation → Consensus; Network → LedgerCore.
 let package = Package(
     name: "CivicLedger",
     platforms: [.macOS(.v14)],
@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "LedgerCore", dependencies: ["LedgerCrypto"]),
         .target(name: "Consensus", dependencies: ["LedgerCore"]),
         .target(name: "Simulation", dependencies: ["Consensus"]),
+        .target(name: "Network", dependencies: ["LedgerCore"]),
         .target(name: "Storage", dependencies: ["CRocksDB", "LedgerCore", "Consensus"]),
         .target(
             name: "CivicCommandLine",
@@ -59,6 +60,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Consensus", "LedgerTestSupport"]),
         .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "LedgerTestSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
+        .testTarget(name: "NetworkTests", dependencies: ["Network", "LedgerTestSupport"]),
         .executableTarget(
             name: "crash-writer",
             dependencies: ["Storage", "LedgerTestSupport"],
