@@ -21,6 +21,10 @@ public struct EvidencePool: Sendable {
         }
     }
 
+    /// Pending evidence kept at most; beyond it new offences are refused (a validator equivocating in every
+    /// round of a long halt must not make pools grow without bound; the earliest offences are committed first).
+    public static let maximumPending = 10_000
+
     public private(set) var pending: [Equivocation] = []
     private var known: Set<Offence> = []
     private var committed: Set<Offence> = []
@@ -28,14 +32,19 @@ public struct EvidencePool: Sendable {
     public init() {}
 
     /// Adds checked evidence (`Equivocation.verify` against V(its height)); false when the offence is
-    /// already pending or committed.
+    /// already pending or committed, or the pool is full.
     @discardableResult
     public mutating func add(_ evidence: Equivocation) -> Bool {
         let offence = Offence(evidence)
-        guard !committed.contains(offence), known.insert(offence).inserted else { return false }
+        guard pending.count < Self.maximumPending, !committed.contains(offence), known.insert(offence).inserted
+        else { return false }
         pending.append(evidence.normalised)
         return true
     }
+
+    /// True when this pool already has the offence `evidence` shows (pending or committed): what gossip
+    /// need not offer it again.
+    public func holds(_ evidence: Equivocation) -> Bool { known.contains(Offence(evidence)) }
 
     /// What a proposer of block `height` includes: pending evidence young enough to commit, oldest first.
     public func proposal(forHeight height: UInt64, limit: Int = 100) -> [Equivocation] {

@@ -73,6 +73,9 @@ public struct Simulator {
         var rejoinedAfterSync = false
         /// Equivocation evidence it detected or was gossiped, waiting for a block (SPEC §8).
         var pool = EvidencePool()
+        /// How much of its pending evidence each peer has been offered, and gossip rounds so far.
+        var evidenceOffered: [Int: Int] = [:]
+        var gossipRounds = 0
         /// When the current round (or height) began.
         var roundStart: UInt64 = 0
         var height: UInt64 { engine.height }
@@ -386,7 +389,10 @@ public struct Simulator {
             guard nodes[node].online, nodes[node].incarnation == incarnation else { return }
             advanceHeight(node)
         case .gossip(let node):
-            if nodes[node].online, nodes[node].fault != .withhold { gossip(from: node) }
+            if nodes[node].online, nodes[node].fault != .withhold {
+                gossip(from: node)
+                nodes[node].gossipRounds += 1
+            }
             schedule(at: now + 1_000, .gossip(node: node))
         case .crash(let node):
             nodes[node].online = false
@@ -404,9 +410,7 @@ public struct Simulator {
     private mutating func gossip(from node: Int) {
         let height = nodes[node].height
         for peer in nodes.indices where peer != node && nodes[peer].online && !cut(node, peer) {
-            for evidence in nodes[node].pool.pending where !random.chance(configuration.dropRate) {
-                schedule(at: now + 1 + random.next() % configuration.maximumDelayMs, .evidence(to: peer, evidence))
-            }
+            offerEvidence(from: node, to: peer)
             if nodes[peer].height < height {
                 if let round = nodes[node].messages.keys.min(), let any = nodes[node].messages[round]?.first {
                     send(any, from: node, to: peer)
@@ -431,6 +435,19 @@ public struct Simulator {
                 }
             }
         }
+    }
+
+    /// Evidence gossip: each peer is offered pending evidence it does not hold, each piece once, and everything
+    /// again every 30 rounds (for what the network lost), so a long halt full of equivocations costs little.
+    private mutating func offerEvidence(from node: Int, to peer: Int) {
+        let pending = nodes[node].pool.pending
+        var from = nodes[node].evidenceOffered[peer] ?? 0
+        if from > pending.count || nodes[node].gossipRounds % 30 == 0 { from = 0 }
+        for evidence in pending[from...]
+        where !nodes[peer].pool.holds(evidence) && !random.chance(configuration.dropRate) {
+            schedule(at: now + 1 + random.next() % configuration.maximumDelayMs, .evidence(to: peer, evidence))
+        }
+        nodes[node].evidenceOffered[peer] = pending.count
     }
 
     /// The WAL first, then the engine (SPEC §10).

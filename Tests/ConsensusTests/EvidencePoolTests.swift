@@ -28,6 +28,7 @@ struct EvidencePoolTests {
             pool.add(.votes(Self.vote(a, by: 2), Self.vote(b, by: 2))),  // another validator
         ]
         #expect(added == [true, false, false, true, true])
+        #expect(pool.holds(.votes(Self.vote(a), Self.vote(nil))), "gossip need not offer this offence again")
         #expect(pool.pending.count == 3)
 
         pool.committed([evidence])
