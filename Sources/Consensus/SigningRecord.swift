@@ -58,7 +58,7 @@ public struct SigningRecord: Hashable, Sendable, CanonicalCodable {
         writer.write(round)
         writer.write(step.rawValue)
         writer.write(blockHash)
-        writer.write(raw: signature.bytes)
+        writer.write(signature)
     }
 
     public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
@@ -71,10 +71,6 @@ public struct SigningRecord: Hashable, Sendable, CanonicalCodable {
         }
         self.step = step
         blockHash = try reader.readOptional(Digest.self)
-        let start = reader.offset
-        guard let signature = try? Signature(bytes: try reader.readRaw(count: Signature.byteCount, "signature")) else {
-            throw CanonicalDecodingError(.invalidValue, at: start, "signature must be 64 bytes")
-        }
-        self.signature = signature
+        signature = try reader.read(Signature.self)
     }
 }

@@ -18,6 +18,13 @@ struct FileConsensusWALTests {
         return .blockValidated(hash, valid: index % 2 == 0)
     }
 
+    /// A log at `path` holding `events` for height 7.
+    static func writeLog(at path: String) throws {
+        let wal = try FileConsensusWAL(directory: path)
+        try wal.begin(height: 7)
+        for event in events { try wal.append(event) }
+    }
+
     @Test func inputsSurviveReopening() throws {
         let path = Self.directory()
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -42,11 +49,7 @@ struct FileConsensusWALTests {
     @Test func aTornLastRecordIsDropped() throws {
         let path = Self.directory()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        do {
-            let wal = try FileConsensusWAL(directory: path)
-            try wal.begin(height: 7)
-            for event in Self.events { try wal.append(event) }
-        }
+        try Self.writeLog(at: path)
         let file = path + "/height-7.wal"
         let whole = try #require(FileManager.default.contents(atPath: file))
         let lastRecord = 8 + Self.events[Self.events.count - 1].canonicalBytes.count
@@ -72,11 +75,7 @@ struct FileConsensusWALTests {
     @Test func damageBeforeTheLastRecordRefusesToOpen() throws {
         let path = Self.directory()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        do {
-            let wal = try FileConsensusWAL(directory: path)
-            try wal.begin(height: 7)
-            for event in Self.events { try wal.append(event) }
-        }
+        try Self.writeLog(at: path)
         let file = path + "/height-7.wal"
         var bytes = try #require(FileManager.default.contents(atPath: file))
         bytes[12] ^= 0x01  // inside the first record's payload

@@ -15,16 +15,12 @@ public struct CommitCertificate: Hashable, Sendable, CanonicalCodable {
 
         public func encode(to writer: inout CanonicalWriter) {
             writer.write(validatorIndex)
-            writer.write(raw: signature.bytes)
+            writer.write(signature)
         }
 
         public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
             validatorIndex = try reader.read(UInt16.self)
-            let start = reader.offset
-            guard let signature = try? LedgerCrypto.Signature(bytes: try reader.readRaw(count: 64, "signature")) else {
-                throw CanonicalDecodingError(.invalidValue, at: start, "signature must be 64 bytes")
-            }
-            self.signature = signature
+            signature = try reader.read(LedgerCrypto.Signature.self)
         }
     }
 

@@ -52,3 +52,16 @@ extension UInt64: CanonicalCodable {
         self = try reader.read(UInt64.self)
     }
 }
+
+/// A signature is its 64 raw bytes `r ‖ s` (`docs/encoding.md`).
+extension Signature: CanonicalCodable {
+    public func encode(to writer: inout CanonicalWriter) { writer.write(raw: bytes) }
+    public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
+        let start = reader.offset
+        let raw = try reader.readRaw(count: Signature.byteCount, "signature")
+        guard let signature = try? Signature(bytes: raw) else {
+            throw CanonicalDecodingError(.invalidValue, at: start, "signature must be 64 bytes")
+        }
+        self = signature
+    }
+}

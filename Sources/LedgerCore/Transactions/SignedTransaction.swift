@@ -36,16 +36,11 @@ public struct SignedTransaction: Hashable, Sendable, CanonicalCodable {
 
     public func encode(to writer: inout CanonicalWriter) {
         writer.write(transaction)
-        writer.write(raw: signature.bytes)
+        writer.write(signature)
     }
 
     public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
         transaction = try reader.read(Transaction.self)
-        let start = reader.offset
-        let raw = try reader.readRaw(count: Signature.byteCount, "signature")
-        guard let signature = try? Signature(bytes: raw) else {
-            throw CanonicalDecodingError(.invalidValue, at: start, "signature must be 64 bytes")
-        }
-        self.signature = signature
+        signature = try reader.read(Signature.self)
     }
 }

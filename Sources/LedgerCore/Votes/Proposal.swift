@@ -59,15 +59,11 @@ public struct SignedProposal: Hashable, Sendable, CanonicalCodable {
 
     public func encode(to writer: inout CanonicalWriter) {
         writer.write(proposal)
-        writer.write(raw: signature.bytes)
+        writer.write(signature)
     }
 
     public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
         proposal = try reader.read(Proposal.self)
-        let start = reader.offset
-        guard let signature = try? Signature(bytes: try reader.readRaw(count: Signature.byteCount, "signature")) else {
-            throw CanonicalDecodingError(.invalidValue, at: start, "signature must be 64 bytes")
-        }
-        self.signature = signature
+        signature = try reader.read(Signature.self)
     }
 }

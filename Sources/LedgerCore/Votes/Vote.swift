@@ -76,15 +76,11 @@ public struct SignedVote: Hashable, Sendable, CanonicalCodable {
 
     public func encode(to writer: inout CanonicalWriter) {
         writer.write(vote)
-        writer.write(raw: signature.bytes)
+        writer.write(signature)
     }
 
     public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
         vote = try reader.read(Vote.self)
-        let start = reader.offset
-        guard let signature = try? Signature(bytes: try reader.readRaw(count: Signature.byteCount, "signature")) else {
-            throw CanonicalDecodingError(.invalidValue, at: start, "signature must be 64 bytes")
-        }
-        self.signature = signature
+        signature = try reader.read(Signature.self)
     }
 }
