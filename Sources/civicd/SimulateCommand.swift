@@ -64,7 +64,11 @@ struct SimulateCommand: ParsableCommand {
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
         guard heights >= 1, heights <= 10_000 else { throw ValidationError("--heights must be 1…10000") }
         guard dropRate >= 0, dropRate <= 0.9 else { throw ValidationError("--drop-rate must be 0…0.9") }
-        _ = try powerList()
+        // The Byzantine validators are the last F (`SimulationConfiguration.standard`).
+        let powers = try powerList()
+        guard 3 * powers.suffix(byzantine).reduce(0, +) < powers.reduce(0, +) else {
+            throw ValidationError("the Byzantine validators hold a third of the power or more: nothing to check")
+        }
     }
 
     private func powerList() throws -> [UInt64] {
@@ -85,10 +89,6 @@ struct SimulateCommand: ParsableCommand {
         configuration.scenario = scenario
         configuration.dropRate = dropRate
         configuration.traceEvents = trace
-        let byzantinePower = configuration.byzantine.keys.reduce(UInt64(0)) { $0 + configuration.powers[$1] }
-        guard 3 * byzantinePower < configuration.powers.reduce(0, +) else {
-            throw ValidationError("the Byzantine validators hold a third of the power or more: nothing to check")
-        }
         return configuration
     }
 
