@@ -1,0 +1,100 @@
+import LedgerCore
+import LedgerCrypto
+
+/// Where a peer is in consensus, sent when it changes: what gossip needs to offer it (Consensus/SPEC §11).
+public struct PeerStatus: Hashable, Sendable, CanonicalCodable {
+    public let height: UInt64
+    public let round: UInt32
+
+    public init(height: UInt64, round: UInt32) {
+        self.height = height
+        self.round = round
+    }
+
+    public func encode(to writer: inout CanonicalWriter) {
+        writer.write(height)
+        writer.write(round)
+    }
+
+    public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
+        height = try reader.read(UInt64.self)
+        round = try reader.read(UInt32.self)
+    }
+}
+
+/// Every message between nodes (`docs/network.md`, "Messages"): one per frame, a tag then the content. Tags
+/// are stable; a new message gets a new tag and a new protocol version.
+public enum WireMessage: Hashable, Sendable, CanonicalCodable {
+    case hello(PeerHello)
+    case status(PeerStatus)
+    case transaction(SignedTransaction)
+    case proposal(SignedProposal)
+    case blockPart(BlockPart)
+    case vote(SignedVote)
+    case evidence(Equivocation)
+    /// Block sync: "send me the committed block of this height".
+    case blockRequest(height: UInt64)
+    /// Block sync: the certificate of a committed block; its parts follow as `blockPart`s.
+    case commit(CommitCertificate)
+
+    /// The largest frame a connection accepts: a maximum transaction, with room for its envelope.
+    public static let maximumFrameSize = SignedTransaction.maximumEncodedSize + 1024
+
+    private enum Tag: UInt8 {
+        case hello = 1, status, transaction, proposal, blockPart, vote, evidence, blockRequest, commit
+    }
+
+    public func encode(to writer: inout CanonicalWriter) {
+        switch self {
+        case .hello(let hello):
+            writer.write(Tag.hello.rawValue)
+            writer.write(hello)
+        case .status(let status):
+            writer.write(Tag.status.rawValue)
+            writer.write(status)
+        case .transaction(let transaction):
+            writer.write(Tag.transaction.rawValue)
+            writer.write(transaction)
+        case .proposal(let proposal):
+            writer.write(Tag.proposal.rawValue)
+            writer.write(proposal)
+        case .blockPart(let part):
+            writer.write(Tag.blockPart.rawValue)
+            writer.write(part)
+        case .vote(let vote):
+            writer.write(Tag.vote.rawValue)
+            writer.write(vote)
+        case .evidence(let evidence):
+            writer.write(Tag.evidence.rawValue)
+            writer.write(evidence)
+        case .blockRequest(let height):
+            writer.write(Tag.blockRequest.rawValue)
+            writer.write(height)
+        case .commit(let certificate):
+            writer.write(Tag.commit.rawValue)
+            writer.write(certificate)
+        }
+    }
+
+    public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
+        let start = reader.offset
+        let raw = try reader.read(UInt8.self)
+        switch Tag(rawValue: raw) {
+        case .hello: self = .hello(try reader.read(PeerHello.self))
+        case .status: self = .status(try reader.read(PeerStatus.self))
+        case .transaction: self = .transaction(try reader.read(SignedTransaction.self))
+        case .proposal: self = .proposal(try reader.read(SignedProposal.self))
+        case .blockPart: self = .blockPart(try reader.read(BlockPart.self))
+        case .vote: self = .vote(try reader.read(SignedVote.self))
+        case .evidence: self = .evidence(try reader.read(Equivocation.self))
+        case .blockRequest: self = .blockRequest(height: try reader.read(UInt64.self))
+        case .commit: self = .commit(try reader.read(CommitCertificate.self))
+        case nil: throw CanonicalDecodingError(.unknownTag, at: start, "unknown message tag \(raw)")
+        }
+    }
+
+    /// Decodes one frame's payload: a message, or a typed error that closes the connection.
+    public init(frame: [UInt8]) throws(CanonicalDecodingError) {
+        try self.init(canonicalBytes: frame, maximumSize: Self.maximumFrameSize)
+    }
+}
