@@ -54,7 +54,15 @@ public enum Equivocation: Hashable, Sendable, CanonicalCodable {
         validators: ValidatorSet,
         suite: any CryptoSuite
     ) throws(EvidenceError) {
-        let pairs: [(bytes: [UInt8], signature: Signature)]
+        let index = Int(validatorIndex)
+        guard index < validators.validators.count else {
+            throw .unknownValidator(index: validatorIndex, height: height)
+        }
+        let key: PublicKey
+        do { key = try suite.publicKey(encoded: validators.validators[index].consensusKey) } catch {
+            throw .badSignature("the validator's consensus key does not parse: \(error)")
+        }
+        let signed: Bool
         switch self {
         case .votes(let a, let b):
             guard a.vote.validatorIndex == b.vote.validatorIndex else { throw .mismatch("votes of two validators") }
@@ -62,10 +70,9 @@ public enum Equivocation: Hashable, Sendable, CanonicalCodable {
                 throw .mismatch("votes of different types, heights or rounds")
             }
             guard a.vote.blockHash != b.vote.blockHash else { throw .mismatch("both votes are for the same value") }
-            pairs = [
-                (a.vote.signedBytes(chainID: chainID), a.signature),
-                (b.vote.signedBytes(chainID: chainID), b.signature),
-            ]
+            signed =
+                a.isSigned(by: key, chainID: chainID, suite: suite)
+                && b.isSigned(by: key, chainID: chainID, suite: suite)
         case .proposals(let a, let b):
             guard a.proposal.proposerIndex == b.proposal.proposerIndex else {
                 throw .mismatch("proposals of two validators")
@@ -76,20 +83,11 @@ public enum Equivocation: Hashable, Sendable, CanonicalCodable {
             guard a.proposal.blockHash != b.proposal.blockHash else {
                 throw .mismatch("both proposals are for the same block")
             }
-            pairs = [
-                (a.proposal.signedBytes(chainID: chainID), a.signature),
-                (b.proposal.signedBytes(chainID: chainID), b.signature),
-            ]
+            signed =
+                a.isSigned(by: key, chainID: chainID, suite: suite)
+                && b.isSigned(by: key, chainID: chainID, suite: suite)
         }
-        let index = Int(validatorIndex)
-        guard index < validators.validators.count else {
-            throw .unknownValidator(index: validatorIndex, height: height)
-        }
-        let key: PublicKey
-        do { key = try suite.publicKey(encoded: validators.validators[index].consensusKey) } catch {
-            throw .badSignature("the validator's consensus key does not parse: \(error)")
-        }
-        for (bytes, signature) in pairs where !suite.verify(signature, of: bytes, by: key) {
+        guard signed else {
             throw .badSignature("a signature does not verify under validator \(validators.validators[index].id)'s key")
         }
     }

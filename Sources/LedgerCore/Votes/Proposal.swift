@@ -2,7 +2,7 @@ import LedgerCrypto
 
 /// A proposer's proposal of a block for one round (SPEC §2). `polRound` is the round whose prevotes
 /// justified re-proposing a valid value, or −1.
-public struct Proposal: Hashable, Sendable, CanonicalCodable {
+public struct Proposal: Hashable, Sendable, SignableMessage {
     public let height: UInt64
     public let round: UInt32
     public let blockHash: Digest
@@ -48,22 +48,9 @@ public struct Proposal: Hashable, Sendable, CanonicalCodable {
 }
 
 /// A proposal with its signature.
-public struct SignedProposal: Hashable, Sendable, CanonicalCodable {
-    public let proposal: Proposal
-    public let signature: Signature
+public typealias SignedProposal = Signed<Proposal>
 
-    public init(proposal: Proposal, signature: Signature) {
-        self.proposal = proposal
-        self.signature = signature
-    }
-
-    public func encode(to writer: inout CanonicalWriter) {
-        writer.write(proposal)
-        writer.write(signature)
-    }
-
-    public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
-        proposal = try reader.read(Proposal.self)
-        signature = try reader.read(Signature.self)
-    }
+extension Signed where Message == Proposal {
+    public init(proposal: Proposal, signature: Signature) { self.init(message: proposal, signature: signature) }
+    public var proposal: Proposal { message }
 }

@@ -16,7 +16,7 @@ public enum VoteType: UInt8, Sendable, CaseIterable {
 }
 
 /// A validator's prevote or precommit for a block hash, or for nil (no block) — the signed content.
-public struct Vote: Hashable, Sendable, CanonicalCodable {
+public struct Vote: Hashable, Sendable, SignableMessage {
     public let type: VoteType
     public let height: UInt64
     public let round: UInt32
@@ -65,22 +65,9 @@ public struct Vote: Hashable, Sendable, CanonicalCodable {
 }
 
 /// A vote with its signature.
-public struct SignedVote: Hashable, Sendable, CanonicalCodable {
-    public let vote: Vote
-    public let signature: Signature
+public typealias SignedVote = Signed<Vote>
 
-    public init(vote: Vote, signature: Signature) {
-        self.vote = vote
-        self.signature = signature
-    }
-
-    public func encode(to writer: inout CanonicalWriter) {
-        writer.write(vote)
-        writer.write(signature)
-    }
-
-    public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
-        vote = try reader.read(Vote.self)
-        signature = try reader.read(Signature.self)
-    }
+extension Signed where Message == Vote {
+    public init(vote: Vote, signature: Signature) { self.init(message: vote, signature: signature) }
+    public var vote: Vote { message }
 }
