@@ -25,7 +25,7 @@ extension ConsensusEvent: CanonicalCodable {
             writer.write(Tag.timeout.rawValue)
             writer.write(timeout.height)
             writer.write(timeout.round)
-            writer.write(timeout.step.rawValue)
+            writer.write(timeout.step)
         case .blockValidated(let hash, let valid):
             writer.write(Tag.blockValidated.rawValue)
             writer.write(hash)
@@ -48,12 +48,7 @@ extension ConsensusEvent: CanonicalCodable {
         case .timeout:
             let height = try reader.read(UInt64.self)
             let round = try reader.read(UInt32.self)
-            let stepStart = reader.offset
-            let rawStep = try reader.read(UInt8.self)
-            guard let step = ConsensusStep(rawValue: rawStep) else {
-                throw CanonicalDecodingError(.unknownTag, at: stepStart, "unknown consensus step \(rawStep)")
-            }
-            self = .timeout(ConsensusTimeout(height: height, round: round, step: step))
+            self = .timeout(ConsensusTimeout(height: height, round: round, step: try reader.read(ConsensusStep.self)))
         case .blockValidated:
             let hash = try reader.read(Digest.self)
             self = .blockValidated(hash, valid: try reader.read(Bool.self))

@@ -10,6 +10,19 @@ public enum ConsensusStep: UInt8, Sendable, Comparable {
     public static func < (lhs: ConsensusStep, rhs: ConsensusStep) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
+extension ConsensusStep: CanonicalCodable {
+    public func encode(to writer: inout CanonicalWriter) { writer.write(rawValue) }
+
+    public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
+        let start = reader.offset
+        let raw = try reader.read(UInt8.self)
+        guard let step = ConsensusStep(rawValue: raw) else {
+            throw CanonicalDecodingError(.unknownTag, at: start, "unknown consensus step \(raw)")
+        }
+        self = step
+    }
+}
+
 /// A timeout the engine asked for; it comes back as an event when it fires.
 public struct ConsensusTimeout: Hashable, Sendable {
     public let height: UInt64

@@ -56,7 +56,7 @@ public struct SigningRecord: Hashable, Sendable, CanonicalCodable {
     public func encode(to writer: inout CanonicalWriter) {
         writer.write(height)
         writer.write(round)
-        writer.write(step.rawValue)
+        writer.write(step)
         writer.write(blockHash)
         writer.write(signature)
     }
@@ -64,12 +64,7 @@ public struct SigningRecord: Hashable, Sendable, CanonicalCodable {
     public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
         height = try reader.read(UInt64.self)
         round = try reader.read(UInt32.self)
-        let stepStart = reader.offset
-        let rawStep = try reader.read(UInt8.self)
-        guard let step = ConsensusStep(rawValue: rawStep) else {
-            throw CanonicalDecodingError(.unknownTag, at: stepStart, "unknown consensus step \(rawStep)")
-        }
-        self.step = step
+        step = try reader.read(ConsensusStep.self)
         blockHash = try reader.readOptional(Digest.self)
         signature = try reader.read(Signature.self)
     }

@@ -27,6 +27,7 @@ extension RocksDBLedgerStore {
             throw .corrupt(error.description)
         }
         let rules = executor.rules
+        let afterTransactions = InMemoryOverlayState(base: before, writes: execution.writes)
         // Evidence (SPEC §8) is committed after the transactions, each piece checked against V(its height).
         let evidenceWrites: [StateWrite]
         do {
@@ -34,7 +35,7 @@ extension RocksDBLedgerStore {
                 evidence,
                 height: height,
                 rules: rules,
-                state: InMemoryOverlayState(base: before, writes: execution.writes)
+                state: afterTransactions
             ) { (evidenceHeight) throws(EvidenceError) -> ValidatorSet in
                 try evidenceValidators(evidenceHeight, rules: rules)
             }
@@ -43,7 +44,8 @@ extension RocksDBLedgerStore {
         }
         let writes = Self.merge(execution.writes, evidenceWrites)
         let prepared = try prepare(writes: writes, height: height)
-        let after = InMemoryOverlayState(base: before, writes: writes)
+        // Only the (few) evidence writes are layered on: the transactions' overlay is not built twice.
+        let after = InMemoryOverlayState(base: afterTransactions, writes: evidenceWrites)
         // SPEC §1: V(h) and V(h + 1) come from the states d blocks earlier; with d = 1, V(h + 1) is this
         // block's own result.
         let validators = try validatorSet(at: rules.validatorSetVersion(forHeight: height), rules: rules)
