@@ -9,6 +9,11 @@
 #include <openssl/err.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <openssl/pem.h>
+#include <openssl/bio.h>
+#include <string.h>
 
 // OPENSSL_free is a macro: expose it as a function.
 static inline void civic_openssl_free(void *pointer) {
@@ -46,4 +51,115 @@ done:
     BN_clear_free(secret);
     OSSL_PARAM_BLD_free(builder);
     return key;
+}
+
+// Copies a memory BIO's contents into a new OPENSSL_malloc'd buffer (free with civic_openssl_free).
+static inline int civic_bio_take(BIO *bio, unsigned char **out, size_t *length) {
+    char *data = NULL;
+    long size = BIO_get_mem_data(bio, &data);
+    if (size <= 0 || data == NULL) return 0;
+    *out = OPENSSL_malloc((size_t)size);
+    if (*out == NULL) return 0;
+    memcpy(*out, data, (size_t)size);
+    *length = (size_t)size;
+    return 1;
+}
+
+// A node's TLS identity: a self-signed X.509 v3 certificate for `common_name`, valid from now for `days`, over
+// the P-256 key in `key_pem` (PKCS#8 PEM), or over a new P-256 key when `key_pem` is NULL. Writes the
+// certificate PEM, the key PEM and the key's DER SubjectPublicKeyInfo (what peers pin) into new buffers the
+// caller frees with civic_openssl_free. Returns 1 on success, 0 on any failure (nothing to free then).
+// Kept in C: X509 building is a long run of calls on borrowed pointers and macros (BIO_get_mem_data).
+static inline int civic_tls_certificate(
+    const char *common_name, int days, const unsigned char *key_pem, size_t key_pem_length,
+    unsigned char **certificate_out, size_t *certificate_length,
+    unsigned char **key_out, size_t *key_length,
+    unsigned char **spki_out, size_t *spki_length
+) {
+    int ok = 0;
+    EVP_PKEY *key = NULL;
+    EVP_PKEY_CTX *context = NULL;
+    X509 *certificate = NULL;
+    X509_NAME *name = NULL;
+    BIO *certificate_bio = NULL, *key_bio = NULL, *input = NULL;
+    BIGNUM *serial = NULL;
+    unsigned char *spki = NULL;
+    int spki_size = 0;
+    *certificate_out = NULL; *key_out = NULL; *spki_out = NULL;
+    if (key_pem != NULL) {
+        input = BIO_new_mem_buf(key_pem, (int)key_pem_length);
+        if (input == NULL) goto done;
+        key = PEM_read_bio_PrivateKey(input, NULL, NULL, NULL);
+        if (key == NULL || !EVP_PKEY_is_a(key, "EC")) goto done;
+    } else {
+        context = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+        if (context == NULL || EVP_PKEY_keygen_init(context) != 1) goto done;
+        if (EVP_PKEY_CTX_set_group_name(context, "P-256") != 1) goto done;
+        if (EVP_PKEY_generate(context, &key) != 1) goto done;
+    }
+    certificate = X509_new();
+    if (certificate == NULL || X509_set_version(certificate, 2) != 1) goto done;
+    serial = BN_new();
+    if (serial == NULL || BN_rand(serial, 127, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) != 1) goto done;
+    if (BN_to_ASN1_INTEGER(serial, X509_get_serialNumber(certificate)) == NULL) goto done;
+    if (X509_gmtime_adj(X509_getm_notBefore(certificate), -3600) == NULL) goto done;
+    if (X509_time_adj_ex(X509_getm_notAfter(certificate), days, 0, NULL) == NULL) goto done;
+    name = X509_NAME_new();
+    if (name == NULL) goto done;
+    if (X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)common_name, -1, -1, 0) != 1) goto done;
+    if (X509_set_subject_name(certificate, name) != 1 || X509_set_issuer_name(certificate, name) != 1) goto done;
+    if (X509_set_pubkey(certificate, key) != 1) goto done;
+    if (X509_sign(certificate, key, EVP_sha256()) <= 0) goto done;
+    certificate_bio = BIO_new(BIO_s_mem());
+    key_bio = BIO_new(BIO_s_mem());
+    if (certificate_bio == NULL || key_bio == NULL) goto done;
+    if (PEM_write_bio_X509(certificate_bio, certificate) != 1) goto done;
+    if (PEM_write_bio_PrivateKey(key_bio, key, NULL, NULL, 0, NULL, NULL) != 1) goto done;
+    spki_size = i2d_PUBKEY(key, &spki);
+    if (spki_size <= 0) goto done;
+    if (!civic_bio_take(certificate_bio, certificate_out, certificate_length)) goto done;
+    if (!civic_bio_take(key_bio, key_out, key_length)) goto done;
+    *spki_out = OPENSSL_malloc((size_t)spki_size);
+    if (*spki_out == NULL) goto done;
+    memcpy(*spki_out, spki, (size_t)spki_size);
+    *spki_length = (size_t)spki_size;
+    ok = 1;
+done:
+    if (!ok) {
+        OPENSSL_free(*certificate_out); OPENSSL_free(*key_out); OPENSSL_free(*spki_out);
+        *certificate_out = NULL; *key_out = NULL; *spki_out = NULL;
+    }
+    OPENSSL_free(spki);
+    BN_free(serial);
+    X509_NAME_free(name);
+    X509_free(certificate);
+    EVP_PKEY_free(key);
+    EVP_PKEY_CTX_free(context);
+    BIO_free(certificate_bio); BIO_free(key_bio); BIO_free(input);
+    return ok;
+}
+
+// The DER SubjectPublicKeyInfo of the private key in `key_pem`, in a new buffer freed with civic_openssl_free.
+// Returns 1 on success, 0 when the PEM does not hold a private key.
+static inline int civic_private_key_spki(
+    const unsigned char *key_pem, size_t key_pem_length, unsigned char **spki_out, size_t *spki_length
+) {
+    int ok = 0;
+    unsigned char *spki = NULL;
+    BIO *input = BIO_new_mem_buf(key_pem, (int)key_pem_length);
+    EVP_PKEY *key = input != NULL ? PEM_read_bio_PrivateKey(input, NULL, NULL, NULL) : NULL;
+    int size = key != NULL ? i2d_PUBKEY(key, &spki) : 0;
+    *spki_out = NULL;
+    if (size > 0) {
+        *spki_out = OPENSSL_malloc((size_t)size);
+        if (*spki_out != NULL) {
+            memcpy(*spki_out, spki, (size_t)size);
+            *spki_length = (size_t)size;
+            ok = 1;
+        }
+    }
+    OPENSSL_free(spki);
+    EVP_PKEY_free(key);
+    BIO_free(input);
+    return ok;
 }
