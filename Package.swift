@@ -17,7 +17,10 @@ let package = Package(
         .library(name: "Consensus", targets: ["Consensus"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(name: "CRocksDB", pkgConfig: "rocksdb", providers: [.apt(["librocksdb-dev"])]),
@@ -27,7 +30,18 @@ let package = Package(
         .target(name: "LedgerCore", dependencies: ["LedgerCrypto"]),
         .target(name: "Consensus", dependencies: ["LedgerCore"]),
         .target(name: "Simulation", dependencies: ["Consensus"]),
-        .target(name: "Network", dependencies: ["LedgerCore"]),
+        .target(
+            name: "Network",
+            dependencies: [
+                "LedgerCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "Storage", dependencies: ["CRocksDB", "LedgerCore", "Consensus"]),
         .target(
             name: "CivicCommandLine",
@@ -60,7 +74,10 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Consensus", "LedgerTestSupport"]),
         .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "LedgerTestSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
-        .testTarget(name: "NetworkTests", dependencies: ["Network", "LedgerTestSupport"]),
+        .testTarget(
+            name: "NetworkTests",
+            dependencies: ["Network", "LedgerTestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "crash-writer",
             dependencies: ["Storage", "LedgerTestSupport"],

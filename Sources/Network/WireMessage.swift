@@ -36,12 +36,15 @@ public enum WireMessage: Hashable, Sendable, CanonicalCodable {
     case blockRequest(height: UInt64)
     /// Block sync: the certificate of a committed block; its parts follow as `blockPart`s.
     case commit(CommitCertificate)
+    /// Keepalive and round-trip measurement: answered at once with a `pong` carrying the same nonce.
+    case ping(nonce: UInt64)
+    case pong(nonce: UInt64)
 
     /// The largest frame a connection accepts: a maximum transaction, with room for its envelope.
     public static let maximumFrameSize = SignedTransaction.maximumEncodedSize + 1024
 
     private enum Tag: UInt8 {
-        case hello = 1, status, transaction, proposal, blockPart, vote, evidence, blockRequest, commit
+        case hello = 1, status, transaction, proposal, blockPart, vote, evidence, blockRequest, commit, ping, pong
     }
 
     public func encode(to writer: inout CanonicalWriter) {
@@ -73,6 +76,12 @@ public enum WireMessage: Hashable, Sendable, CanonicalCodable {
         case .commit(let certificate):
             writer.write(Tag.commit.rawValue)
             writer.write(certificate)
+        case .ping(let nonce):
+            writer.write(Tag.ping.rawValue)
+            writer.write(nonce)
+        case .pong(let nonce):
+            writer.write(Tag.pong.rawValue)
+            writer.write(nonce)
         }
     }
 
@@ -89,9 +98,22 @@ public enum WireMessage: Hashable, Sendable, CanonicalCodable {
         case .evidence: self = .evidence(try reader.read(Equivocation.self))
         case .blockRequest: self = .blockRequest(height: try reader.read(UInt64.self))
         case .commit: self = .commit(try reader.read(CommitCertificate.self))
+        case .ping: self = .ping(nonce: try reader.read(UInt64.self))
+        case .pong: self = .pong(nonce: try reader.read(UInt64.self))
         case nil: throw CanonicalDecodingError(.unknownTag, at: start, "unknown message tag \(raw)")
         }
     }
+
+    /// How the message travels: consensus traffic ahead of bulk gossip and sync (`SendQueue`).
+    public var priority: SendPriority {
+        switch self {
+        case .transaction, .blockRequest, .commit, .evidence: return .bulk
+        case .hello, .status, .proposal, .blockPart, .vote, .ping, .pong: return .consensus
+        }
+    }
+
+    /// One frame on the wire for this message.
+    public var frame: [UInt8] { FrameDecoder.frame(canonicalBytes) }
 
     /// Decodes one frame's payload: a message, or a typed error that closes the connection.
     public init(frame: [UInt8]) throws(CanonicalDecodingError) {

@@ -39,6 +39,8 @@ struct WireMessageTests {
                     signatures: [CommitCertificate.Signature(validatorIndex: 0, signature: signature)]
                 )
             ),
+            .ping(nonce: 7),
+            .pong(nonce: UInt64.max),
         ]
     }
 

@@ -1,0 +1,47 @@
+import LedgerCore
+import LedgerCrypto
+import NIOCore
+import NIOSSL
+
+/// Mutual TLS 1.3 with keys pinned to the registry (`docs/network.md`, "Trust"): both sides must present a
+/// certificate, and the custom verification callback — which replaces all of BoringSSL's path checks — accepts
+/// exactly the certificates whose key pin is a current member node's. No CA is consulted.
+struct PinnedTLS {
+    let serverContext: NIOSSLContext
+    let clientContext: NIOSSLContext
+
+    init(identity: TLSIdentity) throws {
+        let chain = try NIOSSLCertificate.fromPEMBytes(Array(identity.certificatePEM.utf8)).map {
+            NIOSSLCertificateSource.certificate($0)
+        }
+        let key = try NIOSSLPrivateKey(bytes: Array(identity.privateKeyPEM.utf8), format: .pem)
+        var server = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+        server.minimumTLSVersion = .tlsv13
+        // Makes the client certificate mandatory; the callback below does the checking.
+        server.certificateVerification = .noHostnameVerification
+        var client = TLSConfiguration.makeClientConfiguration()
+        client.certificateChain = chain
+        client.privateKey = .privateKey(key)
+        client.minimumTLSVersion = .tlsv13
+        client.certificateVerification = .noHostnameVerification
+        serverContext = try NIOSSLContext(configuration: server)
+        clientContext = try NIOSSLContext(configuration: client)
+    }
+
+    /// The pin of a presented certificate's key: SHA-256 of its DER SubjectPublicKeyInfo.
+    static func pin(of certificate: NIOSSLCertificate) -> Digest? {
+        guard let spki = try? certificate.extractPublicKey().toSPKIBytes() else { return nil }
+        return TLSIdentity.pin(subjectPublicKeyInfo: spki)
+    }
+
+    /// The verification callback: accepts the leaf certificate when `accept` finds its pin acceptable.
+    static func callback(_ accept: @escaping (Digest) -> Bool) -> NIOSSLCustomVerificationCallback {
+        { certificates, promise in
+            guard let leaf = certificates.first, let pin = pin(of: leaf), accept(pin) else {
+                promise.succeed(.failed)
+                return
+            }
+            promise.succeed(.certificateVerified)
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import LedgerCore
+import LedgerCrypto
+import NIOCore
+import NIOPosix
+import Testing
+
+@testable import Network
+
+/// The peer set over real mutual-TLS sockets on 127.0.0.1 (`docs/network.md`).
+@Suite(.serialized) struct PeerNetworkTests {
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+
+    /// Two members that know each other connect once, exchange messages and measure a round trip.
+    @Test func membersConnectAndTalk() async throws {
+        let a = try await TestPeer("A", group: group)
+        let b = try await TestPeer("B", group: group)
+        a.network.registryChanged([a.identityEntry, b.identityEntry])
+        b.network.registryChanged([a.identityEntry, b.identityEntry])
+        #expect(await eventually { a.connected(to: b) && b.connected(to: a) })
+        // Both dialed; the tie-break keeps A's connection on both ends (A < B).
+        #expect(
+            await eventually { a.network.peer(b.node)?.outbound == true && b.network.peer(a.node)?.outbound == false }
+        )
+        a.network.broadcast(.status(PeerStatus(height: 5, round: 1)))
+        #expect(
+            await eventually {
+                b.delegate.messages.contains { $0.0 == a.node && $0.1 == .status(PeerStatus(height: 5, round: 1)) }
+            }
+        )
+        let rtt = try await #require(a.network.peer(b.node)).roundTrip()
+        #expect(rtt > .zero && rtt < .seconds(1))
+        await a.network.shutdown()
+        await b.network.shutdown()
+    }
+
+    /// A certificate whose key no member registered is refused by the TLS handshake, both ways.
+    @Test func aStrangerIsRefusedBothWays() async throws {
+        let member = try await TestPeer("A", group: group)
+        let stranger = try await TestPeer("S", group: group)
+        member.network.registryChanged([member.identityEntry])
+        // The stranger knows the member's key and address, and dials; the member also learns the stranger's
+        // address (but not its key) and dials it.
+        stranger.network.registryChanged([member.identityEntry, stranger.identityEntry])
+        member.network.registryChanged([
+            member.identityEntry,
+            PeerIdentity(node: stranger.node, keyPin: .zero, address: "127.0.0.1:\(stranger.port)"),
+        ])
+        try await Task.sleep(nanoseconds: 600_000_000)
+        #expect(!member.connected(to: stranger))
+        #expect(!stranger.connected(to: member))
+        #expect(member.delegate.log.withLockedValue { $0.connected.isEmpty })
+        #expect(stranger.delegate.log.withLockedValue { $0.connected.isEmpty })
+        #expect(member.logs.contains("is not a member node's"))
+        #expect(stranger.logs.contains("the peer refused this node's TLS certificate"))
+        await member.network.shutdown()
+        await stranger.network.shutdown()
+    }
+
+    /// A member on another chain or genesis passes TLS but is refused at the hello.
+    @Test(arguments: [false, true]) func wrongChainOrGenesisIsRefusedAtHello(wrongChain: Bool) async throws {
+        let a = try await TestPeer("A", group: group)
+        let b = try await TestPeer(
+            "B",
+            group: group,
+            chain: wrongChain ? ChainID("civic-other")! : TestPeer.chain,
+            genesisHash: wrongChain ? TestPeer.genesisHash : SHA256().hash(utf8: "another genesis")
+        )
+        a.network.registryChanged([a.identityEntry, b.identityEntry])
+        b.network.registryChanged([a.identityEntry, b.identityEntry])
+        try await Task.sleep(nanoseconds: 600_000_000)
+        #expect(!a.connected(to: b))
+        #expect(!b.connected(to: a))
+        #expect(a.delegate.log.withLockedValue { $0.connected.isEmpty })
+        #expect(a.logs.contains(wrongChain ? "peer is on chain civic-other" : "peer's genesis is"))
+        await a.network.shutdown()
+        await b.network.shutdown()
+    }
+
+    /// A node dropped from the registry is disconnected and cannot come back.
+    @Test func aRemovedNodeIsCutOff() async throws {
+        let a = try await TestPeer("A", group: group)
+        let b = try await TestPeer("B", group: group)
+        a.network.registryChanged([a.identityEntry, b.identityEntry])
+        b.network.registryChanged([a.identityEntry, b.identityEntry])
+        #expect(await eventually { a.connected(to: b) && b.connected(to: a) })
+        a.network.registryChanged([a.identityEntry])
+        #expect(await eventually { !a.connected(to: b) && !b.connected(to: a) })
+        try await Task.sleep(nanoseconds: 500_000_000)
+        #expect(!a.connected(to: b))
+        #expect(
+            a.delegate.log.withLockedValue { $0.disconnected.contains { $0.1 == "removed from the member registry" } }
+        )
+        await a.network.shutdown()
+        await b.network.shutdown()
+    }
+
+    /// A peer that restarts on the same address is redialed (backoff) and the connection comes back.
+    @Test func aRestartedPeerIsRedialed() async throws {
+        let a = try await TestPeer("A", group: group)
+        var b = try await TestPeer("B", group: group)
+        let port = b.port
+        let identity = b.identity
+        a.network.registryChanged([a.identityEntry, b.identityEntry])
+        b.network.registryChanged([a.acceptOnlyEntry, b.identityEntry])
+        #expect(await eventually { a.connected(to: b) })
+        await b.network.shutdown()
+        #expect(await eventually { !a.connected(to: b) })
+        try await Task.sleep(nanoseconds: 300_000_000)
+        b = try await TestPeer("B", group: group, identity: identity, port: port)
+        b.network.registryChanged([a.acceptOnlyEntry, b.identityEntry])
+        #expect(await eventually { a.connected(to: b) && b.connected(to: a) })
+        await a.network.shutdown()
+        await b.network.shutdown()
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import LedgerCore
+import LedgerCrypto
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+@testable import Network
+
+/// Records what a peer network reports, for tests to wait on.
+final class RecordingDelegate: PeerNetworkDelegate {
+    struct Log {
+        var connected: [OrgID] = []
+        var disconnected: [(OrgID, String)] = []
+        var messages: [(OrgID, WireMessage)] = []
+    }
+
+    let log = NIOLockedValueBox(Log())
+    let onMessage: (@Sendable (WireMessage, PeerConnection) -> Void)?
+
+    init(onMessage: (@Sendable (WireMessage, PeerConnection) -> Void)? = nil) {
+        self.onMessage = onMessage
+    }
+
+    func peerConnected(_ peer: PeerConnection) { log.withLockedValue { $0.connected.append(peer.node) } }
+    func peerDisconnected(_ node: OrgID, reason: String) {
+        log.withLockedValue { $0.disconnected.append((node, reason)) }
+    }
+    func received(_ message: WireMessage, from peer: PeerConnection) {
+        log.withLockedValue { $0.messages.append((peer.node, message)) }
+        onMessage?(message, peer)
+    }
+
+    var messages: [(OrgID, WireMessage)] { log.withLockedValue { $0.messages } }
+}
+
+/// A node's peer layer on 127.0.0.1 with a fresh TLS identity, for real-socket tests.
+final class TestPeer: Sendable {
+    static let chain = ChainID("civic-net-test")!
+    static let genesisHash = SHA256().hash(utf8: "network test genesis")
+
+    let node: OrgID
+    let identity: TLSIdentity
+    let network: PeerNetwork
+    let delegate: RecordingDelegate
+    let port: Int
+    let height: NIOLockedValueBox<UInt64>
+    /// Every log line's message and reason, for asserting why a connection was refused.
+    let logs = CapturingLogHandler()
+
+    init(
+        _ node: String,
+        group: any EventLoopGroup,
+        chain: ChainID = TestPeer.chain,
+        genesisHash: Digest = TestPeer.genesisHash,
+        identity: TLSIdentity? = nil,
+        port: Int = 0,
+        registry: PeerRegistry = PeerRegistry(),
+        delegate: RecordingDelegate = RecordingDelegate(),
+        adjust: (inout PeerNetworkConfiguration) -> Void = { _ in }
+    ) async throws {
+        let id = OrgID(node)!
+        let identity = try identity ?? TLSIdentity.generate(commonName: "node \(node)")
+        var configuration = PeerNetworkConfiguration(listenPort: port, identity: identity)
+        configuration.backoffBaseMilliseconds = 50
+        configuration.backoffMaximumMilliseconds = 400
+        adjust(&configuration)
+        let height = NIOLockedValueBox<UInt64>(0)
+        let logs = self.logs
+        self.node = id
+        self.identity = identity
+        self.height = height
+        self.delegate = delegate
+        network = try PeerNetwork(
+            configuration: configuration,
+            registry: registry,
+            group: group,
+            logger: Logger(label: "test", factory: { _ in logs })
+        ) {
+            PeerHello(chainID: chain, genesisHash: genesisHash, nodeID: id, height: height.withLockedValue { $0 })
+        }
+        self.port = try await network.start(delegate: delegate)
+    }
+
+    var identityEntry: PeerIdentity {
+        PeerIdentity(node: node, keyPin: identity.keyPin, address: "127.0.0.1:\(port)")
+    }
+
+    /// Registry entry without an address: this peer is accepted but never dialed.
+    var acceptOnlyEntry: PeerIdentity { PeerIdentity(node: node, keyPin: identity.keyPin, address: nil) }
+
+    func connected(to other: TestPeer) -> Bool { network.peer(other.node) != nil }
+}
+
+/// Polls `condition` every 10 ms until it holds or `seconds` pass.
+func eventually(_ seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if condition() { return true }
+        try? await Task.sleep(nanoseconds: 10_000_000)
+    }
+    return condition()
+}
+
+/// Keeps log lines as "message: reason" in memory.
+struct CapturingLogHandler: LogHandler {
+    let lines = NIOLockedValueBox<[String]>([])
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let reason = event.metadata?["reason"].map { ": \($0)" } ?? ""
+        lines.withLockedValue { $0.append("\(event.message)\(reason)") }
+    }
+
+    func contains(_ text: String) -> Bool { lines.withLockedValue { $0.contains { $0.contains(text) } } }
+}
