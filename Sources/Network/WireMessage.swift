@@ -34,17 +34,21 @@ public enum WireMessage: Hashable, Sendable, CanonicalCodable {
     case evidence(Equivocation)
     /// Block sync: "send me the committed block of this height".
     case blockRequest(height: UInt64)
-    /// Block sync: the certificate of a committed block; its parts follow as `blockPart`s.
+    /// Block sync: the certificate of a committed block; its parts follow as `syncPart`s.
     case commit(CommitCertificate)
     /// Keepalive and round-trip measurement: answered at once with a `pong` carrying the same nonce.
     case ping(nonce: UInt64)
     case pong(nonce: UInt64)
+    /// Block sync: a part of a committed block, sent only to the node that asked. Not gossip, so never
+    /// deduplicated: a part refused from one peer can be received again from another.
+    case syncPart(BlockPart)
 
     /// The largest frame a connection accepts: a maximum transaction, with room for its envelope.
     public static let maximumFrameSize = SignedTransaction.maximumEncodedSize + 1024
 
     private enum Tag: UInt8 {
-        case hello = 1, status, transaction, proposal, blockPart, vote, evidence, blockRequest, commit, ping, pong
+        case hello = 1, status, transaction, proposal, blockPart, vote, evidence, blockRequest, commit, ping, pong,
+            syncPart
     }
 
     public func encode(to writer: inout CanonicalWriter) {
@@ -82,6 +86,9 @@ public enum WireMessage: Hashable, Sendable, CanonicalCodable {
         case .pong(let nonce):
             writer.write(Tag.pong.rawValue)
             writer.write(nonce)
+        case .syncPart(let part):
+            writer.write(Tag.syncPart.rawValue)
+            writer.write(part)
         }
     }
 
@@ -100,6 +107,7 @@ public enum WireMessage: Hashable, Sendable, CanonicalCodable {
         case .commit: self = .commit(try reader.read(CommitCertificate.self))
         case .ping: self = .ping(nonce: try reader.read(UInt64.self))
         case .pong: self = .pong(nonce: try reader.read(UInt64.self))
+        case .syncPart: self = .syncPart(try reader.read(BlockPart.self))
         case nil: throw CanonicalDecodingError(.unknownTag, at: start, "unknown message tag \(raw)")
         }
     }
@@ -107,7 +115,7 @@ public enum WireMessage: Hashable, Sendable, CanonicalCodable {
     /// How the message travels: consensus traffic ahead of bulk gossip and sync (`SendQueue`).
     public var priority: SendPriority {
         switch self {
-        case .transaction, .blockRequest, .commit, .evidence: return .bulk
+        case .transaction, .blockRequest, .commit, .syncPart, .evidence: return .bulk
         case .hello, .status, .proposal, .blockPart, .vote, .ping, .pong: return .consensus
         }
     }

@@ -17,6 +17,10 @@ public enum LedgerStoreError: Error, Sendable, Equatable, CustomStringConvertibl
     case resultsMismatch
     /// A block's equivocation evidence does not hold (SPEC §8).
     case invalidEvidence(EvidenceError)
+    /// A synced block's commit certificate does not make it final (SPEC §7).
+    case invalidCertificate(CertificateError)
+    /// A synced block's header is not what executing its transactions gives; names the fields that differ.
+    case blockMismatch(String)
     case corrupt(String)
 
     public var description: String {
@@ -32,6 +36,8 @@ public enum LedgerStoreError: Error, Sendable, Equatable, CustomStringConvertibl
             return "the state at height \(height) was pruned; this node keeps heights from \(keptFrom) on"
         case .resultsMismatch: return "the transaction results do not match the header's results root"
         case .invalidEvidence(let error): return "invalid evidence: \(error)"
+        case .invalidCertificate(let error): return "invalid commit certificate: \(error)"
+        case .blockMismatch(let fields): return "the block's header does not match its execution: \(fields) differ"
         case .corrupt(let message): return "ledger store corrupt: \(message)"
         }
     }

@@ -41,6 +41,7 @@ struct WireMessageTests {
             ),
             .ping(nonce: 7),
             .pong(nonce: UInt64.max),
+            .syncPart(BlockPart(height: 3, round: 0, blockHash: random.digest(), index: 0, count: 1, bytes: [1])),
         ]
     }
 

@@ -1,0 +1,92 @@
+import LedgerCore
+import LedgerCrypto
+import NIOConcurrencyHelpers
+
+/// What the node decided about a gossiped message it saw for the first time.
+public enum GossipVerdict: Sendable, Equatable {
+    /// Valid and useful: pass it on to every other peer.
+    case relay
+    /// Keep it here only (not for the current height, or already acted on).
+    case keep
+    /// Invalid (bad signature, wrong chain): not relayed; the reason is the node's to log or count.
+    case reject(String)
+}
+
+/// The node behind the gossip layer. Called on event-loop threads: check quickly, hop off for real work.
+public protocol GossipHandler: AnyObject, Sendable {
+    /// A transaction, proposal, block part, vote or evidence seen for the first time.
+    func gossip(_ message: WireMessage, from peer: PeerConnection) -> GossipVerdict
+    /// A message for this node alone: status, block request, commit, sync part.
+    func direct(_ message: WireMessage, from peer: PeerConnection)
+    func peerConnected(_ peer: PeerConnection)
+    func peerDisconnected(_ node: OrgID, reason: String)
+}
+
+/// Flooding gossip over the peer set (`docs/network.md`, "Gossip"): each transaction, proposal, block part,
+/// vote and evidence is handed to the node once — duplicates are recognised by the SHA-256 of the message's
+/// encoding and dropped — and relayed to every other peer if the node says it is valid. Non-validator
+/// observers are peers like any other and so receive everything.
+public final class Gossip: PeerNetworkDelegate {
+    private let seen: NIOLockedValueBox<SeenCache>
+    private let handler: any GossipHandler
+    private let network: NIOLockedValueBox<PeerNetwork?> = NIOLockedValueBox(nil)
+    private let counters = NIOLockedValueBox(Counters())
+
+    /// Messages gossip has handled, for metrics and tests.
+    public struct Counters: Sendable, Equatable {
+        public var delivered: UInt64 = 0
+        public var duplicates: UInt64 = 0
+        public var relayed: UInt64 = 0
+        public var rejected: UInt64 = 0
+    }
+
+    public init(handler: any GossipHandler, seenCapacity: Int = 200_000) {
+        self.handler = handler
+        seen = NIOLockedValueBox(SeenCache(capacity: seenCapacity))
+    }
+
+    /// Starts `network` with this gossip layer as its delegate; returns the bound port.
+    public func start(on network: PeerNetwork) async throws -> Int {
+        self.network.withLockedValue { $0 = network }
+        return try await network.start(delegate: self)
+    }
+
+    public var counts: Counters { counters.withLockedValue { $0 } }
+
+    /// Sends this node's own message to every peer (marking it seen, so echoes are ignored).
+    public func publish(_ message: WireMessage) {
+        _ = seen.withLockedValue { $0.insert(Self.digest(message)) }
+        network.withLockedValue { $0 }?.broadcast(message)
+    }
+
+    public func peerConnected(_ peer: PeerConnection) { handler.peerConnected(peer) }
+    public func peerDisconnected(_ node: OrgID, reason: String) { handler.peerDisconnected(node, reason: reason) }
+
+    public func received(_ message: WireMessage, from peer: PeerConnection) {
+        guard Self.isGossip(message) else { return handler.direct(message, from: peer) }
+        let fresh = seen.withLockedValue { $0.insert(Self.digest(message)) }
+        guard fresh else {
+            counters.withLockedValue { $0.duplicates += 1 }
+            return
+        }
+        let verdict = handler.gossip(message, from: peer)
+        counters.withLockedValue {
+            $0.delivered += 1
+            switch verdict {
+            case .relay: $0.relayed += 1
+            case .reject: $0.rejected += 1
+            case .keep: break
+            }
+        }
+        if verdict == .relay { network.withLockedValue { $0 }?.broadcast(message, except: peer.node) }
+    }
+
+    static func isGossip(_ message: WireMessage) -> Bool {
+        switch message {
+        case .transaction, .proposal, .blockPart, .vote, .evidence: return true
+        case .hello, .status, .blockRequest, .commit, .syncPart, .ping, .pong: return false
+        }
+    }
+
+    static func digest(_ message: WireMessage) -> Digest { SHA256().hash(message.canonicalBytes) }
+}
