@@ -4,7 +4,8 @@ import PackageDescription
 /// CivicLedger: a permissioned BFT ledger for civil-affairs departments.
 /// Module graph (dependencies point one way):
 /// civic, civicd → CivicCommandLine → LedgerCore → LedgerCrypto → C targets;
-/// civicd → Storage → Consensus → LedgerCore; civicd → Simulation → Consensus; Network → LedgerCore.
+/// civicd → Storage → Consensus → LedgerCore; civicd → Simulation → Consensus; Network → LedgerCore;
+/// Node → Network, Storage, Consensus (the pieces wired together).
 let package = Package(
     name: "CivicLedger",
     platforms: [.macOS(.v14)],
@@ -43,6 +44,7 @@ let package = Package(
             ]
         ),
         .target(name: "Storage", dependencies: ["CRocksDB", "LedgerCore", "Consensus"]),
+        .target(name: "Node", dependencies: ["Network", "Storage", "Consensus"]),
         .target(
             name: "CivicCommandLine",
             dependencies: [
@@ -87,6 +89,14 @@ let package = Package(
             name: "consensus-crash",
             dependencies: ["Consensus", "Simulation", "Storage"],
             path: "Tests/ConsensusCrash"
+        ),
+        .testTarget(
+            name: "NodeTests",
+            dependencies: [
+                "Node", "Network", "Storage", "LedgerTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "CivicTests", dependencies: ["LedgerCrypto", "LedgerCore"]),
     ],

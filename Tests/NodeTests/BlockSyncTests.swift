@@ -1,0 +1,204 @@
+import Foundation
+import LedgerCore
+import LedgerCrypto
+import LedgerTestSupport
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import Network
+import Node
+import Storage
+import Testing
+
+/// A node's peer layer wired to block sync only, over a ledger, on 127.0.0.1.
+final class SyncPeer: PeerNetworkDelegate {
+    let node: OrgID
+    let identity: TLSIdentity
+    let ledger: any SyncLedger
+    let network: PeerNetwork
+    let sync: BlockSync
+    let port: NIOLockedValueBox<Int> = NIOLockedValueBox(0)
+
+    init(_ node: String, ledger: any SyncLedger, fixture: LedgerFixture, group: any EventLoopGroup) throws {
+        let id = OrgID(node)!
+        self.node = id
+        self.ledger = ledger
+        let chain = fixture.genesis.chainID
+        let genesisHash = fixture.genesis.hash
+        identity = try TLSIdentity.generate(commonName: "node \(node)")
+        network = try PeerNetwork(
+            configuration: PeerNetworkConfiguration(identity: identity),
+            registry: PeerRegistry(),
+            group: group,
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        ) {
+            PeerHello(
+                chainID: chain,
+                genesisHash: genesisHash,
+                nodeID: id,
+                height: ledger.committedHeight()
+            )
+        }
+        sync = BlockSync(
+            ledger: ledger,
+            network: network,
+            configuration: BlockSync.Configuration(maximumBlockBytes: 16 << 20, hash: SHA256())
+        )
+        sync.start(on: group.next())
+    }
+
+    func start() async throws {
+        let bound = try await network.start(delegate: self)
+        port.withLockedValue { $0 = bound }
+    }
+
+    var entry: PeerIdentity {
+        PeerIdentity(node: node, keyPin: identity.keyPin, address: "127.0.0.1:\(port.withLockedValue { $0 })")
+    }
+
+    func stop() async {
+        sync.stop()
+        await network.shutdown()
+    }
+
+    func peerConnected(_ peer: PeerConnection) { sync.peerConnected(peer) }
+    func peerDisconnected(_ node: OrgID, reason: String) { sync.peerDisconnected(node) }
+    func received(_ message: WireMessage, from peer: PeerConnection) { sync.handle(message, from: peer) }
+}
+
+/// Serves an honest chain except at one height, where it sends a forged block: one transaction dropped and
+/// the header's roots recomputed, with the real certificate (which no longer matches).
+final class ForgingLedger: SyncLedger {
+    let honest: StoreSyncLedger
+    let forgedHeight: UInt64
+    let hash = SHA256()
+
+    init(_ honest: StoreSyncLedger, forgedHeight: UInt64) {
+        self.honest = honest
+        self.forgedHeight = forgedHeight
+    }
+
+    func committedHeight() -> UInt64 { honest.committedHeight() }
+    func commitSynced(_ block: Block, certificate: CommitCertificate) throws(SyncRefusal) {
+        throw SyncRefusal("a forging peer does not sync")
+    }
+
+    func committedBlock(at height: UInt64) -> (block: Block, certificate: CommitCertificate)? {
+        guard let (block, certificate) = honest.committedBlock(at: height) else { return nil }
+        guard height == forgedHeight else { return (block, certificate) }
+        let transactions = Array(block.transactions.dropLast())
+        let h = block.header
+        let header = BlockHeader(
+            chainID: h.chainID,
+            height: h.height,
+            time: h.time,
+            previousBlockHash: h.previousBlockHash,
+            transactionsRoot: Block.transactionsRoot(transactions, hash: hash),
+            transactionCount: UInt32(transactions.count),
+            stateRoot: h.stateRoot,
+            resultsRoot: h.resultsRoot,
+            evidenceRoot: h.evidenceRoot,
+            validatorSetHash: h.validatorSetHash,
+            nextValidatorSetHash: h.nextValidatorSetHash,
+            lastCommitHash: h.lastCommitHash,
+            proposer: h.proposer
+        )
+        let forged = Block(header: header, transactions: transactions)
+        let forgedCertificate = CommitCertificate(
+            height: height,
+            round: certificate.round,
+            blockHash: header.hash(hash),
+            signatures: certificate.signatures
+        )
+        return (forged, forgedCertificate)
+    }
+}
+
+@Suite(.serialized) struct BlockSyncTests {
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+    let fixture = LedgerFixture()
+
+    func store(_ directory: TemporaryDirectory, blocks: Int) throws -> RocksDBLedgerStore {
+        let store = try RocksDBLedgerStore(path: directory.path, suite: .secp256k1SHA256)
+        try store.initialize(genesis: fixture.genesis)
+        if blocks > 0 { try CertifiedChain.commit(blocks, to: store, fixture: fixture) }
+        return store
+    }
+
+    func connect(_ peers: [SyncPeer]) {
+        let entries = peers.map(\.entry)
+        for peer in peers { peer.network.registryChanged(entries) }
+    }
+
+    /// A node 1,000 blocks behind two peers catches up by sync, with identical blocks and state roots.
+    @Test func aLaggingNodeCatchesUpAThousandBlocks() async throws {
+        let sourceDirectory = TemporaryDirectory()
+        let targetDirectory = TemporaryDirectory()
+        let source = try store(sourceDirectory, blocks: 1_000)
+        let target = try store(targetDirectory, blocks: 0)
+        let sourceLedger = StoreSyncLedger(store: source, executor: fixture.executor)
+        let servers = try ["A", "B"].map { try SyncPeer($0, ledger: sourceLedger, fixture: fixture, group: group) }
+        let lagging = try SyncPeer(
+            "L",
+            ledger: StoreSyncLedger(store: target, executor: fixture.executor),
+            fixture: fixture,
+            group: group
+        )
+        for peer in servers + [lagging] { try await peer.start() }
+        let started = Date()
+        connect(servers + [lagging])
+        #expect(await waitUntil(120) { (try? target.committedHeight()) == 1_000 })
+        let seconds = Date().timeIntervalSince(started)
+        print("block sync: 1000 blocks in \(String(format: "%.1f", seconds)) s")
+        #expect(lagging.sync.isCaughtUp)
+        for height in stride(from: UInt64(1), through: 1_000, by: 37) {
+            #expect(try target.block(at: height) == source.block(at: height))
+            #expect(try target.stateRoot(at: height) == source.stateRoot(at: height))
+        }
+        #expect(try target.stateRoot(at: 1_000) == source.stateRoot(at: 1_000))
+        // Both servers were used.
+        #expect(servers.allSatisfy { $0.sync.progress.served > 0 })
+        for peer in servers + [lagging] { await peer.stop() }
+    }
+
+    /// A peer serving a forged block is detected, disconnected and not asked again; an honest peer
+    /// supplies the block instead.
+    @Test func aPeerServingAForgedBlockIsDropped() async throws {
+        let sourceDirectory = TemporaryDirectory()
+        let targetDirectory = TemporaryDirectory()
+        let source = try store(sourceDirectory, blocks: 60)
+        let target = try store(targetDirectory, blocks: 0)
+        let honestLedger = StoreSyncLedger(store: source, executor: fixture.executor)
+        let honest = try SyncPeer("A", ledger: honestLedger, fixture: fixture, group: group)
+        let forger = try SyncPeer(
+            "F",
+            ledger: ForgingLedger(honestLedger, forgedHeight: 5),
+            fixture: fixture,
+            group: group
+        )
+        let lagging = try SyncPeer(
+            "L",
+            ledger: StoreSyncLedger(store: target, executor: fixture.executor),
+            fixture: fixture,
+            group: group
+        )
+        for peer in [honest, forger, lagging] { try await peer.start() }
+        connect([honest, forger, lagging])
+        #expect(await waitUntil(60) { (try? target.committedHeight()) == 60 })
+        #expect(lagging.sync.progress.peersDropped.contains(forger.node))
+        #expect(!lagging.sync.progress.peersDropped.contains(honest.node))
+        #expect(try target.block(at: 5) == source.block(at: 5))
+        #expect(try target.stateRoot(at: 60) == source.stateRoot(at: 60))
+        for peer in [honest, forger, lagging] { await peer.stop() }
+    }
+}
+
+func waitUntil(_ seconds: Double, _ condition: () -> Bool) async -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if condition() { return true }
+        try? await Task.sleep(nanoseconds: 20_000_000)
+    }
+    return condition()
+}
