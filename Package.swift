@@ -90,6 +90,15 @@ let package = Package(
             dependencies: ["Consensus", "Simulation", "Storage"],
             path: "Tests/ConsensusCrash"
         ),
+        .executableTarget(
+            name: "network-bench",
+            dependencies: [
+                "Network", "Node", "Storage", "LedgerTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/NetworkBench"
+        ),
         .testTarget(
             name: "NodeTests",
             dependencies: [
