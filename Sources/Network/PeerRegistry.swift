@@ -58,10 +58,13 @@ public final class PeerRegistry: Sendable {
 }
 
 extension PeerIdentity {
-    /// The nodes of the registered validators in `members` (genesis or the current state).
+    /// The registered nodes of `members` (genesis or the current state): validators' and observers'.
     public static func nodes(of members: [Member]) -> [PeerIdentity] {
         members.compactMap { member in
-            member.validator.map {
+            if let validator = member.validator {
+                return PeerIdentity(node: member.id, keyPin: validator.tlsKeyPin, address: validator.address)
+            }
+            return member.observerNode.map {
                 PeerIdentity(node: member.id, keyPin: $0.tlsKeyPin, address: $0.address.isEmpty ? nil : $0.address)
             }
         }

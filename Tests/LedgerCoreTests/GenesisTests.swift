@@ -91,5 +91,56 @@ struct GenesisTests {
         #expect(genesis.suite == .sm2SM3)
         #expect(genesis.members.filter { $0.roles.contains(.validator) }.count == 4)
         #expect(genesis.members.filter { $0.roles.contains(.charity) }.count == 2)
+        #expect(genesis.members.filter { $0.observerNode != nil }.map(\.id.value) == ["AUDIT-NAO"])
+    }
+
+    /// A non-validator's node: survives JSON and canonical encoding, and is checked like a validator's.
+    @Test func observerNodesRoundTripAndAreChecked() throws {
+        let observer = Member(
+            id: OrgID("COURT-1")!,
+            name: "Provincial court",
+            roles: RoleSet([.auditor]),
+            accountKeys: [LedgerFixture.key("court", suite: Secp256k1SHA256Suite.shared).publicKey.bytes],
+            validator: nil,
+            observerNode: ObserverNode(tlsKeyPin: .of("court tls"), address: "127.0.0.1:26999")
+        )
+        let dialOnly = Member(
+            id: OrgID("BANK-1")!,
+            name: "A bank",
+            roles: RoleSet([.auditor]),
+            accountKeys: [LedgerFixture.key("bank", suite: Secp256k1SHA256Suite.shared).publicKey.bytes],
+            validator: nil,
+            observerNode: ObserverNode(tlsKeyPin: .of("bank tls"))
+        )
+        let genesis = LedgerFixture(extra: [observer, dialOnly]).genesis
+        #expect(genesis.problems.isEmpty)
+        let parsed = try Genesis.parse(json: Array(genesis.json.serialized().utf8))
+        #expect(parsed == genesis)
+        #expect(try Genesis(canonicalBytes: genesis.canonicalBytes) == genesis)
+        #expect(parsed.members.last?.observerNode?.address == "")
+
+        var broken = genesis
+        let validator = broken.members[0]
+        broken.members[5] = Member(
+            id: observer.id,
+            name: observer.name,
+            roles: observer.roles,
+            accountKeys: observer.accountKeys,
+            validator: nil,
+            observerNode: ObserverNode(tlsKeyPin: validator.validator!.tlsKeyPin, address: "nowhere")
+        )
+        let paths = Set(broken.problems.map(\.path))
+        #expect(paths.contains("$.members[5].observer_node.tls_key_pin"))
+        #expect(paths.contains("$.members[5].observer_node.address"))
+        let both = Member(
+            id: validator.id,
+            name: validator.name,
+            roles: validator.roles,
+            accountKeys: validator.accountKeys,
+            validator: validator.validator,
+            observerNode: ObserverNode(tlsKeyPin: .of("second node"))
+        )
+        #expect(MemberValidation.problem(both, suite: genesis.suite.suite) != nil)
+        #expect(throws: CanonicalDecodingError.self) { try Member(canonicalBytes: both.canonicalBytes) }
     }
 }

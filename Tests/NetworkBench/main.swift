@@ -31,7 +31,13 @@ final class Node {
     var port = 0
     var entry: PeerIdentity { PeerIdentity(node: id, keyPin: identity.keyPin, address: "127.0.0.1:\(port)") }
 
-    init(_ name: String, group: any EventLoopGroup, chain: ChainID, genesis: Digest, height: @escaping @Sendable () -> UInt64) throws {
+    init(
+        _ name: String,
+        group: any EventLoopGroup,
+        chain: ChainID,
+        genesis: Digest,
+        height: @escaping @Sendable () -> UInt64
+    ) throws {
         let id = OrgID(name)!
         self.id = id
         identity = try TLSIdentity.generate(commonName: name)
@@ -83,7 +89,8 @@ for size in [100, 1_024] {
         await wait { sent - (b.counter.count.withLockedValue { $0 } - before) <= 2_000 }
     }
     await wait { b.counter.count.withLockedValue { $0 } - before >= total }
-    let seconds = Double((ContinuousClock.now - start).components.attoseconds) / 1e18
+    let seconds =
+        Double((ContinuousClock.now - start).components.attoseconds) / 1e18
         + Double((ContinuousClock.now - start).components.seconds)
     let perSecond = Double(total) / seconds
     print(
@@ -100,7 +107,8 @@ for _ in 0..<10_000 {
     let rtt = try await link.roundTrip()
     samples.append(Double(rtt.components.attoseconds) / 1e12 + Double(rtt.components.seconds) * 1e6)
 }
-let rttSeconds = Double((ContinuousClock.now - rttStart).components.attoseconds) / 1e18
+let rttSeconds =
+    Double((ContinuousClock.now - rttStart).components.attoseconds) / 1e18
     + Double((ContinuousClock.now - rttStart).components.seconds)
 samples.sort()
 print(
@@ -140,7 +148,8 @@ for index in nodes.indices {
 let syncStart = ContinuousClock.now
 for node in nodes { node.network.registryChanged(nodes.map(\.entry)) }
 await wait { targetLedger.committedHeight() == UInt64(blocks) }
-let syncSeconds = Double((ContinuousClock.now - syncStart).components.attoseconds) / 1e18
+let syncSeconds =
+    Double((ContinuousClock.now - syncStart).components.attoseconds) / 1e18
     + Double((ContinuousClock.now - syncStart).components.seconds)
 let transactions = blocks * CrashWorkload.transactionsPerBlock
 print(

@@ -68,6 +68,11 @@ extension Member {
                 )
             )
         }
+        if let observerNode {
+            var node = [JSONMember("tls_key_pin", .string(observerNode.tlsKeyPin.hex))]
+            if !observerNode.address.isEmpty { node.append(JSONMember("address", .string(observerNode.address))) }
+            fields.append(JSONMember("observer_node", .object(node)))
+        }
         return .object(fields)
     }
 }
@@ -170,7 +175,7 @@ struct GenesisJSONReader {
                 value,
                 path,
                 required: ["id", "name", "roles", "account_keys"],
-                optional: ["validator"]
+                optional: ["validator", "observer_node"]
             )
         else { return nil }
         let id = string(fields["id"], "\(path).id").flatMap { text -> OrgID? in
@@ -207,8 +212,17 @@ struct GenesisJSONReader {
         }
         var validator: ValidatorInfo?
         if let value = fields["validator"] { validator = validatorInfo(value, "\(path).validator") }
+        var observer: ObserverNode?
+        if let value = fields["observer_node"] { observer = observerNode(value, "\(path).observer_node") }
         guard let id, let name else { return nil }
-        return Member(id: id, name: name, roles: RoleSet(roles), accountKeys: keys, validator: validator)
+        return Member(
+            id: id,
+            name: name,
+            roles: RoleSet(roles),
+            accountKeys: keys,
+            validator: validator,
+            observerNode: observer
+        )
     }
 
     private mutating func validatorInfo(_ value: JSONValue, _ path: String) -> ValidatorInfo? {
@@ -217,19 +231,28 @@ struct GenesisJSONReader {
         }
         let power = integer(fields["power"], "\(path).power", in: 1...Int64(ValidatorInfo.maximumPower))
         let key = hex(fields["consensus_key"], "\(path).consensus_key")
-        let pin = hex(fields["tls_key_pin"], "\(path).tls_key_pin").flatMap { bytes -> Digest? in
+        let pin = tlsKeyPin(fields["tls_key_pin"], "\(path).tls_key_pin")
+        let address = string(fields["address"], "\(path).address")
+        guard let power, let key, let pin, let address else { return nil }
+        return ValidatorInfo(power: UInt64(power), consensusKey: key, tlsKeyPin: pin, address: address)
+    }
+
+    private mutating func observerNode(_ value: JSONValue, _ path: String) -> ObserverNode? {
+        guard let fields = object(value, path, required: ["tls_key_pin"], optional: ["address"]) else { return nil }
+        let pin = tlsKeyPin(fields["tls_key_pin"], "\(path).tls_key_pin")
+        let address = fields["address"].map { string($0, "\(path).address") } ?? ""
+        guard let pin, let address else { return nil }
+        return ObserverNode(tlsKeyPin: pin, address: address)
+    }
+
+    private mutating func tlsKeyPin(_ value: JSONValue?, _ path: String) -> Digest? {
+        hex(value, path).flatMap { bytes -> Digest? in
             guard let pin = Digest(bytes: bytes) else {
-                problem(
-                    "\(path).tls_key_pin",
-                    "must be the 32-byte SHA-256 of the TLS key's SubjectPublicKeyInfo, as hex"
-                )
+                problem(path, "must be the 32-byte SHA-256 of the TLS key's SubjectPublicKeyInfo, as hex")
                 return nil
             }
             return pin
         }
-        let address = string(fields["address"], "\(path).address")
-        guard let power, let key, let pin, let address else { return nil }
-        return ValidatorInfo(power: UInt64(power), consensusKey: key, tlsKeyPin: pin, address: address)
     }
 
     // MARK: - Typed field access

@@ -93,6 +93,17 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
                 }
                 seenPins[validator.tlsKeyPin] = member.id
             }
+            if let observer = member.observerNode {
+                if let owner = seenPins[observer.tlsKeyPin] {
+                    problems.append(
+                        GenesisProblem(
+                            path: "\(path).observer_node.tls_key_pin",
+                            message: "also the TLS key of \(owner)"
+                        )
+                    )
+                }
+                seenPins[observer.tlsKeyPin] = member.id
+            }
         }
         return problems
     }

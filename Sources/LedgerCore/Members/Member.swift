@@ -11,13 +11,23 @@ public struct Member: Hashable, Sendable, CanonicalCodable {
     public let accountKeys: [[UInt8]]
     /// Present exactly when `roles` contains `validator`.
     public let validator: ValidatorInfo?
+    /// A non-validator's node, if it runs one (a validator's node is registered in `validator`).
+    public let observerNode: ObserverNode?
 
-    public init(id: OrgID, name: String, roles: RoleSet, accountKeys: [[UInt8]], validator: ValidatorInfo?) {
+    public init(
+        id: OrgID,
+        name: String,
+        roles: RoleSet,
+        accountKeys: [[UInt8]],
+        validator: ValidatorInfo?,
+        observerNode: ObserverNode? = nil
+    ) {
         self.id = id
         self.name = name
         self.roles = roles
         self.accountKeys = accountKeys
         self.validator = validator
+        self.observerNode = observerNode
     }
 
     public func encode(to writer: inout CanonicalWriter) {
@@ -27,6 +37,7 @@ public struct Member: Hashable, Sendable, CanonicalCodable {
         writer.write(UInt32(accountKeys.count))
         for key in accountKeys { writer.write(bytes: key) }
         writer.write(validator)
+        writer.write(observerNode)
     }
 
     public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
@@ -52,6 +63,15 @@ public struct Member: Hashable, Sendable, CanonicalCodable {
                 .invalidValue,
                 at: validatorStart,
                 "validator details must be present exactly when the member has the validator role"
+            )
+        }
+        let observerStart = reader.offset
+        observerNode = try reader.readOptional(ObserverNode.self)
+        guard observerNode == nil || validator == nil else {
+            throw CanonicalDecodingError(
+                .invalidValue,
+                at: observerStart,
+                "a validator's node is registered with its validator details, not as an observer"
             )
         }
     }

@@ -31,6 +31,14 @@ public enum MemberValidation {
                 problems.append(("validator.address", "must be host:port, e.g. 10.0.0.5:26656"))
             }
         }
+        if let observer = member.observerNode {
+            if member.validator != nil {
+                problems.append(("observer_node", "a validator's node is registered under validator"))
+            }
+            if !observer.address.isEmpty, !isHostPort(observer.address) {
+                problems.append(("observer_node.address", "must be host:port, e.g. 10.0.0.9:26656, or absent"))
+            }
+        }
         return problems
     }
 
