@@ -24,6 +24,9 @@ struct PinnedTLS {
         client.privateKey = .privateKey(key)
         client.minimumTLSVersion = .tlsv13
         client.certificateVerification = .noHostnameVerification
+        // A peer that stops reading cannot hold a closing connection (and a shutting-down node) for long.
+        server.shutdownTimeout = .seconds(1)
+        client.shutdownTimeout = .seconds(1)
         serverContext = try NIOSSLContext(configuration: server)
         clientContext = try NIOSSLContext(configuration: client)
     }

@@ -69,4 +69,45 @@ import Testing
         await a.network.shutdown()
         await b.network.shutdown()
     }
+
+    /// A peer that stops reading loses its own messages once its queue is full; the others get every one.
+    @Test func aSlowPeerLosesOnlyItsOwnMessages() async throws {
+        let slowIdentity = try TLSIdentity.generate(commonName: "node S")
+        let a = try await TestPeer("A", group: group)
+        let b = try await TestPeer("B", group: group) { $0.sendQueueBytes = 1 << 20 }
+        let sEntry = PeerIdentity(node: OrgID("S")!, keyPin: slowIdentity.keyPin, address: nil)
+        a.network.registryChanged([a.identityEntry, b.identityEntry, sEntry])
+        b.network.registryChanged([a.identityEntry, b.identityEntry, sEntry])
+        #expect(await eventually { a.connected(to: b) })
+        let slow = try await RawPeer(identity: slowIdentity, port: b.port, group: group)
+        try await slow.write(
+            WireMessage.hello(
+                PeerHello(chainID: TestPeer.chain, genesisHash: TestPeer.genesisHash, nodeID: OrgID("S")!, height: 0)
+            ).frame
+        )
+        #expect(await eventually { b.network.peer(OrgID("S")!) != nil })
+        try await slow.stopReading()
+
+        var random = SeededGenerator(seed: 8)
+        let transactions = (0..<300).map { _ in WireMessage.transaction(random.signedTransaction()) }
+        let rounds = 100
+        for round in 0..<rounds {
+            for transaction in transactions { b.network.broadcast(transaction) }
+            let expected = (round + 1) * transactions.count
+            #expect(await eventually(10) { a.delegate.messageCount >= expected }, "A fell behind at round \(round)")
+        }
+        let toSlow = try #require(b.network.peer(OrgID("S")!)).stats.snapshot
+        let toA = try #require(b.network.peer(a.node)).stats.snapshot
+        let frameBytes = transactions[0].frame.count
+        print(
+            "slow peer: \(rounds * transactions.count) messages of ~\(frameBytes) bytes broadcast; A got "
+                + "\(a.delegate.messageCount), dropped for A \(toA.dropped); for the slow peer \(toSlow.dropped) dropped, "
+                + "\(toSlow.bytesSent / 1_000_000) MB written before its socket filled"
+        )
+        #expect(a.delegate.messageCount == rounds * transactions.count)
+        #expect(toA.dropped == 0)
+        #expect(toSlow.dropped > 0)
+        await a.network.shutdown()
+        await b.network.shutdown()
+    }
 }

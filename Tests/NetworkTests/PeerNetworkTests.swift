@@ -34,6 +34,37 @@ import Testing
         await b.network.shutdown()
     }
 
+    /// Keepalive: idle but healthy peers stay connected well past the dead-peer timeout, because each pings
+    /// when it has not written for a while; a member that goes silent after its hello is closed.
+    @Test func keepaliveHoldsIdleLinksAndDeadPeersAreClosed() async throws {
+        let short: (inout PeerNetworkConfiguration) -> Void = {
+            $0.pingIntervalMilliseconds = 100
+            $0.deadAfterMilliseconds = 400
+        }
+        let a = try await TestPeer("A", group: group, adjust: short)
+        let b = try await TestPeer("B", group: group, adjust: short)
+        let silent = try TLSIdentity.generate(commonName: "node S")
+        let sEntry = PeerIdentity(node: OrgID("S")!, keyPin: silent.keyPin, address: nil)
+        a.network.registryChanged([a.identityEntry, b.identityEntry, sEntry])
+        b.network.registryChanged([a.identityEntry, b.identityEntry, sEntry])
+        #expect(await eventually { a.connected(to: b) && b.connected(to: a) })
+        let raw = try await RawPeer(identity: silent, port: b.port, group: group)
+        try await raw.write(
+            WireMessage.hello(
+                PeerHello(chainID: TestPeer.chain, genesisHash: TestPeer.genesisHash, nodeID: OrgID("S")!, height: 0)
+            ).frame
+        )
+        #expect(await eventually { b.network.peer(OrgID("S")!) != nil })
+        try await Task.sleep(nanoseconds: 1_500_000_000)
+        #expect(a.connected(to: b) && b.connected(to: a))
+        #expect(b.network.peer(OrgID("S")!) == nil)
+        #expect(!raw.isOpen)
+        #expect(b.logs.contains("silent for 400 ms"))
+        #expect(a.delegate.log.withLockedValue { $0.disconnected.isEmpty })
+        await a.network.shutdown()
+        await b.network.shutdown()
+    }
+
     /// A certificate whose key no member registered is refused by the TLS handshake, both ways.
     @Test func aStrangerIsRefusedBothWays() async throws {
         let member = try await TestPeer("A", group: group)
@@ -95,8 +126,9 @@ import Testing
         await b.network.shutdown()
     }
 
-    /// A peer that restarts on the same address is redialed (backoff) and the connection comes back.
-    @Test func aRestartedPeerIsRedialed() async throws {
+    /// A peer that restarts on the same address — here with a renewed certificate over the same key — is
+    /// redialed (backoff) and the connection comes back with no registry change.
+    @Test func aRestartedPeerWithARenewedCertificateIsRedialed() async throws {
         let a = try await TestPeer("A", group: group)
         var b = try await TestPeer("B", group: group)
         let port = b.port
@@ -107,8 +139,31 @@ import Testing
         await b.network.shutdown()
         #expect(await eventually { !a.connected(to: b) })
         try await Task.sleep(nanoseconds: 300_000_000)
-        b = try await TestPeer("B", group: group, identity: identity, port: port)
+        let renewed = try identity.renewed(commonName: "node B, renewed")
+        #expect(renewed.certificatePEM != identity.certificatePEM)
+        b = try await TestPeer("B", group: group, identity: renewed, port: port)
         b.network.registryChanged([a.acceptOnlyEntry, b.identityEntry])
+        #expect(await eventually { a.connected(to: b) && b.connected(to: a) })
+        await a.network.shutdown()
+        await b.network.shutdown()
+    }
+
+    /// A key rotated by governance: the node with its new key is refused until the registry holds the new
+    /// pin, then accepted.
+    @Test func aRotatedKeyIsAcceptedOnceTheRegistryHasIt() async throws {
+        let a = try await TestPeer("A", group: group)
+        var b = try await TestPeer("B", group: group)
+        let port = b.port
+        a.network.registryChanged([a.identityEntry, b.identityEntry])
+        b.network.registryChanged([a.acceptOnlyEntry, b.identityEntry])
+        #expect(await eventually { a.connected(to: b) })
+        await b.network.shutdown()
+        b = try await TestPeer("B", group: group, port: port)
+        b.network.registryChanged([a.acceptOnlyEntry, b.identityEntry])
+        try await Task.sleep(nanoseconds: 500_000_000)
+        #expect(!a.connected(to: b))
+        #expect(await eventually { a.logs.contains("is not a member node's") })
+        a.network.registryChanged([a.identityEntry, b.identityEntry])
         #expect(await eventually { a.connected(to: b) && b.connected(to: a) })
         await a.network.shutdown()
         await b.network.shutdown()

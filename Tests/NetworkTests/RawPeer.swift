@@ -46,6 +46,11 @@ final class RawPeer: Sendable {
         try await channel.writeAndFlush(channel.allocator.buffer(bytes: bytes))
     }
 
+    /// Stops reading the socket: the node's writes to this peer back up.
+    func stopReading() async throws {
+        try await channel.setOption(ChannelOptions.autoRead, value: false)
+    }
+
     var receivedBytes: Int { collector.received.withLockedValue { $0 } }
     var isOpen: Bool { channel.isActive }
 }

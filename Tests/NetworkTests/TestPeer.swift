@@ -33,6 +33,7 @@ final class RecordingDelegate: PeerNetworkDelegate {
     }
 
     var messages: [(OrgID, WireMessage)] { log.withLockedValue { $0.messages } }
+    var messageCount: Int { log.withLockedValue { $0.messages.count } }
 }
 
 /// A node's peer layer on 127.0.0.1 with a fresh TLS identity, for real-socket tests.
