@@ -163,3 +163,59 @@ static inline int civic_private_key_spki(
     BIO_free(input);
     return ok;
 }
+
+// Checks that the certificate `leaf_der` chains, through the DER certificates in `intermediates` (each
+// `intermediate_lengths[i]` bytes), to a certificate in the PEM bundle `ca_pem`, and is within its validity
+// period. Returns 1 when it does, 0 when it does not, -1 when an input does not parse.
+static inline int civic_verify_chain(
+    const unsigned char *leaf_der, size_t leaf_length,
+    const unsigned char *const *intermediates, const size_t *intermediate_lengths, size_t intermediate_count,
+    const unsigned char *ca_pem, size_t ca_pem_length
+) {
+    int result = -1;
+    const unsigned char *cursor = leaf_der;
+    X509 *leaf = d2i_X509(NULL, &cursor, (long)leaf_length);
+    STACK_OF(X509) *chain = sk_X509_new_null();
+    X509_STORE *store = X509_STORE_new();
+    X509_STORE_CTX *context = X509_STORE_CTX_new();
+    BIO *bundle = BIO_new_mem_buf(ca_pem, (int)ca_pem_length);
+    STACK_OF(X509_INFO) *infos = NULL;
+    int loaded = 0;
+    if (leaf == NULL || chain == NULL || store == NULL || context == NULL || bundle == NULL) goto done;
+    for (size_t index = 0; index < intermediate_count; index++) {
+        const unsigned char *item = intermediates[index];
+        X509 *certificate = d2i_X509(NULL, &item, (long)intermediate_lengths[index]);
+        if (certificate == NULL) goto done;
+        if (!sk_X509_push(chain, certificate)) { X509_free(certificate); goto done; }
+    }
+    infos = PEM_X509_INFO_read_bio(bundle, NULL, NULL, NULL);
+    if (infos == NULL) goto done;
+    for (int index = 0; index < sk_X509_INFO_num(infos); index++) {
+        X509_INFO *info = sk_X509_INFO_value(infos, index);
+        if (info->x509 != NULL && X509_STORE_add_cert(store, info->x509) == 1) loaded++;
+    }
+    if (loaded == 0) goto done;
+    if (X509_STORE_CTX_init(context, store, leaf, chain) != 1) goto done;
+    result = X509_verify_cert(context) == 1 ? 1 : 0;
+done:
+    sk_X509_INFO_pop_free(infos, X509_INFO_free);
+    BIO_free(bundle);
+    X509_STORE_CTX_free(context);
+    X509_STORE_free(store);
+    sk_X509_pop_free(chain, X509_free);
+    X509_free(leaf);
+    return result;
+}
+
+// How many X.509 certificates the PEM text holds (0 when none parses).
+static inline int civic_count_pem_certificates(const unsigned char *pem, size_t length) {
+    BIO *bio = BIO_new_mem_buf(pem, (int)length);
+    STACK_OF(X509_INFO) *infos = bio != NULL ? PEM_X509_INFO_read_bio(bio, NULL, NULL, NULL) : NULL;
+    int count = 0;
+    for (int index = 0; infos != NULL && index < sk_X509_INFO_num(infos); index++) {
+        if (sk_X509_INFO_value(infos, index)->x509 != NULL) count++;
+    }
+    sk_X509_INFO_pop_free(infos, X509_INFO_free);
+    BIO_free(bio);
+    return count;
+}

@@ -51,14 +51,22 @@ final class PeerChannelHandler: ChannelInboundHandler {
     var isOutbound: Bool { expected != nil }
 
     /// The TLS verification decision: the presented key must be a current member node's — and, when this node
-    /// dialed, the one it meant to reach.
-    func accept(pin: Digest) -> Bool {
+    /// dialed, the one it meant to reach; with a consortium CA configured, the chain must also lead to it.
+    func accept(_ certificates: [NIOSSLCertificate]) -> Bool {
+        guard let leaf = certificates.first, let pin = PinnedTLS.pin(of: leaf) else {
+            closeReason = "the peer presented no usable certificate"
+            return false
+        }
         guard let peer = network.registry.node(forPin: pin) else {
             closeReason = "TLS key \(pin.hex.prefix(16))… is not a member node's"
             return false
         }
         if let expected, peer.node != expected {
             closeReason = "dialed \(expected) but the key presented is \(peer.node)'s"
+            return false
+        }
+        if let authority = configuration.consortiumCA, !PinnedTLS.issued(certificates, by: authority) {
+            closeReason = "\(peer.node)'s certificate was not issued by the consortium CA"
             return false
         }
         verified = peer

@@ -116,7 +116,7 @@ public final class PeerNetwork: Sendable {
                 expected: expected,
                 stats: PeerConnectionStats()
             )
-            let verify = PinnedTLS.callback { handler.accept(pin: $0) }
+            let verify = PinnedTLS.callback { handler.accept($0) }
             let tlsHandler: any ChannelHandler =
                 expected == nil
                 ? NIOSSLServerHandler(context: contexts.tls.serverContext, customVerificationCallback: verify)

@@ -7,6 +7,8 @@ public struct PeerNetworkConfiguration: Sendable {
     public var listenPort: Int
     /// This node's certificate and key; its pin must be the one registered for `localHello.nodeID`.
     public var identity: TLSIdentity
+    /// Optional consortium CA layered on the pins: peers' certificates must also chain to it.
+    public var consortiumCA: ConsortiumCA?
     /// The largest frame accepted; bigger announced lengths close the connection.
     public var maximumFrameSize = WireMessage.maximumFrameSize
     /// Outgoing bytes held per peer and priority class before new messages are dropped.

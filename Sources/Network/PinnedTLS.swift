@@ -37,14 +37,16 @@ struct PinnedTLS {
         return TLSIdentity.pin(subjectPublicKeyInfo: spki)
     }
 
-    /// The verification callback: accepts the leaf certificate when `accept` finds its pin acceptable.
-    static func callback(_ accept: @escaping (Digest) -> Bool) -> NIOSSLCustomVerificationCallback {
-        { certificates, promise in
-            guard let leaf = certificates.first, let pin = pin(of: leaf), accept(pin) else {
-                promise.succeed(.failed)
-                return
-            }
-            promise.succeed(.certificateVerified)
-        }
+    /// The verification callback: accepts the presented chain (leaf first) when `accept` does.
+    static func callback(_ accept: @escaping ([NIOSSLCertificate]) -> Bool) -> NIOSSLCustomVerificationCallback {
+        { certificates, promise in promise.succeed(accept(certificates) ? .certificateVerified : .failed) }
+    }
+
+    /// With a consortium CA configured: does the presented chain lead to it?
+    static func issued(_ certificates: [NIOSSLCertificate], by authority: ConsortiumCA) -> Bool {
+        guard let leaf = try? certificates.first?.toDERBytes(),
+            let intermediates = try? certificates.dropFirst().map({ try $0.toDERBytes() })
+        else { return false }
+        return authority.issued(leaf: leaf, intermediates: intermediates)
     }
 }
