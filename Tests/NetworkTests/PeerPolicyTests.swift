@@ -1,0 +1,92 @@
+import LedgerCore
+import LedgerCrypto
+import LedgerTestSupport
+import Testing
+
+@testable import Network
+
+/// The pure policies under the peer set: send queues, reconnection delays, the gossip seen-set, addresses.
+struct PeerPolicyTests {
+    @Test func sendQueueBoundsEachClassAndSendsConsensusFirst() {
+        var queue = SendQueue(limitBytes: 10)
+        let accepted = [
+            queue.enqueue([1, 1, 1, 1], priority: .bulk),
+            queue.enqueue([2, 2, 2, 2], priority: .bulk),
+            queue.enqueue([3, 3, 3, 3], priority: .bulk),  // the bulk class is full
+            queue.enqueue([9, 9, 9, 9, 9, 9], priority: .consensus),  // classes are bounded separately
+        ]
+        #expect(accepted == [true, true, false, true])
+        #expect(queue.dropped == 1)
+        var order = [queue.dequeue(), queue.dequeue()]
+        let roomAgain = queue.enqueue([3, 3, 3, 3], priority: .bulk)
+        order += [queue.dequeue(), queue.dequeue(), queue.dequeue()]
+        #expect(roomAgain)
+        #expect(order == [[9, 9, 9, 9, 9, 9], [1, 1, 1, 1], [2, 2, 2, 2], [3, 3, 3, 3], nil])
+        #expect(queue.isEmpty && queue.bulkBytes == 0 && queue.consensusBytes == 0)
+        // Long runs keep order and accounting.
+        var out: [[UInt8]?] = []
+        for round in 0..<1_000 {
+            _ = queue.enqueue([UInt8(round % 256)], priority: .bulk)
+            if round % 2 == 1 { out += [queue.dequeue(), queue.dequeue()] }
+        }
+        #expect(out == (0..<1_000).map { [UInt8($0 % 256)] })
+        #expect(queue.count == 0 && queue.bulkBytes == 0)
+    }
+
+    @Test func backoffStartsAtOnceThenGrowsWithJitterUpToItsCap() {
+        var generator = SeededGenerator(seed: 3)
+        var backoff = Backoff(baseMilliseconds: 100, maximumMilliseconds: 1_000)
+        let first = backoff.delayBeforeAttempt(using: &generator)
+        #expect(first == 0)
+        for (attempt, step) in [100, 200, 400, 800, 1_000, 1_000, 1_000].enumerated() {
+            let delay = backoff.delayBeforeAttempt(using: &generator)
+            #expect(delay >= Int64(step / 2) && delay <= Int64(step), "attempt \(attempt + 2): \(delay) ms")
+        }
+        backoff.reset()
+        let afterReset = backoff.delayBeforeAttempt(using: &generator)
+        #expect(afterReset == 0)
+        // Jitter: nodes starting together spread out.
+        let delays = Set(
+            (0..<20).map { seed -> Int64 in
+                var generator = SeededGenerator(seed: UInt64(seed))
+                var backoff = Backoff(baseMilliseconds: 1_000, maximumMilliseconds: 30_000)
+                _ = backoff.delayBeforeAttempt(using: &generator)
+                return backoff.delayBeforeAttempt(using: &generator)
+            }
+        )
+        #expect(delays.count > 10)
+    }
+
+    @Test func seenCacheForgetsTheOldestBeyondItsCapacity() {
+        var seen = SeenCache(capacity: 3)
+        let digests = (0..<5).map { Digest.of("message \($0)") }
+        let fresh = [0, 1, 2, 1, 3].map { seen.insert(digests[$0]) }
+        #expect(fresh == [true, true, true, false, true])
+        #expect(!seen.contains(digests[0]) && seen.contains(digests[3]) && seen.count == 3)
+        let again = seen.insert(digests[0])
+        #expect(again, "forgotten, so new again")
+    }
+
+    @Test func addressesAreHostAndPort() {
+        #expect(PeerNetwork.split("127.0.0.1:26656")! == ("127.0.0.1", 26656))
+        #expect(PeerNetwork.split("[::1]:9000")! == ("::1", 9000))
+        #expect(PeerNetwork.split("node.example:1")! == ("node.example", 1))
+        for bad in ["", "host", ":80", "host:0", "host:65536", "host:x"] { #expect(PeerNetwork.split(bad) == nil) }
+    }
+
+    @Test func memberNodesAreValidatorsAndObservers() {
+        let fixture = LedgerFixture()
+        let court = Member(
+            id: OrgID("COURT-1")!,
+            name: "Court",
+            roles: RoleSet([.auditor]),
+            accountKeys: [],
+            validator: nil,
+            observerNode: ObserverNode(tlsKeyPin: .of("court"))
+        )
+        let nodes = PeerIdentity.nodes(of: fixture.genesis.members + [court])
+        #expect(nodes.map(\.node.value).sorted() == ["330000", "440000", "510000", "COURT-1"])
+        #expect(nodes.first { $0.node.value == "COURT-1" }?.address == nil)
+        #expect(nodes.first { $0.node == LedgerFixture.guangdong }?.keyPin == .of("tls 440000"))
+    }
+}
