@@ -131,6 +131,7 @@ final class PeerChannelHandler: ChannelInboundHandler {
             handshakeTimer?.cancel()
             let connection = PeerConnection(
                 node: verified.node,
+                keyPin: verified.keyPin,
                 hello: hello,
                 outbound: isOutbound,
                 channel: context.channel,

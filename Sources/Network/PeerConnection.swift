@@ -1,4 +1,5 @@
 import LedgerCore
+import LedgerCrypto
 import NIOConcurrencyHelpers
 import NIOCore
 
@@ -49,6 +50,8 @@ public final class PeerConnectionStats: Sendable {
 /// An established, authenticated connection to a member node: its hello, and a thread-safe way to send.
 public final class PeerConnection: Sendable {
     public let node: OrgID
+    /// The pin of the key the peer presented.
+    public let keyPin: Digest
     /// What the peer said about itself when the connection opened (its height then).
     public let hello: PeerHello
     /// True when this node dialed the connection.
@@ -59,6 +62,7 @@ public final class PeerConnection: Sendable {
 
     init(
         node: OrgID,
+        keyPin: Digest,
         hello: PeerHello,
         outbound: Bool,
         channel: any Channel,
@@ -66,6 +70,7 @@ public final class PeerConnection: Sendable {
         stats: PeerConnectionStats
     ) {
         self.node = node
+        self.keyPin = keyPin
         self.hello = hello
         self.outbound = outbound
         self.channel = channel

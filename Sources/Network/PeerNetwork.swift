@@ -145,6 +145,11 @@ public final class PeerNetwork: Sendable {
         let outcome: Result<(replaced: PeerConnection?, delegate: (any PeerNetworkDelegate)?), RegistrationRefusal> =
             state.withLockedValue { state in
                 guard state.running else { return .failure(.init(reason: "the node is shutting down")) }
+                // The registry may have changed since this connection's TLS handshake: `registryChanged`
+                // replaces the registry before it closes connections, so a check here leaves no gap.
+                guard registry.identity(of: connection.node)?.keyPin == connection.keyPin else {
+                    return .failure(.init(reason: "\(connection.node) left the member registry during the handshake"))
+                }
                 guard let existing = state.connections[connection.node] else {
                     state.connections[connection.node] = connection
                     state.backoff[connection.node]?.reset()
