@@ -117,7 +117,12 @@ public final class BlockSync: Sendable {
 
     // MARK: - Events from the node
 
-    public func peerConnected(_ peer: PeerConnection) { peerHeight(peer.node, peer.hello.height) }
+    /// A (new) connection to a peer: requests sent on an earlier connection to it may be lost with that
+    /// connection (the one-per-pair tie-break replaces connections), so they are asked again.
+    public func peerConnected(_ peer: PeerConnection) {
+        state.withLockedValue { state in state.requests = state.requests.filter { $0.value.peer != peer.node } }
+        peerHeight(peer.node, peer.hello.height)
+    }
 
     /// A peer announced its committed height (hello or status).
     public func peerHeight(_ node: OrgID, _ height: UInt64) {

@@ -184,9 +184,15 @@ final class ForgingLedger: SyncLedger {
             group: group
         )
         for peer in [honest, forger, lagging] { try await peer.start() }
+        // First only the forger: blocks 1–4 are honest and commit; block 5 is refused and the forger dropped.
+        connect([forger, lagging])
+        #expect(await waitUntil(60) { lagging.sync.progress.peersDropped.contains(forger.node) })
+        #expect(try target.committedHeight() == 4)
+        #expect(lagging.sync.progress.refused == 1)
+        // Then the honest peer supplies the rest; the forger, reconnected, is not asked again.
         connect([honest, forger, lagging])
         #expect(await waitUntil(60) { (try? target.committedHeight()) == 60 })
-        #expect(lagging.sync.progress.peersDropped.contains(forger.node))
+        #expect(lagging.sync.progress.peersDropped == [forger.node])
         #expect(!lagging.sync.progress.peersDropped.contains(honest.node))
         #expect(try target.block(at: 5) == source.block(at: 5))
         #expect(try target.stateRoot(at: 60) == source.stateRoot(at: 60))
