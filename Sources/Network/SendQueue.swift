@@ -7,7 +7,8 @@ public enum SendPriority: Sendable, Equatable {
 
 /// A connection's outgoing frames waiting for the socket, bounded in bytes per priority. When a class is full
 /// the new frame is dropped and counted: a slow peer loses its own messages and never holds memory or other
-/// peers hostage. Gossip repeats what a peer still needs (Consensus/SPEC §11), so a drop costs time, not safety.
+/// peers hostage. Consensus re-offers what a peer still needs (Consensus/SPEC §11), so a drop costs time, not
+/// safety.
 public struct SendQueue: Sendable {
     public let limitBytes: Int
     private var consensus: [[UInt8]] = []
