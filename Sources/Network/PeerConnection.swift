@@ -6,14 +6,10 @@ import NIOCore
 /// Why the peer layer could not do what was asked.
 public enum PeerNetworkError: Error, Sendable, Equatable, CustomStringConvertible {
     case closed(String)
-    case badAddress(String)
-    case notRunning
 
     public var description: String {
         switch self {
         case .closed(let reason): return "connection closed: \(reason)"
-        case .badAddress(let address): return "\(address) is not host:port"
-        case .notRunning: return "the peer network is not running"
         }
     }
 }

@@ -47,10 +47,12 @@ public final class PeerNetwork: Sendable {
         self.group = group
         self.logger = logger
         self.localHello = localHello
+        me = localHello().nodeID
         contexts = PinnedTLSBox(try PinnedTLS(identity: configuration.identity))
     }
 
-    private var me: OrgID { localHello().nodeID }
+    /// This node's id (from its hello).
+    private let me: OrgID
 
     /// Starts listening and dialing every registered peer; returns the bound port.
     public func start(delegate: any PeerNetworkDelegate) async throws -> Int {
