@@ -37,29 +37,15 @@ public struct Executor: Sendable {
         return BlockExecution(transactionIDs: ids, results: results, writes: overlay.writes)
     }
 
+    /// Verdicts for every transaction; those in `verifiedIDs` (checked by the mempool) are not checked again.
     private func verifySignatures(
         _ transactions: [SignedTransaction],
         ids: [Digest],
         verifiedIDs: Set<Digest>
     ) -> [Bool] {
+        let unchecked = transactions.indices.filter { !verifiedIDs.contains(ids[$0]) }
         var verdicts = [Bool](repeating: true, count: transactions.count)
-        var checks: [SignatureCheck] = []
-        var checkIndices: [Int] = []
-        for (index, transaction) in transactions.enumerated() where !verifiedIDs.contains(ids[index]) {
-            guard let key = try? rules.suite.publicKey(encoded: transaction.transaction.sender) else {
-                verdicts[index] = false
-                continue
-            }
-            checks.append(
-                SignatureCheck(
-                    message: transaction.transaction.signedBytes,
-                    signature: transaction.signature,
-                    publicKey: key
-                )
-            )
-            checkIndices.append(index)
-        }
-        for (index, valid) in zip(checkIndices, BatchVerifier.verify(checks, suite: rules.suite)) {
+        for (index, valid) in zip(unchecked, verifySignatures(unchecked.map { transactions[$0] })) {
             verdicts[index] = valid
         }
         return verdicts
@@ -110,10 +96,13 @@ public struct Executor: Sendable {
         }
     }
 
-    private func authenticate<State: StateReader>(
+    /// Checks the sender: chain, account, member, key still active, signature, and sequence — the account's
+    /// next one, or `expectedSequence` when given (a mempool holding earlier ones from this sender).
+    func authenticate<State: StateReader>(
         _ transaction: Transaction,
         signatureValid: Bool,
-        overlay: StateOverlay<State>
+        overlay: StateOverlay<State>,
+        expectedSequence: UInt64? = nil
     ) throws(ExecutionError) -> Result<(MemberRecord, AccountRecord), Rejection> {
         guard transaction.chainID == rules.chainID else {
             return .failure(
@@ -139,10 +128,9 @@ public struct Executor: Sendable {
         guard signatureValid else {
             return .failure(Rejection(.badSignature, "the signature does not verify for the sender key"))
         }
-        guard transaction.sequence == account.nextSequence else {
-            return .failure(
-                Rejection(.badSequence, "sequence \(transaction.sequence), expected \(account.nextSequence)")
-            )
+        let expected = expectedSequence ?? account.nextSequence
+        guard transaction.sequence == expected else {
+            return .failure(Rejection(.badSequence, "sequence \(transaction.sequence), expected \(expected)"))
         }
         return .success((member, account))
     }

@@ -1,0 +1,55 @@
+import LedgerCrypto
+
+extension Executor {
+    /// The mempool's admission check (`docs/node.md`, "Mempool"): everything about a transaction that does
+    /// not depend on the others in its block — chain, sender account and member, key still active, signature,
+    /// sequence, role. `expectedSequence` is the sequence after the sender's pending transactions, when it has
+    /// some. Returns nil when the transaction may wait for a block. The payload's own rules run only in a
+    /// block, against the state then.
+    public func admissionRejection<State: StateReader>(
+        _ signed: SignedTransaction,
+        signatureValid: Bool,
+        expectedSequence: UInt64?,
+        state: State
+    ) throws(ExecutionError) -> Rejection? {
+        let overlay = StateOverlay(base: state)
+        switch try authenticate(
+            signed.transaction,
+            signatureValid: signatureValid,
+            overlay: overlay,
+            expectedSequence: expectedSequence
+        ) {
+        case .failure(let rejection): return rejection
+        case .success(let (member, _)):
+            let role = LedgerRules.requiredRole(for: signed.transaction.payload)
+            guard member.member.roles.contains(role) else {
+                return Rejection(
+                    .roleNotAllowed,
+                    "\(member.member.id) has roles [\(member.member.roles)]; this transaction needs \(role.rawValue)"
+                )
+            }
+            return nil
+        }
+    }
+
+    /// The next sequence the committed state expects from `sender`, or nil for an unknown key.
+    public func nextSequence<State: StateReader>(of sender: [UInt8], state: State) throws(ExecutionError) -> UInt64? {
+        try StateOverlay(base: state).read(AccountRecord.self, at: rules.keys.account(sender))?.nextSequence
+    }
+
+    /// Verifies the signatures of `transactions` across all cores; one verdict each.
+    public func verifySignatures(_ transactions: [SignedTransaction]) -> [Bool] {
+        var verdicts = [Bool](repeating: false, count: transactions.count)
+        var checks: [SignatureCheck] = []
+        var indices: [Int] = []
+        for (index, signed) in transactions.enumerated() {
+            guard let key = try? rules.suite.publicKey(encoded: signed.transaction.sender) else { continue }
+            checks.append(
+                SignatureCheck(message: signed.transaction.signedBytes, signature: signed.signature, publicKey: key)
+            )
+            indices.append(index)
+        }
+        for (index, valid) in zip(indices, BatchVerifier.verify(checks, suite: rules.suite)) { verdicts[index] = valid }
+        return verdicts
+    }
+}

@@ -1,0 +1,242 @@
+import LedgerCore
+import LedgerCrypto
+import NIOConcurrencyHelpers
+import Network
+
+/// Why the mempool refused a transaction: a ledger rule known before any block (`Rejection`), or a limit
+/// of the pool itself. Each has a stable code for the API and metrics.
+public enum MempoolRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+    case rejected(Rejection)
+    /// Already waiting in the pool (or just committed).
+    case duplicate
+    case tooLarge(bytes: Int, maximum: Int)
+    /// The pool holds its maximum count or bytes: try again after the next blocks.
+    case full(transactions: Int, bytes: Int)
+    /// This sender already has its share of the pool waiting.
+    case senderQuota(pending: Int, maximum: Int)
+
+    public var code: String {
+        switch self {
+        case .rejected(let rejection): return rejection.reason.rawValue
+        case .duplicate: return "duplicate"
+        case .tooLarge: return "too_large"
+        case .full: return "mempool_full"
+        case .senderQuota: return "sender_quota"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .rejected(let rejection): return rejection.message
+        case .duplicate: return "this transaction is already pending"
+        case .tooLarge(let bytes, let maximum): return "transaction of \(bytes) bytes; the maximum is \(maximum)"
+        case .full(let transactions, let bytes):
+            return "the mempool is full (\(transactions) transactions, \(bytes) bytes); retry after the next block"
+        case .senderQuota(let pending, let maximum):
+            return "this sender has \(pending) transactions pending, the most one sender may have is \(maximum)"
+        }
+    }
+}
+
+/// Transactions waiting for a block (`docs/node.md`, "Mempool"). Admission checks everything that does not
+/// depend on the other transactions of a block — size, chain, signature (verified once, here, and remembered
+/// so block execution skips it), member, key, role, and a sequence that continues the sender's pending ones —
+/// and refuses duplicates. Bounded by count and bytes, with a per-sender share so one submitter cannot fill
+/// it; blocks are filled round-robin across senders, each sender's transactions in sequence order. After
+/// every commit, committed transactions leave and the rest are checked again against the new state.
+/// Thread-safe.
+public final class Mempool: Sendable {
+    public struct Limits: Sendable {
+        public var maximumTransactions = 100_000
+        public var maximumBytes = 128 << 20
+        public var maximumPerSender = 20_000
+        public init() {}
+    }
+
+    private struct Entry {
+        let transaction: SignedTransaction
+        let id: Digest
+        let size: Int
+    }
+
+    private struct Contents {
+        var entries: [Digest: Entry] = [:]
+        /// Each sender's pending transactions in sequence order (consecutive sequences).
+        var senders: [[UInt8]: [Digest]] = [:]
+        /// Senders in the order they first had something pending: the round-robin order of `reap`.
+        var order: [[UInt8]] = []
+        var bytes = 0
+        /// Recently committed ids, so a late gossip copy is not admitted again (bounded).
+        var committed = SeenCache(capacity: 200_000)
+    }
+
+    public let limits: Limits
+    private let executor: Executor
+    private let hash: any HashFunction
+    private let contents = NIOLockedValueBox(Contents())
+
+    public init(executor: Executor, limits: Limits = Limits()) {
+        self.executor = executor
+        self.limits = limits
+        hash = executor.rules.suite.hashFunction
+    }
+
+    public var count: Int { contents.withLockedValue { $0.entries.count } }
+    public var bytes: Int { contents.withLockedValue { $0.bytes } }
+
+    public func contains(_ id: Digest) -> Bool { contents.withLockedValue { $0.entries[id] != nil } }
+
+    /// Admits transactions against `state` (the committed state), verifying their signatures in one batch
+    /// across all cores. One outcome each: the transaction id, or why it was refused.
+    public func add<State: StateReader>(
+        _ transactions: [SignedTransaction],
+        state: State
+    ) -> [Result<Digest, MempoolRefusal>] {
+        let signatures = executor.verifySignatures(transactions)
+        return transactions.indices.map { admit(transactions[$0], signatureValid: signatures[$0], state: state) }
+    }
+
+    private func admit<State: StateReader>(
+        _ transaction: SignedTransaction,
+        signatureValid: Bool,
+        state: State
+    ) -> Result<Digest, MempoolRefusal> {
+        let size = transaction.canonicalBytes.count
+        guard size <= SignedTransaction.maximumEncodedSize else {
+            return .failure(.tooLarge(bytes: size, maximum: SignedTransaction.maximumEncodedSize))
+        }
+        let id = transaction.id(hash: hash)
+        let sender = transaction.transaction.sender
+        // The sequence after this sender's pending transactions, if it has any.
+        let precheck: Result<UInt64?, MempoolRefusal> = contents.withLockedValue { contents in
+            if contents.entries[id] != nil || contents.committed.contains(id) { return .failure(.duplicate) }
+            guard let pending = contents.senders[sender], let last = pending.last, let entry = contents.entries[last]
+            else { return .success(nil) }
+            return .success(entry.transaction.transaction.sequence + 1)
+        }
+        let expected: UInt64?
+        switch precheck {
+        case .failure(let refusal): return .failure(refusal)
+        case .success(let value): expected = value
+        }
+        do {
+            if let rejection = try executor.admissionRejection(
+                transaction,
+                signatureValid: signatureValid,
+                expectedSequence: expected,
+                state: state
+            ) {
+                return .failure(.rejected(rejection))
+            }
+        } catch {
+            return .failure(.rejected(Rejection(.unknownAccount, "the ledger state could not be read: \(error)")))
+        }
+        return contents.withLockedValue { contents in
+            if contents.entries[id] != nil { return .failure(.duplicate) }
+            let pending = contents.senders[sender] ?? []
+            // Another admission for this sender may have won the race since the precheck.
+            let now = pending.last.flatMap { contents.entries[$0] }.map { $0.transaction.transaction.sequence + 1 }
+            guard now == expected else {
+                return .failure(
+                    .rejected(
+                        Rejection(.badSequence, "sequence \(transaction.transaction.sequence) raced another submission")
+                    )
+                )
+            }
+            guard pending.count < limits.maximumPerSender else {
+                return .failure(.senderQuota(pending: pending.count, maximum: limits.maximumPerSender))
+            }
+            guard contents.entries.count < limits.maximumTransactions, contents.bytes + size <= limits.maximumBytes
+            else { return .failure(.full(transactions: contents.entries.count, bytes: contents.bytes)) }
+            contents.entries[id] = Entry(transaction: transaction, id: id, size: size)
+            if pending.isEmpty { contents.order.append(sender) }
+            contents.senders[sender, default: []].append(id)
+            contents.bytes += size
+            return .success(id)
+        }
+    }
+
+    /// Transactions for the next block, at most `maximumCount` and `maximumBytes`: one from each sender in
+    /// turn (each sender's in sequence order) until a limit is reached. They stay pooled until committed.
+    public func reap(maximumCount: Int, maximumBytes: Int) -> [SignedTransaction] {
+        contents.withLockedValue { contents in
+            var selected: [SignedTransaction] = []
+            var bytes = 0
+            var depth = 0
+            var active = contents.order
+            while !active.isEmpty, selected.count < maximumCount {
+                var next: [[UInt8]] = []
+                for sender in active {
+                    guard let ids = contents.senders[sender], depth < ids.count,
+                        let entry = contents.entries[ids[depth]]
+                    else { continue }
+                    guard selected.count < maximumCount, bytes + entry.size <= maximumBytes else { return selected }
+                    selected.append(entry.transaction)
+                    bytes += entry.size
+                    next.append(sender)
+                }
+                active = next
+                depth += 1
+            }
+            return selected
+        }
+    }
+
+    /// After a block commits: removes its transactions and re-checks what is left against `state`, the new
+    /// committed state. Per sender: pending sequences below the account's next one are stale (another of its
+    /// transactions took that sequence) and leave; the first remaining one is checked in full (the member may
+    /// have been removed, the key revoked, a role withdrawn), and if it fails the sender's whole chain leaves,
+    /// since each of its transactions continues the one before. Returns the re-check's drops by reason code.
+    @discardableResult
+    public func update<State: StateReader>(committed ids: [Digest], state: State) -> [String: Int] {
+        let remaining: [([UInt8], [Entry])] = contents.withLockedValue { contents in
+            var touched: Set<[UInt8]> = []
+            for id in ids {
+                _ = contents.committed.insert(id)
+                guard let entry = contents.entries.removeValue(forKey: id) else { continue }
+                contents.bytes -= entry.size
+                touched.insert(entry.transaction.transaction.sender)
+            }
+            for sender in touched {
+                contents.senders[sender] = contents.senders[sender]?.filter { contents.entries[$0] != nil }
+            }
+            return contents.senders.map { sender, ids in (sender, ids.compactMap { contents.entries[$0] }) }
+        }
+        var dropped: [Digest: String] = [:]
+        for (sender, entries) in remaining {
+            let next = try? executor.nextSequence(of: sender, state: state)
+            guard let next else {
+                for entry in entries { dropped[entry.id] = RejectionReason.unknownAccount.rawValue }
+                continue
+            }
+            let stale = entries.prefix { $0.transaction.transaction.sequence < next }
+            for entry in stale { dropped[entry.id] = RejectionReason.badSequence.rawValue }
+            let rest = entries.dropFirst(stale.count)
+            guard let first = rest.first else { continue }
+            let rejection = try? executor.admissionRejection(
+                first.transaction,
+                signatureValid: true,
+                expectedSequence: next,
+                state: state
+            )
+            if let rejection { for entry in rest { dropped[entry.id] = rejection.reason.rawValue } }
+        }
+        return contents.withLockedValue { contents in
+            var counts: [String: Int] = [:]
+            var touched: Set<[UInt8]> = []
+            for (id, reason) in dropped {
+                guard let entry = contents.entries.removeValue(forKey: id) else { continue }
+                contents.bytes -= entry.size
+                touched.insert(entry.transaction.transaction.sender)
+                counts[reason, default: 0] += 1
+            }
+            for sender in touched {
+                contents.senders[sender] = contents.senders[sender]?.filter { contents.entries[$0] != nil }
+            }
+            for (sender, ids) in contents.senders where ids.isEmpty { contents.senders[sender] = nil }
+            let live = contents.senders
+            contents.order.removeAll { live[$0] == nil }
+            return counts
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import LedgerCore
+import LedgerCrypto
+import LedgerTestSupport
+import Node
+import Testing
+
+/// The mempool's admission, limits, fairness and re-check after commit (`docs/node.md`, "Mempool").
+struct MempoolTests {
+    var fixture = LedgerFixture()
+    var guangdong: PrivateKey { fixture.keys[LedgerFixture.guangdong]! }
+    var charity: PrivateKey { fixture.keys[LedgerFixture.charity]! }
+
+    func code(_ result: Result<Digest, MempoolRefusal>) -> String? {
+        if case .failure(let refusal) = result { return refusal.code }
+        return nil
+    }
+
+    @Test mutating func admitsWhatAMemberMaySendAndRefusesTheRest() {
+        let pool = Mempool(executor: fixture.executor)
+        let first = fixture.sign(Payloads.anchor("a"), key: guangdong, sequence: 0)
+        let second = fixture.sign(Payloads.anchor("b"), key: guangdong, sequence: 1)
+        let gap = fixture.sign(Payloads.anchor("c"), key: guangdong, sequence: 5)
+        let otherChain = fixture.sign(Payloads.anchor("d"), key: charity, sequence: 0, chain: "civic-other")
+        let wrongRole = fixture.sign(Payloads.anchor("e"), key: charity, sequence: 0)
+        let stranger = fixture.sign(
+            Payloads.anchor("f"),
+            key: LedgerFixture.key("nobody", suite: fixture.suite),
+            sequence: 0
+        )
+        let results = pool.add([first, second, first, gap, otherChain, wrongRole, stranger], state: fixture.state)
+        #expect(
+            results.map(code) == [
+                nil, nil, "duplicate", "bad_sequence", "wrong_chain", "role_not_allowed", "unknown_account",
+            ]
+        )
+        #expect(pool.count == 2)
+        // Sequence 2 continues the pending chain, but the signature is another transaction's.
+        let next = Transaction(
+            chainID: first.transaction.chainID,
+            sender: first.transaction.sender,
+            sequence: 2,
+            payload: Payloads.anchor("g")
+        )
+        let forged = SignedTransaction(transaction: next, signature: second.signature)
+        #expect(pool.add([forged], state: fixture.state).map(code) == ["bad_signature"])
+    }
+
+    @Test mutating func limitsRefuseWithTheirReason() {
+        var limits = Mempool.Limits()
+        limits.maximumTransactions = 3
+        limits.maximumPerSender = 2
+        let pool = Mempool(executor: fixture.executor, limits: limits)
+        let fromGuangdong = (0..<3).map {
+            fixture.sign(Payloads.anchor("q\($0)"), key: guangdong, sequence: UInt64($0))
+        }
+        let zhejiang = fixture.keys[LedgerFixture.zhejiang]!
+        let fromZhejiang = (0..<2).map { fixture.sign(Payloads.anchor("z\($0)"), key: zhejiang, sequence: UInt64($0)) }
+        let results = pool.add(fromGuangdong + fromZhejiang, state: fixture.state)
+        #expect(results.map(code) == [nil, nil, "sender_quota", nil, "mempool_full"])
+        if case .failure(let refusal) = results[4] { #expect(refusal.description.contains("the mempool is full")) }
+    }
+
+    /// Blocks take one transaction from each sender in turn, each sender's in sequence order.
+    @Test mutating func reapingIsFairAndKeepsSequenceOrder() {
+        let pool = Mempool(executor: fixture.executor)
+        let zhejiang = fixture.keys[LedgerFixture.zhejiang]!
+        let a = (0..<5).map { fixture.sign(Payloads.anchor("a\($0)"), key: guangdong, sequence: UInt64($0)) }
+        let b = (0..<2).map { fixture.sign(Payloads.anchor("b\($0)"), key: zhejiang, sequence: UInt64($0)) }
+        _ = pool.add(a, state: fixture.state)
+        _ = pool.add(b, state: fixture.state)
+        #expect(pool.reap(maximumCount: 5, maximumBytes: 1 << 20) == [a[0], b[0], a[1], b[1], a[2]])
+        #expect(pool.reap(maximumCount: 100, maximumBytes: 1 << 20).count == 7)
+        let size = a[0].canonicalBytes.count
+        #expect(pool.reap(maximumCount: 100, maximumBytes: size * 2 + 1) == [a[0], b[0]])
+    }
+
+    /// After a commit: committed ones leave and cannot come back; the rest are checked against the new state.
+    @Test mutating func commitsRemoveAndRecheck() {
+        let pool = Mempool(executor: fixture.executor)
+        let zhejiang = fixture.keys[LedgerFixture.zhejiang]!
+        let a = (0..<3).map { fixture.sign(Payloads.anchor("a\($0)"), key: guangdong, sequence: UInt64($0)) }
+        let b = (0..<2).map { fixture.sign(Payloads.anchor("b\($0)"), key: zhejiang, sequence: UInt64($0)) }
+        _ = pool.add(a + b, state: fixture.state)
+        // Block: a0, and another transaction of Zhejiang's with sequence 0 (sent to another node): b0 and b1
+        // can no longer apply in this order — b0 is stale; b1 continues from the new state.
+        let elsewhere = fixture.sign(Payloads.anchor("z-elsewhere"), key: zhejiang, sequence: 0)
+        let hash = fixture.suite.hashFunction
+        let results = fixture.execute([a[0], elsewhere])
+        #expect(results.allSatisfy { $0.isApplied })
+        let dropped = pool.update(committed: [a[0].id(hash: hash), elsewhere.id(hash: hash)], state: fixture.state)
+        #expect(dropped == ["bad_sequence": 1])
+        #expect(pool.count == 3)
+        #expect(pool.reap(maximumCount: 10, maximumBytes: 1 << 20) == [a[1], b[1], a[2]])
+        #expect(pool.add([a[0]], state: fixture.state).map(code) == ["duplicate"])
+        // The next transaction continues the pending chain.
+        let a3 = fixture.sign(Payloads.anchor("a3"), key: guangdong, sequence: 3)
+        #expect(pool.add([a3], state: fixture.state).map(code) == [nil])
+        #expect(pool.bytes == [a[1], b[1], a[2], a3].reduce(0) { $0 + $1.canonicalBytes.count })
+    }
+}
