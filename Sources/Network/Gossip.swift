@@ -22,10 +22,10 @@ public protocol GossipHandler: AnyObject, Sendable {
     func peerDisconnected(_ node: OrgID, reason: String)
 }
 
-/// Flooding gossip over the peer set (`docs/network.md`, "Gossip"): each transaction, proposal, block part,
-/// vote and evidence is handed to the node once — duplicates are recognised by the SHA-256 of the message's
-/// encoding and dropped — and relayed to every other peer if the node says it is valid. Non-validator
-/// observers are peers like any other and so receive everything.
+/// Flooding gossip over the peer set (`docs/network.md`, "Gossip"): each transaction and piece of evidence
+/// is handed to the node once — duplicates are recognised by the SHA-256 of the message's encoding and
+/// dropped — and every gossiped message is relayed to every other peer if the node says it is valid.
+/// Non-validator observers are peers like any other and so receive everything.
 public final class Gossip: PeerNetworkDelegate {
     private let seen: NIOLockedValueBox<SeenCache>
     private let handler: any GossipHandler
@@ -64,10 +64,12 @@ public final class Gossip: PeerNetworkDelegate {
 
     public func received(_ message: WireMessage, from peer: PeerConnection) {
         guard Self.isGossip(message) else { return handler.direct(message, from: peer) }
-        let fresh = seen.withLockedValue { $0.insert(Self.digest(message)) }
-        guard fresh else {
-            counters.withLockedValue { $0.duplicates += 1 }
-            return
+        if Self.isDeduplicated(message) {
+            let fresh = seen.withLockedValue { $0.insert(Self.digest(message)) }
+            guard fresh else {
+                counters.withLockedValue { $0.duplicates += 1 }
+                return
+            }
         }
         let verdict = handler.gossip(message, from: peer)
         counters.withLockedValue {
@@ -85,6 +87,16 @@ public final class Gossip: PeerNetworkDelegate {
         switch message {
         case .transaction, .proposal, .blockPart, .vote, .evidence: return true
         case .hello, .status, .blockRequest, .commit, .syncPart, .ping, .pong: return false
+        }
+    }
+
+    /// Transactions and evidence are handed over once. Proposals, votes and block parts are handed over every
+    /// time they arrive: consensus re-offers them on purpose (SPEC §11) — to a node that dropped them for a
+    /// height it had not reached yet — and recognises repeats itself, cheaply, before checking signatures.
+    static func isDeduplicated(_ message: WireMessage) -> Bool {
+        switch message {
+        case .transaction, .evidence: return true
+        default: return false
         }
     }
 

@@ -86,6 +86,12 @@ public final class Mempool: Sendable {
 
     public func contains(_ id: Digest) -> Bool { contents.withLockedValue { $0.entries[id] != nil } }
 
+    /// Which of `ids` the pool holds: their signatures were verified on admission, so block execution
+    /// need not verify them again.
+    public func verified(among ids: [Digest]) -> Set<Digest> {
+        contents.withLockedValue { contents in Set(ids.filter { contents.entries[$0] != nil }) }
+    }
+
     /// Admits transactions against `state` (the committed state), verifying their signatures in one batch
     /// across all cores. One outcome each: the transaction id, or why it was refused.
     public func add<State: StateReader>(

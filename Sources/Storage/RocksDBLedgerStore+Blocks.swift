@@ -11,7 +11,8 @@ extension RocksDBLedgerStore {
         time: UInt64,
         proposer: OrgID,
         lastCommit: CommitCertificate?,
-        evidence: [Equivocation] = []
+        evidence: [Equivocation] = [],
+        verifiedIDs: Set<Digest> = []
     ) throws(LedgerStoreError) -> (block: Block, results: [TransactionResult], state: PreparedState) {
         let parent = try committedHeight()
         let height = parent + 1
@@ -21,7 +22,8 @@ extension RocksDBLedgerStore {
             execution = try executor.execute(
                 transactions,
                 context: BlockContext(height: height, time: time),
-                state: before
+                state: before,
+                verifiedIDs: verifiedIDs
             )
         } catch {
             throw .corrupt(error.description)

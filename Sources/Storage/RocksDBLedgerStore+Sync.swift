@@ -27,19 +27,34 @@ extension RocksDBLedgerStore {
         } catch {
             throw .invalidCertificate(error)
         }
+        let (results, state) = try execute(block, executor: executor)
+        try commit(block, certificate: certificate, results: results, state: state)
+    }
+
+    /// Executes a block someone else built on the committed state and checks that its header is exactly what
+    /// execution gives (consensus validation of a proposal, and block sync). Returns what `commit` needs.
+    /// `verifiedIDs` names transactions whose signatures the mempool already checked.
+    public func execute(
+        _ block: Block,
+        executor: Executor,
+        verifiedIDs: Set<Digest> = []
+    ) throws(LedgerStoreError) -> (results: [TransactionResult], state: PreparedState) {
+        let height = try committedHeight() + 1
+        guard block.header.height == height else { throw .wrongHeight(expected: height, got: block.header.height) }
         let built = try buildNextBlock(
             block.transactions,
             executor: executor,
             time: block.header.time,
             proposer: block.header.proposer,
             lastCommit: nil,
-            evidence: block.evidence
+            evidence: block.evidence,
+            verifiedIDs: verifiedIDs
         )
         // The previous certificate is the proposer's copy (any >2/3 subset), so its hash is taken as given;
         // everything else must be exactly what this node computes.
         let differences = Self.differences(built.block.header, block.header)
         guard differences.isEmpty else { throw .blockMismatch(differences.joined(separator: ", ")) }
-        try commit(block, certificate: certificate, results: built.results, state: built.state)
+        return (built.results, built.state)
     }
 
     /// Names of the header fields, other than the last commit's hash, in which `computed` and `given` differ.

@@ -1,0 +1,174 @@
+import Consensus
+import Foundation
+import LedgerCore
+import LedgerCrypto
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import Network
+import Storage
+
+/// A whole node in one process (`docs/node.md`): the RocksDB store, the mempool, consensus on its own event
+/// loop, and the peer layer with gossip and block sync. `civicd start` runs one; tests run several.
+public final class LedgerNode: Sendable {
+    public struct Configuration: Sendable {
+        public var node: OrgID
+        /// Holds `ledger/` (RocksDB), `wal/` and `signing-guard`.
+        public var dataDirectory: String
+        /// Nil for an observer.
+        public var consensusKey: PrivateKey?
+        public var tls: TLSIdentity
+        public var listenHost = "127.0.0.1"
+        public var listenPort = 0
+        /// Peer addresses that override the registered ones (a local network picks its ports at start).
+        public var peerAddresses: [OrgID: String] = [:]
+        public var mempoolLimits = Mempool.Limits()
+
+        public init(node: OrgID, dataDirectory: String, consensusKey: PrivateKey?, tls: TLSIdentity) {
+            self.node = node
+            self.dataDirectory = dataDirectory
+            self.consensusKey = consensusKey
+            self.tls = tls
+        }
+    }
+
+    public let configuration: Configuration
+    public let store: RocksDBLedgerStore
+    public let mempool: Mempool
+    public let consensus: ConsensusNode
+    public let network: PeerNetwork
+    public let gossip: Gossip
+    public let sync: BlockSync
+    /// The port the peer layer listens on.
+    public let port: Int
+    private let consensusGroup: MultiThreadedEventLoopGroup
+
+    private init(
+        configuration: Configuration,
+        store: RocksDBLedgerStore,
+        mempool: Mempool,
+        consensus: ConsensusNode,
+        network: PeerNetwork,
+        gossip: Gossip,
+        sync: BlockSync,
+        port: Int,
+        consensusGroup: MultiThreadedEventLoopGroup
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.mempool = mempool
+        self.consensus = consensus
+        self.network = network
+        self.gossip = gossip
+        self.sync = sync
+        self.port = port
+        self.consensusGroup = consensusGroup
+    }
+
+    /// Opens the store (initialising it from `genesis` on first start), starts listening and dialing, and
+    /// starts consensus at the height after the committed one.
+    public static func start(
+        genesis: Genesis,
+        configuration: Configuration,
+        group: any EventLoopGroup,
+        logger: Logger = Logger(label: "civic.node")
+    ) async throws -> LedgerNode {
+        let directory = configuration.dataDirectory
+        try FileManager.default.createDirectory(
+            atPath: directory,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
+        let store = try RocksDBLedgerStore(path: directory + "/ledger", suite: genesis.suite)
+        try store.initialize(genesis: genesis)
+        let executor = Executor(rules: genesis.rules)
+        let mempool = Mempool(executor: executor, limits: configuration.mempoolLimits)
+        let consensusGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let consensus = try ConsensusNode(
+            store: store,
+            genesis: genesis,
+            mempool: mempool,
+            configuration: ConsensusNode.Configuration(
+                node: configuration.node,
+                consensusKey: configuration.consensusKey,
+                walDirectory: directory + "/wal",
+                signingGuardPath: directory + "/signing-guard"
+            ),
+            loop: consensusGroup.next(),
+            logger: logger
+        )
+        let registry = PeerRegistry(
+            try MemberNodes.current(
+                state: store.state(at: store.committedHeight()),
+                keys: genesis.rules.keys,
+                addresses: configuration.peerAddresses
+            )
+        )
+        let networkConfiguration = PeerNetworkConfiguration(
+            listenHost: configuration.listenHost,
+            listenPort: configuration.listenPort,
+            identity: configuration.tls
+        )
+        let chain = genesis.chainID
+        let genesisHash = genesis.hash
+        let node = configuration.node
+        let network = try PeerNetwork(
+            configuration: networkConfiguration,
+            registry: registry,
+            group: group,
+            logger: logger
+        ) {
+            PeerHello(chainID: chain, genesisHash: genesisHash, nodeID: node, height: consensus.committedHeight())
+        }
+        let sync = BlockSync(
+            ledger: consensus,
+            network: network,
+            configuration: BlockSync.Configuration(
+                maximumBlockBytes: Int(genesis.consensus.maximumBlockBytes),
+                hash: genesis.suite.suite.hashFunction
+            )
+        )
+        let gossip = Gossip(handler: NodeGossipHandler(consensus: consensus, sync: sync))
+        // Governance changes the member nodes: the registry follows every commit.
+        let addresses = configuration.peerAddresses
+        let keys = genesis.rules.keys
+        consensus.onCommit { height, _, _ in
+            guard let nodes = try? MemberNodes.current(state: store.state(at: height), keys: keys, addresses: addresses)
+            else { return }
+            if Set(nodes) != Set(registry.all) { network.registryChanged(nodes) }
+        }
+        let port = try await gossip.start(on: network)
+        sync.start(on: group.next())
+        try await consensus.attach(network: network, gossip: gossip, sync: sync).get()
+        return LedgerNode(
+            configuration: configuration,
+            store: store,
+            mempool: mempool,
+            consensus: consensus,
+            network: network,
+            gossip: gossip,
+            sync: sync,
+            port: port,
+            consensusGroup: consensusGroup
+        )
+    }
+
+    /// Admits transactions to this node's mempool and gossips the admitted ones.
+    public func submit(_ transactions: [SignedTransaction]) -> [Result<Digest, MempoolRefusal>] {
+        let results = mempool.add(transactions, state: store.state(at: consensus.committedHeight()))
+        for (transaction, result) in zip(transactions, results) {
+            if case .success = result { gossip.publish(.transaction(transaction)) }
+        }
+        return results
+    }
+
+    /// Stops consensus and the peer layer, then closes the store.
+    public func shutdown() async throws {
+        try await consensus.stop().get()
+        sync.stop()
+        await network.shutdown()
+        try await consensusGroup.shutdownGracefully()
+        store.close()
+    }
+}

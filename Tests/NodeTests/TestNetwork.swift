@@ -1,0 +1,118 @@
+import Foundation
+import LedgerCore
+import LedgerCrypto
+import LedgerTestSupport
+import Logging
+import NIOCore
+import NIOPosix
+import Network
+import Node
+
+/// A network of `LedgerNode`s in this process on 127.0.0.1: real TLS, real RocksDB, real timers.
+final class TestNetwork {
+    let names: [String]
+    let genesis: Genesis
+    let suite: any CryptoSuite
+    let identities: [TLSIdentity]
+    let ports: [Int]
+    let directory = TemporaryDirectory("civic-net")
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+    var nodes: [LedgerNode?]
+    /// Account keys by member name: each department may anchor certificates.
+    let accounts: [String: PrivateKey]
+
+    init(validators: Int, suite: CryptoSuiteID = .secp256k1SHA256) throws {
+        names = (0..<validators).map { "DEPT-\($0)" }
+        self.suite = suite.suite
+        identities = try names.map { try TLSIdentity.generate(commonName: $0) }
+        ports = try names.map { _ in try Self.freePort() }
+        var accounts: [String: PrivateKey] = [:]
+        var members: [Member] = []
+        for (index, name) in names.enumerated() {
+            let account = LedgerFixture.key("account " + name, suite: suite.suite)
+            accounts[name] = account
+            members.append(
+                Member(
+                    id: OrgID(name)!,
+                    name: "Department \(index)",
+                    roles: RoleSet([.validator, .registrar, .payer]),
+                    accountKeys: [account.publicKey.bytes],
+                    validator: ValidatorInfo(
+                        power: 10,
+                        consensusKey: LedgerFixture.key("consensus " + name, suite: suite.suite).publicKey.bytes,
+                        tlsKeyPin: identities[index].keyPin,
+                        address: "127.0.0.1:\(ports[index])"
+                    )
+                )
+            )
+        }
+        var consensus = ConsensusParameters()
+        consensus.timeoutProposeMs = 1_000
+        consensus.timeoutPrevoteMs = 500
+        consensus.timeoutPrecommitMs = 500
+        genesis = Genesis(
+            chainID: ChainID("civic-local")!,
+            suite: suite,
+            genesisTime: 1_795_000_000,
+            consensus: consensus,
+            members: members
+        )
+        self.accounts = accounts
+        nodes = Array(repeating: nil, count: validators)
+    }
+
+    /// A free TCP port on 127.0.0.1 (bound and released; the node binds it again at once).
+    static func freePort() throws -> Int {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let channel = try ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).wait()
+        let port = channel.localAddress?.port ?? 0
+        try channel.close().wait()
+        return port
+    }
+
+    func start(_ index: Int) async throws {
+        var configuration = LedgerNode.Configuration(
+            node: OrgID(names[index])!,
+            dataDirectory: directory.path + "/" + names[index],
+            consensusKey: LedgerFixture.key("consensus " + names[index], suite: suite),
+            tls: identities[index]
+        )
+        configuration.listenPort = ports[index]
+        nodes[index] = try await LedgerNode.start(
+            genesis: genesis,
+            configuration: configuration,
+            group: group,
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+    }
+
+    func stop(_ index: Int) async throws {
+        try await nodes[index]?.shutdown()
+        nodes[index] = nil
+    }
+
+    func startAll() async throws { for index in names.indices { try await start(index) } }
+    func stopAll() async throws { for index in names.indices { try await stop(index) } }
+
+    /// Certificate anchors from `name`'s account, with sequences from `first`.
+    func anchors(
+        _ count: Int,
+        from name: String,
+        first: UInt64 = 0,
+        label: String = "cert"
+    ) throws -> [SignedTransaction] {
+        let key = accounts[name]!
+        return try (0..<count).map { index in
+            let transaction = Transaction(
+                chainID: genesis.chainID,
+                sender: key.publicKey.bytes,
+                sequence: first + UInt64(index),
+                payload: Payloads.anchor("\(label)-\(name)-\(index)")
+            )
+            return try SignedTransaction(signing: transaction, with: key)
+        }
+    }
+
+    func height(_ index: Int) -> UInt64 { (try? nodes[index]?.store.committedHeight()) ?? 0 }
+}
