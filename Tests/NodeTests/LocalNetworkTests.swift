@@ -39,3 +39,74 @@ import Testing
         try await network.stopAll()
     }
 }
+
+/// Faults on the in-process network: nodes stopped and restarted on their files, late starters, quorum loss.
+@Suite(.serialized) struct LocalNetworkFaultTests {
+    func allCommitted(_ network: TestNetwork, _ ids: [Digest], nodes: [Int]) -> Bool {
+        nodes.allSatisfy { index in
+            ids.allSatisfy { (try? network.nodes[index]?.store.transactionLocation($0)) != nil }
+        }
+    }
+
+    func ids(_ network: TestNetwork, _ transactions: [SignedTransaction]) -> [Digest] {
+        transactions.map { $0.id(hash: network.genesis.suite.suite.hashFunction) }
+    }
+
+    /// One of four down: the other three keep committing; when it returns (same files) it catches up.
+    @Test func oneNodeDownTheRestCommitAndItCatchesUpOnReturn() async throws {
+        let network = try TestNetwork(validators: 4)
+        try await network.startAll()
+        try await network.stop(3)
+        let batch = try network.anchors(50, from: "DEPT-0")
+        _ = network.nodes[0]!.submit(batch)
+        #expect(await waitUntil(30) { allCommitted(network, ids(network, batch), nodes: [0, 1, 2]) })
+        let reached = network.height(0)
+        try await network.start(3)
+        #expect(await waitUntil(30) { network.height(3) >= reached })
+        #expect(allCommitted(network, ids(network, batch), nodes: [3]))
+        // And it takes part again: more transactions submitted to it commit everywhere.
+        let more = try network.anchors(20, from: "DEPT-3")
+        _ = network.nodes[3]!.submit(more)
+        #expect(await waitUntil(30) { allCommitted(network, ids(network, more), nodes: [0, 1, 2, 3]) })
+        try await network.stopAll()
+    }
+
+    /// Two of four down: no quorum, so nothing commits — and nothing forks; with one back, commits resume.
+    @Test func twoNodesDownHaltsAndOneReturningResumes() async throws {
+        let network = try TestNetwork(validators: 4)
+        try await network.startAll()
+        #expect(await waitUntil(30) { network.height(0) >= 2 })
+        try await network.stop(2)
+        try await network.stop(3)
+        try await Task.sleep(nanoseconds: 1_000_000_000)
+        let halted = (network.height(0), network.height(1))
+        let batch = try network.anchors(20, from: "DEPT-0")
+        _ = network.nodes[0]!.submit(batch)
+        try await Task.sleep(nanoseconds: 3_000_000_000)
+        #expect(network.height(0) == halted.0 && network.height(1) == halted.1, "committed without a quorum")
+        try await network.start(2)
+        #expect(await waitUntil(30) { allCommitted(network, ids(network, batch), nodes: [0, 1, 2]) })
+        let hash = network.genesis.suite.suite.hashFunction
+        let common = [0, 1, 2].map(network.height).min() ?? 0
+        for height in 1...common {
+            let hashes = try [0, 1, 2].map { try network.nodes[$0]!.store.block(at: height)?.header.hash(hash) }
+            #expect(Set(hashes).count == 1, "fork at height \(height)")
+        }
+        try await network.stopAll()
+    }
+
+    /// A node that joins late catches up from height 0 by block sync and then follows.
+    @Test func aLateNodeCatchesUpFromHeightZero() async throws {
+        let network = try TestNetwork(validators: 4)
+        for index in 0..<3 { try await network.start(index) }
+        let batch = try network.anchors(100, from: "DEPT-1")
+        _ = network.nodes[1]!.submit(batch)
+        #expect(await waitUntil(30) { allCommitted(network, ids(network, batch), nodes: [0, 1, 2]) })
+        #expect(await waitUntil(30) { network.height(0) >= 20 })
+        try await network.start(3)
+        let target = network.height(0)
+        #expect(await waitUntil(60) { network.height(3) >= target })
+        #expect(allCommitted(network, ids(network, batch), nodes: [3]))
+        try await network.stopAll()
+    }
+}
