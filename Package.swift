@@ -4,8 +4,8 @@ import PackageDescription
 /// CivicLedger: a permissioned BFT ledger for civil-affairs departments.
 /// Module graph (dependencies point one way):
 /// civic, civicd → CivicCommandLine → LedgerCore → LedgerCrypto → C targets;
-/// civicd → Storage → Consensus → LedgerCore; civicd → Simulation → Consensus; Network → LedgerCore;
-/// Node → Network, Storage, Consensus (the pieces wired together).
+/// civicd → Storage → Consensus → LedgerCore; civicd → Simulation → Consensus; P2P → LedgerCore;
+/// Node → P2P, Storage, Consensus (the pieces wired together).
 let package = Package(
     name: "CivicLedger",
     platforms: [.macOS(.v14)],
@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(name: "CRocksDB", pkgConfig: "rocksdb", providers: [.apt(["librocksdb-dev"])]),
@@ -32,7 +34,7 @@ let package = Package(
         .target(name: "Consensus", dependencies: ["LedgerCore"]),
         .target(name: "Simulation", dependencies: ["Consensus"]),
         .target(
-            name: "Network",
+            name: "P2P",
             dependencies: [
                 "LedgerCore",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -44,7 +46,13 @@ let package = Package(
             ]
         ),
         .target(name: "Storage", dependencies: ["CRocksDB", "LedgerCore", "Consensus"]),
-        .target(name: "Node", dependencies: ["Network", "Storage", "Consensus"]),
+        .target(name: "Node", dependencies: ["P2P", "Storage", "Consensus"]),
+        .target(
+            name: "NodeAPI",
+            dependencies: [
+                "Node", "Storage", "LedgerCore", "LedgerCrypto", .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .target(
             name: "CivicCommandLine",
             dependencies: [
@@ -77,8 +85,8 @@ let package = Package(
         .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "LedgerTestSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
         .testTarget(
-            name: "NetworkTests",
-            dependencies: ["Network", "LedgerTestSupport", .product(name: "Logging", package: "swift-log")]
+            name: "P2PTests",
+            dependencies: ["P2P", "LedgerTestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "crash-writer",
@@ -93,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "network-bench",
             dependencies: [
-                "Network", "Node", "Storage", "LedgerTestSupport",
+                "P2P", "Node", "Storage", "LedgerTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -102,7 +110,7 @@ let package = Package(
         .testTarget(
             name: "NodeTests",
             dependencies: [
-                "Node", "Network", "Storage", "LedgerTestSupport",
+                "Node", "P2P", "Storage", "LedgerTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -5,7 +5,7 @@ import LedgerCrypto
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
-import Network
+import P2P
 import Storage
 
 /// A validator or observer node's consensus, wired to its store, mempool and peers (`docs/node.md`).

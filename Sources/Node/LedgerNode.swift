@@ -6,7 +6,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
-import Network
+import P2P
 import Storage
 
 /// A whole node in one process (`docs/node.md`): the RocksDB store, the mempool, consensus on its own event
@@ -40,6 +40,8 @@ public final class LedgerNode: Sendable {
     public let network: PeerNetwork
     public let gossip: Gossip
     public let sync: BlockSync
+    public let metrics: NodeMetrics
+    public let tracker: TransactionTracker
     /// The port the peer layer listens on.
     public let port: Int
     private let consensusGroup: MultiThreadedEventLoopGroup
@@ -52,6 +54,8 @@ public final class LedgerNode: Sendable {
         network: PeerNetwork,
         gossip: Gossip,
         sync: BlockSync,
+        metrics: NodeMetrics,
+        tracker: TransactionTracker,
         port: Int,
         consensusGroup: MultiThreadedEventLoopGroup
     ) {
@@ -62,6 +66,8 @@ public final class LedgerNode: Sendable {
         self.network = network
         self.gossip = gossip
         self.sync = sync
+        self.metrics = metrics
+        self.tracker = tracker
         self.port = port
         self.consensusGroup = consensusGroup
     }
@@ -83,7 +89,11 @@ public final class LedgerNode: Sendable {
         let store = try RocksDBLedgerStore(path: directory + "/ledger", suite: genesis.suite)
         try store.initialize(genesis: genesis)
         let executor = Executor(rules: genesis.rules)
-        let mempool = Mempool(executor: executor, limits: configuration.mempoolLimits)
+        let metrics = NodeMetrics()
+        let tracker = TransactionTracker()
+        let mempool = Mempool(executor: executor, limits: configuration.mempoolLimits) { drops in
+            for (code, count) in drops { metrics.rejected(code, count: count) }
+        }
         let consensusGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let consensus = try ConsensusNode(
             store: store,
@@ -129,7 +139,9 @@ public final class LedgerNode: Sendable {
                 hash: genesis.suite.suite.hashFunction
             )
         )
-        let gossip = Gossip(handler: NodeGossipHandler(consensus: consensus, sync: sync))
+        let gossip = Gossip(handler: NodeGossipHandler(consensus: consensus, sync: sync, metrics: metrics))
+        consensus.onCommit { _, transactions, seconds in metrics.committed(transactions: transactions, seconds: seconds)
+        }
         // Governance changes the member nodes: the registry follows every commit.
         let addresses = configuration.peerAddresses
         let keys = genesis.rules.keys
@@ -149,6 +161,8 @@ public final class LedgerNode: Sendable {
             network: network,
             gossip: gossip,
             sync: sync,
+            metrics: metrics,
+            tracker: tracker,
             port: port,
             consensusGroup: consensusGroup
         )
@@ -157,8 +171,14 @@ public final class LedgerNode: Sendable {
     /// Admits transactions to this node's mempool and gossips the admitted ones.
     public func submit(_ transactions: [SignedTransaction]) -> [Result<Digest, MempoolRefusal>] {
         let results = mempool.add(transactions, state: store.state(at: consensus.committedHeight()))
+        let hash = consensus.genesis.suite.suite.hashFunction
         for (transaction, result) in zip(transactions, results) {
-            if case .success = result { gossip.publish(.transaction(transaction)) }
+            switch result {
+            case .success: gossip.publish(.transaction(transaction))
+            case .failure(let refusal):
+                tracker.refused(transaction.id(hash: hash), refusal)
+                metrics.rejected(refusal.code)
+            }
         }
         return results
     }

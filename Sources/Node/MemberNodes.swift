@@ -1,5 +1,5 @@
 import LedgerCore
-import Network
+import P2P
 
 /// The member nodes of a ledger state (genesis or after governance): what the peer registry accepts.
 enum MemberNodes {

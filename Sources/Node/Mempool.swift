@@ -1,7 +1,7 @@
 import LedgerCore
 import LedgerCrypto
 import NIOConcurrencyHelpers
-import Network
+import P2P
 
 /// Why the mempool refused a transaction: a ledger rule known before any block (`Rejection`), or a limit
 /// of the pool itself. Each has a stable code for the API and metrics.
@@ -71,13 +71,20 @@ public final class Mempool: Sendable {
     }
 
     public let limits: Limits
+    /// Told how many transactions each re-check dropped, by reason code (metrics).
+    private let onDrop: @Sendable ([String: Int]) -> Void
     private let executor: Executor
     private let hash: any HashFunction
     private let contents = NIOLockedValueBox(Contents())
 
-    public init(executor: Executor, limits: Limits = Limits()) {
+    public init(
+        executor: Executor,
+        limits: Limits = Limits(),
+        onDrop: @escaping @Sendable ([String: Int]) -> Void = { _ in }
+    ) {
         self.executor = executor
         self.limits = limits
+        self.onDrop = onDrop
         hash = executor.rules.suite.hashFunction
     }
 
@@ -227,7 +234,7 @@ public final class Mempool: Sendable {
             )
             if let rejection { for entry in rest { dropped[entry.id] = rejection.reason.rawValue } }
         }
-        return contents.withLockedValue { contents in
+        let counts = contents.withLockedValue { contents in
             var counts: [String: Int] = [:]
             var touched: Set<[UInt8]> = []
             for (id, reason) in dropped {
@@ -244,5 +251,7 @@ public final class Mempool: Sendable {
             contents.order.removeAll { live[$0] == nil }
             return counts
         }
+        if !counts.isEmpty { onDrop(counts) }
+        return counts
     }
 }

@@ -1,15 +1,17 @@
 import LedgerCore
-import Network
+import P2P
 
 /// Routes what peers send to the node's parts (`docs/node.md`): transactions to the mempool (relayed when
 /// admitted), consensus messages to the consensus loop, sync messages to block sync, statuses to both.
 final class NodeGossipHandler: GossipHandler {
     let consensus: ConsensusNode
     let sync: BlockSync
+    let metrics: NodeMetrics
 
-    init(consensus: ConsensusNode, sync: BlockSync) {
+    init(consensus: ConsensusNode, sync: BlockSync, metrics: NodeMetrics) {
         self.consensus = consensus
         self.sync = sync
+        self.metrics = metrics
     }
 
     func gossip(_ message: WireMessage, from peer: PeerConnection) -> GossipVerdict {
@@ -19,7 +21,9 @@ final class NodeGossipHandler: GossipHandler {
             switch consensus.mempool.add([transaction], state: state)[0] {
             case .success: return .relay
             case .failure(.duplicate), .failure(.full), .failure(.senderQuota): return .keep
-            case .failure(let refusal): return .reject(refusal.code)
+            case .failure(let refusal):
+                metrics.rejected(refusal.code)
+                return .reject(refusal.code)
             }
         default:
             // Checked on the consensus loop against this height's validators; offered onwards by re-offering.

@@ -1,5 +1,5 @@
 import LedgerCore
-import Network
+import P2P
 import Storage
 
 /// Block sync over the node's RocksDB store: serves committed blocks with their certificates and commits

@@ -8,8 +8,8 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
-import Network
 import Node
+import P2P
 import Storage
 
 final class Counter: PeerNetworkDelegate {

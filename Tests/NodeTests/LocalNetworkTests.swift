@@ -2,8 +2,8 @@ import Foundation
 import LedgerCore
 import LedgerCrypto
 import LedgerTestSupport
-import Network
 import Node
+import P2P
 import Storage
 import Testing
 

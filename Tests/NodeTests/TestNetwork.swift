@@ -5,8 +5,8 @@ import LedgerTestSupport
 import Logging
 import NIOCore
 import NIOPosix
-import Network
 import Node
+import P2P
 
 /// A network of `LedgerNode`s in this process on 127.0.0.1: real TLS, real RocksDB, real timers.
 final class TestNetwork {

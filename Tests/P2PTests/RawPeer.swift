@@ -4,7 +4,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 
-@testable import Network
+@testable import P2P
 
 /// A TLS client with a member's certificate that writes whatever bytes a test gives it: for feeding a node
 /// malformed frames over a connection that passed the TLS handshake.

@@ -3,7 +3,7 @@ import LedgerCrypto
 import LedgerTestSupport
 import Testing
 
-@testable import Network
+@testable import P2P
 
 /// The pure policies under the peer set: send queues, reconnection delays, the gossip seen-set, addresses.
 struct PeerPolicyTests {

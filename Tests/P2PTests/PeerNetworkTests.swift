@@ -5,7 +5,7 @@ import NIOCore
 import NIOPosix
 import Testing
 
-@testable import Network
+@testable import P2P
 
 /// The peer set over real mutual-TLS sockets on 127.0.0.1 (`docs/network.md`).
 @Suite(.serialized) struct PeerNetworkTests {

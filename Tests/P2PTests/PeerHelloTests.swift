@@ -1,6 +1,6 @@
 import LedgerCore
 import LedgerCrypto
-import Network
+import P2P
 import Testing
 
 /// The first message on a connection (`docs/network.md`): a mismatch of chain, genesis, protocol or node

@@ -1,5 +1,5 @@
 import LedgerTestSupport
-import Network
+import P2P
 import Testing
 
 /// Framing (`docs/network.md`): frames come out whole however the bytes are split; an oversized or empty

@@ -5,7 +5,7 @@ import NIOCore
 import NIOPosix
 import Testing
 
-@testable import Network
+@testable import P2P
 
 /// The optional consortium CA on top of pinning: with it configured, a pinned key is accepted only in a
 /// certificate the CA issued. The CA and the issued certificate are made with the openssl command line.

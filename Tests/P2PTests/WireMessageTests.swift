@@ -1,7 +1,7 @@
 import LedgerCore
 import LedgerCrypto
 import LedgerTestSupport
-import Network
+import P2P
 import Testing
 
 /// Every message survives encoding and framing; garbage gives a typed error, never a trap (`docs/network.md`).

@@ -6,7 +6,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
-@testable import Network
+@testable import P2P
 
 /// Records what a peer network reports, for tests to wait on.
 final class RecordingDelegate: PeerNetworkDelegate {

@@ -6,7 +6,7 @@ import NIOCore
 import NIOPosix
 import Testing
 
-@testable import Network
+@testable import P2P
 
 /// A member that floods a node with messages slows only itself: the node throttles its socket, and
 /// consensus traffic between the node and others stays within a stated bound.

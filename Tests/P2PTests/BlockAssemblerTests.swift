@@ -1,7 +1,7 @@
 import LedgerCore
 import LedgerCrypto
 import LedgerTestSupport
-import Network
+import P2P
 import Testing
 
 /// Blocks travel in parts (`docs/network.md`): any order and duplicates reassemble to the block; a part that

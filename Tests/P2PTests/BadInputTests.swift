@@ -5,7 +5,7 @@ import NIOCore
 import NIOPosix
 import Testing
 
-@testable import Network
+@testable import P2P
 
 /// What a member's node sends after TLS can still be wrong; each kind of bad input closes only that
 /// connection, with the reason logged, while the node's other connections keep working.

@@ -7,7 +7,7 @@ import NIOCore
 import NIOPosix
 import Testing
 
-@testable import Network
+@testable import P2P
 
 /// Records what gossip hands the node; rejects transactions from one "bad" sender key.
 final class GossipRecorder: GossipHandler {

@@ -1,0 +1,214 @@
+import Hummingbird
+import LedgerCore
+import LedgerCrypto
+import Node
+import Storage
+
+/// The node's HTTP API (`docs/api.md`): submit transactions, follow them, read status and blocks, and the
+/// Prometheus metrics. Read endpoints are public; the only way to change state is a correctly signed
+/// transaction. Every error is an RFC 9457 problem document with a stable code.
+public enum NodeAPI {
+    /// The largest request body accepted: a maximum transaction, hex-encoded in JSON, with room.
+    public static let maximumBodyBytes = 2 * SignedTransaction.maximumEncodedSize + 4096
+
+    public static func router(node: LedgerNode) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.middlewares.add(ProblemMiddleware())
+        router.post("/v1/txs") { request, _ -> Response in try await submit(request, node: node) }
+        router.get("/v1/txs/:hash") { _, context -> Response in
+            try transaction(context.parameters.get("hash") ?? "", node: node)
+        }
+        router.get("/v1/status") { _, _ -> Response in status(node) }
+        router.get("/v1/blocks/:height") { _, context -> Response in
+            try block(context.parameters.get("height") ?? "", node: node)
+        }
+        router.get("/metrics") { _, _ -> Response in
+            let status = node.consensus.status
+            let text = node.metrics.render(
+                height: status.height,
+                round: status.round,
+                peers: node.network.peers.count,
+                mempoolTransactions: node.mempool.count,
+                mempoolBytes: node.mempool.bytes,
+                syncLag: node.sync.bestPeerHeight.subtractingReportingOverflow(node.consensus.committedHeight())
+                    .overflow ? 0 : node.sync.bestPeerHeight - node.consensus.committedHeight()
+            )
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: text))
+            )
+        }
+        return router
+    }
+
+    // MARK: - Transactions
+
+    /// `POST /v1/txs`: a signed transaction as its canonical bytes (`application/octet-stream`) or as JSON
+    /// `{"tx": "<hex>"}`. 202 with the hash when admitted; a problem document naming the reason otherwise.
+    static func submit(_ request: Request, node: LedgerNode) async throws -> Response {
+        var request = request
+        let body: ByteBuffer
+        do { body = try await request.collectBody(upTo: maximumBodyBytes) } catch {
+            throw ProblemDocument(
+                .contentTooLarge,
+                "body_too_large",
+                "Request body too large",
+                "a transaction body is at most \(maximumBodyBytes) bytes"
+            )
+        }
+        let bytes = Array(body.readableBytesView)
+        let encoded: [UInt8]
+        if request.headers[.contentType]?.hasPrefix("application/json") == true {
+            guard let document = try? JSONParser.parse(bytes), case .string(let text)? = document["tx"],
+                let decoded = Hex.decode(text)
+            else {
+                throw ProblemDocument(
+                    .badRequest,
+                    "malformed_body",
+                    "Malformed body",
+                    "expected a JSON object {\"tx\": \"<hex of the signed transaction>\"}"
+                )
+            }
+            encoded = decoded
+        } else {
+            encoded = bytes
+        }
+        let transaction: SignedTransaction
+        do { transaction = try SignedTransaction(encoded: encoded) } catch {
+            throw ProblemDocument(.badRequest, "malformed_transaction", "Malformed transaction", "\(error)")
+        }
+        let hash = transaction.id(hash: node.consensus.genesis.suite.suite.hashFunction)
+        switch node.submit([transaction])[0] {
+        case .success:
+            return json(
+                .object([JSONMember("hash", .string(hash.hex)), JSONMember("status", .string("pending"))]),
+                status: .accepted
+            )
+        case .failure(let refusal):
+            let status: HTTPResponse.Status
+            switch refusal {
+            case .full, .senderQuota: status = .serviceUnavailable
+            case .duplicate: status = .conflict
+            default: status = .unprocessableContent
+            }
+            throw ProblemDocument(status, refusal.code, "Transaction refused", refusal.description)
+        }
+    }
+
+    /// `GET /v1/txs/{hash}`: committed (height, index, result), pending, or rejected (reason code).
+    static func transaction(_ text: String, node: LedgerNode) throws -> Response {
+        guard let bytes = Hex.decode(text), let id = Digest(bytes: bytes) else {
+            throw ProblemDocument(.badRequest, "malformed_hash", "Malformed hash", "expected 64 hex digits")
+        }
+        if let location = try? node.store.transactionLocation(id) {
+            var fields = [
+                JSONMember("hash", .string(id.hex)),
+                JSONMember("status", .string("committed")),
+                JSONMember("height", .integer(Int64(location.height))),
+                JSONMember("index", .integer(Int64(location.index))),
+                JSONMember("applied", .bool(location.result.isApplied)),
+                JSONMember("message", .string(location.result.message)),
+            ]
+            if let rejection = location.result.rejection {
+                fields.append(JSONMember("reason", .string(rejection.rawValue)))
+            }
+            return json(.object(fields))
+        }
+        if node.mempool.contains(id) {
+            return json(.object([JSONMember("hash", .string(id.hex)), JSONMember("status", .string("pending"))]))
+        }
+        if let refusal = node.tracker.refusal(of: id) {
+            return json(
+                .object([
+                    JSONMember("hash", .string(id.hex)),
+                    JSONMember("status", .string("rejected")),
+                    JSONMember("reason", .string(refusal.code)),
+                    JSONMember("message", .string(refusal.message)),
+                ])
+            )
+        }
+        throw ProblemDocument(
+            .notFound,
+            "unknown_transaction",
+            "Unknown transaction",
+            "this node has not seen \(id.hex)"
+        )
+    }
+
+    // MARK: - Chain
+
+    /// `GET /v1/status`.
+    static func status(_ node: LedgerNode) -> Response {
+        let committed = node.consensus.committedHeight()
+        let hash = node.consensus.genesis.suite.suite.hashFunction
+        let block = try? node.store.block(at: committed)
+        let root = (try? node.store.stateRoot(at: committed)) ?? .zero
+        return json(
+            .object([
+                JSONMember("chain_id", .string(node.consensus.genesis.chainID.value)),
+                JSONMember("node_id", .string(node.configuration.node.value)),
+                JSONMember("height", .integer(Int64(committed))),
+                JSONMember("last_block_hash", .string(block?.header.hash(hash).hex ?? Digest.zero.hex)),
+                JSONMember("state_root", .string(root.hex)),
+                JSONMember("round", .integer(Int64(node.consensus.status.round))),
+                JSONMember("peers", .integer(Int64(node.network.peers.count))),
+                JSONMember("catching_up", .bool(!node.sync.isCaughtUp)),
+                JSONMember("mempool_transactions", .integer(Int64(node.mempool.count))),
+            ])
+        )
+    }
+
+    /// `GET /v1/blocks/{height}`.
+    static func block(_ text: String, node: LedgerNode) throws -> Response {
+        guard let height = UInt64(text), height > 0 else {
+            throw ProblemDocument(.badRequest, "malformed_height", "Malformed height", "expected a height from 1 up")
+        }
+        guard let block = try? node.store.block(at: height) else {
+            throw ProblemDocument(
+                .notFound,
+                "unknown_block",
+                "No such block",
+                "this node has committed up to height \(node.consensus.committedHeight())"
+            )
+        }
+        let hash = node.consensus.genesis.suite.suite.hashFunction
+        return json(
+            .object([
+                JSONMember("height", .integer(Int64(height))),
+                JSONMember("hash", .string(block.header.hash(hash).hex)),
+                JSONMember("time", .integer(Int64(block.header.time))),
+                JSONMember("proposer", .string(block.header.proposer.value)),
+                JSONMember("previous_block_hash", .string(block.header.previousBlockHash.hex)),
+                JSONMember("state_root", .string(block.header.stateRoot.hex)),
+                JSONMember("transactions_root", .string(block.header.transactionsRoot.hex)),
+                JSONMember("txs", .array(block.transactions.map { .string($0.id(hash: hash).hex) })),
+            ])
+        )
+    }
+}
+
+/// Turns thrown problem documents — and anything else — into RFC 9457 responses.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws
+        -> Response
+    {
+        do { return try await next(request, context) } catch let problem as ProblemDocument {
+            return problem.response
+        } catch let error as HTTPError {
+            return ProblemDocument(
+                error.status,
+                "http_\(error.status.code)",
+                error.status.reasonPhrase,
+                error.body ?? ""
+            )
+            .response
+        } catch {
+            return ProblemDocument(.internalServerError, "internal_error", "Internal error", "\(error)").response
+        }
+    }
+}

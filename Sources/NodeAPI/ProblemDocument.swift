@@ -1,0 +1,41 @@
+import Hummingbird
+import LedgerCore
+
+/// An RFC 9457 problem document: what the API answers for every error, with a stable `code` (`docs/api.md`).
+struct ProblemDocument: Error {
+    let status: HTTPResponse.Status
+    let code: String
+    let title: String
+    let detail: String
+
+    init(_ status: HTTPResponse.Status, _ code: String, _ title: String, _ detail: String) {
+        self.status = status
+        self.code = code
+        self.title = title
+        self.detail = detail
+    }
+
+    var response: Response {
+        let document = JSONValue.object([
+            JSONMember("type", .string("https://civicledger.org/problems/\(code)")),
+            JSONMember("title", .string(title)),
+            JSONMember("status", .integer(Int64(status.code))),
+            JSONMember("detail", .string(detail)),
+            JSONMember("code", .string(code)),
+        ])
+        return Response(
+            status: status,
+            headers: [.contentType: "application/problem+json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: document.serialized() + "\n"))
+        )
+    }
+}
+
+/// A JSON response.
+func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+    Response(
+        status: status,
+        headers: [.contentType: "application/json"],
+        body: ResponseBody(byteBuffer: ByteBuffer(string: value.serialized() + "\n"))
+    )
+}
