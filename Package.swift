@@ -70,8 +70,12 @@ let package = Package(
         .executableTarget(
             name: "civicd",
             dependencies: [
-                "LedgerCrypto", "LedgerCore", "Storage", "Simulation", "CivicCommandLine",
+                "LedgerCrypto", "LedgerCore", "Storage", "Simulation", "CivicCommandLine", "Node", "NodeAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(

@@ -11,19 +11,42 @@ public enum CommandRunner {
             var parsed = try Command.parseAsRoot()
             try parsed.run()
             exit(0)
-        } catch let failed as CheckFailed {
+        } catch {
+            fail(error, Command.self)
+        }
+    }
+
+    /// The same for a tool with asynchronous subcommands (`civicd start`).
+    public static func run<Command: AsyncParsableCommand>(_ command: Command.Type) async -> Never {
+        do {
+            let parsed = try Command.parseAsRoot()
+            if var asynchronous = parsed as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                var synchronous = parsed
+                try synchronous.run()
+            }
+            exit(0)
+        } catch {
+            fail(error, Command.self)
+        }
+    }
+
+    private static func fail<Command: ParsableCommand>(_ error: any Error, _ command: Command.Type) -> Never {
+        switch error {
+        case let failed as CheckFailed:
             printError(failed.message)
             exit(1)
-        } catch let problem as InputError {
+        case let problem as InputError:
             printError("error: \(problem.message)")
             exit(2)
-        } catch let problem as CryptoError {
+        case let problem as CryptoError:
             printError("error: \(problem.reason)")
             exit(2)
-        } catch let problem as GenesisError {
+        case let problem as GenesisError:
             printError("error: \(problem)")
             exit(2)
-        } catch {
+        default:
             if Command.exitCode(for: error) == .success { Command.exit(withError: error) }
             printError(Command.fullMessage(for: error))
             exit(2)

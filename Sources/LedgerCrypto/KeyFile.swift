@@ -25,6 +25,12 @@ public enum KeyFile {
         ]
         guard let json = try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted])
         else { throw CryptoError(.nativeFailure, "could not encode the key file") }
+        try writeSecret(Array(json) + [UInt8(ascii: "\n")], to: path)
+    }
+
+    /// Writes secret bytes (a key file, a TLS private key) to a new file at `path` with mode 0600, synced.
+    /// Refuses to replace an existing file.
+    public static func writeSecret(_ bytes: [UInt8], to path: String) throws(CryptoError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             let code: CryptoError.Code = errno == EEXIST ? .keyFileExists : .keyFileUnreadable
@@ -33,7 +39,6 @@ public enum KeyFile {
         defer { close(descriptor) }
         // The umask can only clear bits; set the mode explicitly in case the file system ignored it.
         _ = fchmod(descriptor, 0o600)
-        let bytes = Array(json) + [UInt8(ascii: "\n")]
         var written = 0
         while written < bytes.count {
             let result = bytes[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
@@ -53,6 +58,11 @@ public enum KeyFile {
     /// Reads a key file, refusing it when group or others may read or write it, or when its public key
     /// does not match its private key.
     public static func read(from path: String) throws(CryptoError) -> PrivateKey {
+        try parse(try readSecret(from: path), source: path)
+    }
+
+    /// Reads a secret file (at most 64 KiB), refusing it when group or others may read or write it.
+    public static func readSecret(from path: String) throws(CryptoError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw CryptoError(.keyFileUnreadable, "cannot open key file \(path): \(String(cString: strerror(errno)))")
@@ -82,7 +92,7 @@ public enum KeyFile {
             guard count > 0 else { break }
             total += count
         }
-        return try parse(Array(bytes.prefix(total)), source: path)
+        return Array(bytes.prefix(total))
     }
 
     /// Parses the JSON content of a key file; `source` names it in error messages.

@@ -24,6 +24,8 @@ public final class LedgerNode: Sendable {
         /// Peer addresses that override the registered ones (a local network picks its ports at start).
         public var peerAddresses: [OrgID: String] = [:]
         public var mempoolLimits = Mempool.Limits()
+        /// Least time between blocks (`ConsensusNode.Configuration.blockIntervalMilliseconds`).
+        public var blockIntervalMilliseconds: Int64 = 250
 
         public init(node: OrgID, dataDirectory: String, consensusKey: PrivateKey?, tls: TLSIdentity) {
             self.node = node
@@ -95,16 +97,18 @@ public final class LedgerNode: Sendable {
             for (code, count) in drops { metrics.rejected(code, count: count) }
         }
         let consensusGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var consensusConfiguration = ConsensusNode.Configuration(
+            node: configuration.node,
+            consensusKey: configuration.consensusKey,
+            walDirectory: directory + "/wal",
+            signingGuardPath: directory + "/signing-guard"
+        )
+        consensusConfiguration.blockIntervalMilliseconds = configuration.blockIntervalMilliseconds
         let consensus = try ConsensusNode(
             store: store,
             genesis: genesis,
             mempool: mempool,
-            configuration: ConsensusNode.Configuration(
-                node: configuration.node,
-                consensusKey: configuration.consensusKey,
-                walDirectory: directory + "/wal",
-                signingGuardPath: directory + "/signing-guard"
-            ),
+            configuration: consensusConfiguration,
             loop: consensusGroup.next(),
             logger: logger
         )

@@ -93,6 +93,15 @@ public final class Mempool: Sendable {
 
     public func contains(_ id: Digest) -> Bool { contents.withLockedValue { $0.entries[id] != nil } }
 
+    /// The sequence after `sender`'s pending transactions, or nil when it has none pending.
+    public func nextSequence(after sender: [UInt8]) -> UInt64? {
+        contents.withLockedValue { contents in
+            contents.senders[sender]?.last.flatMap { contents.entries[$0] }.map {
+                $0.transaction.transaction.sequence + 1
+            }
+        }
+    }
+
     /// Which of `ids` the pool holds: their signatures were verified on admission, so block execution
     /// need not verify them again.
     public func verified(among ids: [Digest]) -> Set<Digest> {

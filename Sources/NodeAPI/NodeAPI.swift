@@ -19,6 +19,9 @@ public enum NodeAPI {
             try transaction(context.parameters.get("hash") ?? "", node: node)
         }
         router.get("/v1/status") { _, _ -> Response in status(node) }
+        router.get("/v1/accounts/:key") { _, context -> Response in
+            try account(context.parameters.get("key") ?? "", node: node)
+        }
         router.get("/v1/blocks/:height") { _, context -> Response in
             try block(context.parameters.get("height") ?? "", node: node)
         }
@@ -133,6 +136,30 @@ public enum NodeAPI {
             "unknown_transaction",
             "Unknown transaction",
             "this node has not seen \(id.hex)"
+        )
+    }
+
+    /// `GET /v1/accounts/{public key hex}`: the member the key acts for and the sequence its next
+    /// transaction must carry (after what is pending here), so clients can sign without keeping state.
+    static func account(_ text: String, node: LedgerNode) throws -> Response {
+        guard let key = Hex.decode(text), !key.isEmpty, key.count <= 65 else {
+            throw ProblemDocument(.badRequest, "malformed_key", "Malformed key", "expected a public key as hex")
+        }
+        let state = node.store.state(at: node.consensus.committedHeight())
+        let keys = node.consensus.genesis.rules.keys
+        guard let bytes = try? state.value(at: keys.account(key)),
+            let record = try? AccountRecord(canonicalBytes: bytes)
+        else {
+            throw ProblemDocument(.notFound, "unknown_account", "Unknown account", "no member account has this key")
+        }
+        let pending = node.mempool.nextSequence(after: key)
+        return json(
+            .object([
+                JSONMember("member", .string(record.member.value)),
+                JSONMember("active", .bool(record.active)),
+                JSONMember("committed_next_sequence", .integer(Int64(record.nextSequence))),
+                JSONMember("next_sequence", .integer(Int64(pending ?? record.nextSequence))),
+            ])
         )
     }
 

@@ -1,21 +1,25 @@
 import ArgumentParser
 import CivicCommandLine
 
-/// `civicd`: the node daemon. Today it creates node keys and builds and checks genesis files; it gains
-/// `init`, `start` and `testnet` with the node.
-struct CivicdCommand: ParsableCommand {
+/// `civicd`: the node daemon — create a node or a local network, run it, and the operator's tools.
+struct CivicdCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "civicd",
-        abstract: "CivicLedger node: keys and genesis files (the node itself arrives with the node issue).",
+        abstract: "CivicLedger node: run a node, create a local network, build genesis files.",
         discussion: """
-            Exit status: 0 success, 1 the genesis is not valid (validate), 2 usage or input error.
-            Building a genesis by hand, step by step: Genesis/README.md.
+            A new node: civicd init --home DIR --node-id ID, then civicd start --home DIR.
+            A local network: civicd testnet --validators 4 --dir DIR. One node for development: civicd dev.
+            Exit status: 0 success, 1 a check said no (genesis validate), 2 usage, configuration or input error.
+            Building a genesis by hand, step by step: Genesis/README.md. Running a node: docs/node.md.
             """,
-        subcommands: [NodeKeysCommand.self, GenesisCommand.self, SimulateCommand.self, LedgerBenchCommand.self]
+        subcommands: [
+            InitCommand.self, StartCommand.self, TestnetCommand.self, DevCommand.self, StatusCommand.self,
+            NodeKeysCommand.self, GenesisCommand.self, SimulateCommand.self, LedgerBenchCommand.self,
+        ]
     )
 }
 
 @main
 enum CivicdMain {
-    static func main() { CommandRunner.run(CivicdCommand.self) }
+    static func main() async { await CommandRunner.run(CivicdCommand.self) }
 }

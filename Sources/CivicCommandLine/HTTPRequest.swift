@@ -1,0 +1,36 @@
+import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// One HTTP request from a command-line tool to a node's API.
+public enum HTTPRequest {
+    public struct Response: Sendable {
+        public let status: Int
+        public let body: [UInt8]
+    }
+
+    /// Sends the request; an unreachable node is an `InputError` naming the address (exit 2).
+    public static func send(
+        _ method: String,
+        _ url: String,
+        body: [UInt8]? = nil,
+        contentType: String? = nil,
+        timeout: TimeInterval = 30
+    ) async throws -> Response {
+        guard let target = URL(string: url), target.scheme == "http" || target.scheme == "https" else {
+            throw InputError(message: "\(url) is not an http(s) URL")
+        }
+        var request = URLRequest(url: target, timeoutInterval: timeout)
+        request.httpMethod = method
+        if let body { request.httpBody = Data(body) }
+        if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
+        do {
+            let (data, response) = try await URLSession.shared.data(for: request)
+            return Response(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: Array(data))
+        } catch {
+            throw InputError(message: "cannot reach \(url): \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import LedgerCore
+
+/// A node's `config.toml` (`docs/node.md`, "Configuration"), checked field by field: every problem names
+/// the field and the line, and unknown fields are refused so a typo cannot silently drop a setting.
+public struct NodeConfiguration: Sendable, Equatable {
+    public enum LogFormat: String, Sendable { case text, json }
+
+    public var nodeID: OrgID
+    /// The genesis file, relative to the node's home unless absolute.
+    public var genesis: String
+    public var p2pListen: String
+    /// `id@host:port` entries overriding the registered addresses of those nodes.
+    public var peers: [OrgID: String] = [:]
+    public var apiListen: String
+    public var blockIntervalMilliseconds: Int64 = 250
+    public var logFormat = LogFormat.text
+    public var logLevel = "info"
+    public var mempoolTransactions = 100_000
+    public var mempoolBytes = 128 << 20
+    public var mempoolPerSender = 20_000
+
+    public init(nodeID: OrgID, genesis: String, p2pListen: String, apiListen: String) {
+        self.nodeID = nodeID
+        self.genesis = genesis
+        self.p2pListen = p2pListen
+        self.apiListen = apiListen
+    }
+
+    static let fields: Set<String> = [
+        "node_id", "genesis", "p2p.listen", "p2p.peers", "api.listen", "consensus.block_interval_ms", "log.format",
+        "log.level", "mempool.max_transactions", "mempool.max_bytes", "mempool.max_per_sender",
+    ]
+
+    public static func parse(_ text: String) throws(ConfigurationError) -> NodeConfiguration {
+        let values = try TOMLSubset.parse(text)
+        for (field, entry) in values where !fields.contains(field) {
+            throw ConfigurationError(line: entry.line, field: field, "unknown field")
+        }
+        func string(_ field: String) throws(ConfigurationError) -> String? {
+            guard let entry = values[field] else { return nil }
+            guard case .string(let text) = entry.value else {
+                throw ConfigurationError(line: entry.line, field: field, "expected a string")
+            }
+            return text
+        }
+        func required(_ field: String) throws(ConfigurationError) -> String {
+            guard let text = try string(field) else { throw ConfigurationError(line: nil, field: field, "is missing") }
+            return text
+        }
+        func integer(_ field: String, _ range: ClosedRange<Int64>) throws(ConfigurationError) -> Int64? {
+            guard let entry = values[field] else { return nil }
+            guard case .integer(let value) = entry.value, range.contains(value) else {
+                throw ConfigurationError(
+                    line: entry.line,
+                    field: field,
+                    "expected a number from \(range.lowerBound) to \(range.upperBound)"
+                )
+            }
+            return value
+        }
+        func address(_ field: String) throws(ConfigurationError) -> String {
+            let text = try required(field)
+            guard isHostPort(text) else {
+                throw ConfigurationError(
+                    line: values[field]?.line,
+                    field: field,
+                    "expected host:port, e.g. 127.0.0.1:26656"
+                )
+            }
+            return text
+        }
+        let idText = try required("node_id")
+        guard let id = OrgID(idText) else {
+            throw ConfigurationError(
+                line: values["node_id"]?.line,
+                field: "node_id",
+                "\"\(idText)\" is not a member id"
+            )
+        }
+        var configuration = NodeConfiguration(
+            nodeID: id,
+            genesis: try required("genesis"),
+            p2pListen: try address("p2p.listen"),
+            apiListen: try address("api.listen")
+        )
+        if let entry = values["p2p.peers"] {
+            guard case .strings(let items) = entry.value else {
+                throw ConfigurationError(line: entry.line, field: "p2p.peers", "expected [\"id@host:port\", …]")
+            }
+            for item in items {
+                let parts = item.split(separator: "@", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let peer = OrgID(parts[0]), isHostPort(parts[1]) else {
+                    throw ConfigurationError(line: entry.line, field: "p2p.peers", "\"\(item)\" is not id@host:port")
+                }
+                configuration.peers[peer] = parts[1]
+            }
+        }
+        if let value = try integer("consensus.block_interval_ms", 0...60_000) {
+            configuration.blockIntervalMilliseconds = value
+        }
+        if let format = try string("log.format") {
+            guard let parsed = LogFormat(rawValue: format) else {
+                throw ConfigurationError(
+                    line: values["log.format"]?.line,
+                    field: "log.format",
+                    "expected \"text\" or \"json\""
+                )
+            }
+            configuration.logFormat = parsed
+        }
+        if let level = try string("log.level") {
+            let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+            guard levels.contains(level) else {
+                throw ConfigurationError(
+                    line: values["log.level"]?.line,
+                    field: "log.level",
+                    "expected one of \(levels.joined(separator: ", "))"
+                )
+            }
+            configuration.logLevel = level
+        }
+        if let value = try integer("mempool.max_transactions", 1...10_000_000) {
+            configuration.mempoolTransactions = Int(value)
+        }
+        if let value = try integer("mempool.max_bytes", 1 << 20...(16 << 30)) {
+            configuration.mempoolBytes = Int(value)
+        }
+        if let value = try integer("mempool.max_per_sender", 1...10_000_000) {
+            configuration.mempoolPerSender = Int(value)
+        }
+        return configuration
+    }
+
+    /// The file `civicd init` and `civicd testnet` write.
+    public var toml: String {
+        let peerList = peers.sorted { $0.key < $1.key }.map { "\"\($0.key)@\($0.value)\"" }.joined(separator: ", ")
+        return """
+            # CivicLedger node configuration (docs/node.md, "Configuration").
+            node_id = "\(nodeID)"
+            # The network's genesis file, relative to this directory.
+            genesis = "\(genesis)"
+
+            [p2p]
+            # Where other member nodes connect (mutual TLS; keys/tls.crt and keys/tls.key).
+            listen = "\(p2pListen)"
+            # Addresses that override the ones registered in genesis: "id@host:port".
+            peers = [\(peerList)]
+
+            [api]
+            # The HTTP API and /metrics. Read endpoints are public; keep it on a trusted network.
+            listen = "\(apiListen)"
+
+            [consensus]
+            # Least time between blocks, so transactions gather into blocks.
+            block_interval_ms = \(blockIntervalMilliseconds)
+
+            [log]
+            format = "\(logFormat.rawValue)"
+            level = "\(logLevel)"
+
+            [mempool]
+            max_transactions = \(mempoolTransactions)
+            max_bytes = \(mempoolBytes)
+            max_per_sender = \(mempoolPerSender)
+
+            """
+    }
+
+    /// `host:port` split, for binding.
+    public static func split(_ address: String) -> (host: String, port: Int)? {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
+            (0...65_535).contains(port)
+        else { return nil }
+        let host = String(address[..<colon])
+        return host.isEmpty ? nil : (host, port)
+    }
+
+    private static func isHostPort(_ text: String) -> Bool { split(text) != nil }
+}
