@@ -4,23 +4,23 @@ import CivicCommandLine
 /// `civic`: the client and verifier tool for departments, charities and verifiers.
 ///
 /// Exit codes everywhere: 0 success, 1 a check said "no" (invalid signature, …), 2 usage or input error.
-struct CivicCommand: ParsableCommand {
+struct CivicCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "civic",
-        abstract: "CivicLedger client: keys, hashes, signatures and Merkle proofs.",
+        abstract: "CivicLedger client: submit and follow transactions; keys, hashes, signatures and Merkle proofs.",
         discussion: """
             Crypto suites: secp256k1-sha256 (default) and sm2-sm3. Every value is printed as lower-case hex.
             Exit status: 0 success, 1 the check failed (e.g. an invalid signature), 2 usage or input error.
             Full reference with examples: docs/cli.md.
             """,
         subcommands: [
-            HashCommand.self, KeysCommand.self, SignCommand.self, VerifySignatureCommand.self, MerkleCommand.self,
-            BenchCommand.self,
+            SubmitCommand.self, TxCommand.self, HashCommand.self, KeysCommand.self, SignCommand.self,
+            VerifySignatureCommand.self, MerkleCommand.self, BenchCommand.self,
         ]
     )
 }
 
 @main
 enum CivicMain {
-    static func main() { CommandRunner.run(CivicCommand.self) }
+    static func main() async { await CommandRunner.run(CivicCommand.self) }
 }

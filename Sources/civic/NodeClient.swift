@@ -1,0 +1,110 @@
+import CivicCommandLine
+import Foundation
+import LedgerCore
+import LedgerCrypto
+
+/// What `civic` asks a node's API (`docs/api.md`): the chain, an account's next sequence, submitting a
+/// signed transaction and following it. Problem documents from the node become one-line errors.
+struct NodeClient {
+    let base: String
+
+    init(_ url: String) {
+        base = url.hasSuffix("/") ? String(url.dropLast()) : url
+    }
+
+    func get(_ path: String) async throws -> (status: Int, document: JSONValue) {
+        let response = try await HTTPRequest.send("GET", base + path)
+        return (response.status, try parse(response, path))
+    }
+
+    func chainID() async throws -> ChainID {
+        let (status, document) = try await get("/v1/status")
+        guard status == 200, case .string(let text)? = document["chain_id"], let chain = ChainID(text) else {
+            throw InputError(message: "\(base) did not answer /v1/status as a CivicLedger node")
+        }
+        return chain
+    }
+
+    /// The sequence the next transaction from `key` must carry.
+    func nextSequence(of key: PublicKey) async throws -> UInt64 {
+        let (status, document) = try await get("/v1/accounts/\(key.hex)")
+        guard status == 200, case .integer(let next)? = document["next_sequence"], next >= 0 else {
+            throw InputError(message: "the node does not know this key: \(problem(document))")
+        }
+        return UInt64(next)
+    }
+
+    /// Submits a signed transaction; returns its hash.
+    func submit(_ transaction: SignedTransaction) async throws -> String {
+        let response = try await HTTPRequest.send(
+            "POST",
+            base + "/v1/txs",
+            body: transaction.canonicalBytes,
+            contentType: "application/octet-stream"
+        )
+        let document = try parse(response, "/v1/txs")
+        guard response.status == 202, case .string(let hash)? = document["hash"] else {
+            throw CheckFailed(message: "refused: \(problem(document))")
+        }
+        return hash
+    }
+
+    /// Polls the transaction until it is committed or rejected, or `timeout` seconds pass.
+    func wait(for hash: String, timeout: Double = 60) async throws -> JSONValue {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let (status, document) = try await get("/v1/txs/\(hash)")
+            if status == 200, case .string(let state)? = document["status"], state != "pending" { return document }
+            try await Task.sleep(nanoseconds: 200_000_000)
+        }
+        throw InputError(message: "transaction \(hash) not committed within \(Int(timeout)) s")
+    }
+
+    private func parse(_ response: HTTPRequest.Response, _ path: String) throws -> JSONValue {
+        guard let document = try? JSONParser.parse(response.body) else {
+            throw InputError(message: "\(base)\(path) answered \(response.status) with something that is not JSON")
+        }
+        return document
+    }
+
+    private func problem(_ document: JSONValue) -> String {
+        let code: String
+        if case .string(let text)? = document["code"] { code = text } else { code = "?" }
+        let detail: String
+        if case .string(let text)? = document["detail"] { detail = text } else { detail = document.serialized() }
+        return "\(detail) (\(code))"
+    }
+}
+
+/// Prints a transaction's status in words, or as JSON; exit 1 when it was rejected.
+func report(_ document: JSONValue, json: Bool) throws {
+    if json { print(document.serialized()) }
+    func field(_ name: String) -> String? {
+        switch document[name] {
+        case .string(let text)?: return text
+        case .integer(let value)?: return "\(value)"
+        case .bool(let value)?: return value ? "true" : "false"
+        default: return nil
+        }
+    }
+    let hash = field("hash") ?? "?"
+    switch field("status") {
+    case "committed":
+        let applied = field("applied") == "true"
+        if !json {
+            print(
+                applied
+                    ? "committed at height \(field("height") ?? "?"): \(field("message") ?? "applied")"
+                    : "committed at height \(field("height") ?? "?") but rejected: \(field("message") ?? "") (\(field("reason") ?? ""))"
+            )
+        }
+        if !applied { throw CheckFailed(message: "transaction \(hash) was rejected by the ledger rules") }
+    case "pending":
+        if !json { print("pending: waiting in the mempool for a block") }
+    case "rejected":
+        if !json { print("rejected: \(field("message") ?? "") (\(field("reason") ?? ""))") }
+        throw CheckFailed(message: "transaction \(hash) was refused")
+    default:
+        if !json { print(document.serialized()) }
+    }
+}
