@@ -119,6 +119,10 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["LedgerCore", "LedgerCrypto", "LedgerTestSupport", "CivicCommandLine"]
+        ),
         .testTarget(name: "CivicTests", dependencies: ["LedgerCrypto", "LedgerCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,166 @@
+import CivicCommandLine
+import Foundation
+import LedgerCore
+import LedgerCrypto
+import LedgerTestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A local network of real `civicd start` processes made by `civicd testnet`, on 127.0.0.1 with the ports
+/// it picked. Every process is stopped (SIGKILL) when the value goes away.
+final class ProcessNetwork {
+    let directory = TemporaryDirectory("civic-processes")
+    let size: Int
+    private(set) var processes: [Process?]
+    let genesis: Genesis
+    let apis: [String]
+
+    init(validators: Int) throws {
+        size = validators
+        let civicd = KilledProcess.helper("civicd")
+        let result = try KilledProcess.run(
+            civicd,
+            ["testnet", "--validators", "\(validators)", "--dir", directory.path, "--block-interval-ms", "100"],
+            killAfter: nil
+        )
+        guard result.contains("created") else { throw InputError(message: "civicd testnet failed: \(result)") }
+        genesis = try Genesis.parse(
+            json: Array(try Data(contentsOf: URL(fileURLWithPath: directory.path + "/genesis.json")))
+        )
+        let root = directory.path
+        apis = try (0..<validators).map { index in
+            let config = try String(contentsOfFile: "\(root)/node\(index)/config.toml", encoding: .utf8)
+            let lines = config.split(separator: "\n").map(String.init)
+            guard let api = lines.firstIndex(of: "[api]"),
+                let listen = lines[api...].first(where: { $0.hasPrefix("listen = ") })
+            else { throw InputError(message: "no api listen in node\(index)") }
+            return "http://" + listen.dropFirst("listen = \"".count).dropLast()
+        }
+        processes = Array(repeating: nil, count: validators)
+    }
+
+    deinit {
+        for process in processes.compactMap({ $0 }) where process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    func start(_ index: Int) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: KilledProcess.helper("civicd"))
+        process.arguments = ["start", "--home", "\(directory.path)/node\(index)"]
+        let log =
+            FileHandle(forWritingAtPath: logPath(index))
+            ?? {
+                FileManager.default.createFile(atPath: logPath(index), contents: nil)
+                return FileHandle(forWritingAtPath: logPath(index))
+            }()
+        log?.seekToEndOfFile()
+        process.standardOutput = log ?? FileHandle.nullDevice
+        process.standardError = log ?? FileHandle.nullDevice
+        try process.run()
+        processes[index] = process
+    }
+
+    func startAll() throws { for index in 0..<size { try start(index) } }
+
+    func logPath(_ index: Int) -> String { "\(directory.path)/node\(index).log" }
+
+    /// Sends `signal` and waits for the process to end.
+    func stop(_ index: Int, signal: Int32 = SIGKILL) {
+        guard let process = processes[index] else { return }
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        processes[index] = nil
+    }
+
+    func account(_ name: String) throws -> PrivateKey {
+        try KeyFile.read(from: "\(directory.path)/accounts/\(name).key")
+    }
+
+    // MARK: - API
+
+    func json(_ index: Int, _ path: String) async -> JSONValue? {
+        guard let response = try? await HTTPRequest.send("GET", apis[index] + path, timeout: 5), response.status == 200
+        else { return nil }
+        return try? JSONParser.parse(response.body)
+    }
+
+    func height(_ index: Int) async -> UInt64? {
+        guard case .integer(let height)? = await json(index, "/v1/status")?["height"] else { return nil }
+        return UInt64(height)
+    }
+
+    func block(_ index: Int, _ height: UInt64) async -> (hash: String, stateRoot: String)? {
+        guard let document = await json(index, "/v1/blocks/\(height)"), case .string(let hash)? = document["hash"],
+            case .string(let root)? = document["state_root"]
+        else { return nil }
+        return (hash, root)
+    }
+
+    func committed(_ index: Int, _ hash: Digest) async -> Bool {
+        guard case .string(let status)? = await json(index, "/v1/txs/\(hash.hex)")?["status"] else { return false }
+        return status == "committed"
+    }
+
+    /// Posts signed transactions to node `index`; returns how many were accepted.
+    func submit(_ transactions: [SignedTransaction], to index: Int) async -> Int {
+        var accepted = 0
+        for transaction in transactions {
+            let response = try? await HTTPRequest.send(
+                "POST",
+                apis[index] + "/v1/txs",
+                body: transaction.canonicalBytes,
+                contentType: "application/octet-stream",
+                timeout: 10
+            )
+            if response?.status == 202 { accepted += 1 }
+        }
+        return accepted
+    }
+
+    /// Certificate anchors from `name`'s account with sequences from `first`.
+    func anchors(_ count: Int, from name: String, first: UInt64, label: String) throws -> [SignedTransaction] {
+        let key = try account(name)
+        return try (0..<count).map { index in
+            let transaction = Transaction(
+                chainID: genesis.chainID,
+                sender: key.publicKey.bytes,
+                sequence: first + UInt64(index),
+                payload: Payloads.anchor("\(label)-\(index)")
+            )
+            return try SignedTransaction(signing: transaction, with: key)
+        }
+    }
+
+    /// Waits until `condition` holds, polling every 100 ms.
+    func until(_ seconds: Double, _ condition: () async -> Bool) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if await condition() { return true }
+            try? await Task.sleep(nanoseconds: 100_000_000)
+        }
+        return await condition()
+    }
+
+    /// True when the running nodes `indices` hold identical block hashes and state roots at every height
+    /// from 1 to the lowest height among them.
+    func identical(_ indices: [Int]) async -> (Bool, UInt64) {
+        var heights: [UInt64] = []
+        for index in indices { heights.append(await height(index) ?? 0) }
+        let common = heights.min() ?? 0
+        guard common > 0 else { return (false, 0) }
+        for height in 1...common {
+            var seen: Set<String> = []
+            for index in indices {
+                guard let block = await block(index, height) else { return (false, height) }
+                seen.insert(block.hash + block.stateRoot)
+            }
+            if seen.count != 1 { return (false, height) }
+        }
+        return (true, common)
+    }
+}
