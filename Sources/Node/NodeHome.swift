@@ -71,16 +71,16 @@ public struct NodeHome: Sendable {
         }
         let configuration: NodeConfiguration
         do { configuration = try NodeConfiguration.parse(String(decoding: text, as: UTF8.self)) } catch {
-            throw ConfigurationError(line: error.line, field: error.field, "\(configPath): \(error.message)")
+            throw ConfigurationError(line: nil, field: nil, "\(configPath): \(error.description)")
         }
         let genesisPath =
             configuration.genesis.hasPrefix("/") ? configuration.genesis : path + "/" + configuration.genesis
         guard let genesisBytes = FileManager.default.contents(atPath: genesisPath) else {
-            throw ConfigurationError(line: nil, field: "genesis", "\(genesisPath): no such file")
+            throw ConfigurationError(line: nil, field: nil, "genesis \(genesisPath): no such file")
         }
         let genesis: Genesis
         do { genesis = try Genesis.parse(json: Array(genesisBytes)) } catch {
-            throw ConfigurationError(line: nil, field: "genesis", "\(genesisPath): \(error)")
+            throw ConfigurationError(line: nil, field: nil, "\(genesisPath): \(error)")
         }
         guard genesis.members.contains(where: { $0.id == configuration.nodeID }) else {
             throw ConfigurationError(

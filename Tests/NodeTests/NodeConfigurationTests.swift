@@ -1,0 +1,109 @@
+import Foundation
+import LedgerCore
+import LedgerCrypto
+import LedgerTestSupport
+import Node
+import Testing
+
+/// `config.toml` and the node home: what is written reads back, and every mistake is named by field and line.
+struct NodeConfigurationTests {
+    @Test func writtenConfigurationReadsBack() throws {
+        var configuration = NodeConfiguration(
+            nodeID: OrgID("440000")!,
+            genesis: "../genesis.json",
+            p2pListen: "127.0.0.1:26656",
+            apiListen: "127.0.0.1:8080"
+        )
+        configuration.peers = [OrgID("110000")!: "10.0.0.1:26656", OrgID("310000")!: "[::1]:26657"]
+        configuration.blockIntervalMilliseconds = 400
+        configuration.logFormat = .json
+        configuration.logLevel = "debug"
+        configuration.mempoolTransactions = 5_000
+        #expect(try NodeConfiguration.parse(configuration.toml) == configuration)
+    }
+
+    @Test(arguments: [
+        ("node_id = \"A\"\ngenesis = \"g\"\n[p2p]\nlisten = \"x\"\n[api]\nlisten = \"127.0.0.1:1\"", "line 4, p2p.listen"),
+        ("node_id = \"A\"\ngenesis = \"g\"\n[p2p]\nlisten = \"1.2.3.4:5\"\n", "api.listen: is missing"),
+        ("node_id = \"A\"\ngenesis = \"g\"\nlisen = 3\n", "line 3, lisen: unknown field"),
+        ("node_id = \"A\"\nnode_id = \"B\"\n", "line 2, node_id: set twice"),
+        ("node_id = A\n", "line 1, node_id: expected a \"string\""),
+        ("[p2p\n", "line 1: a table header is [name]"),
+        ("node_id = \"bad id!\"\ngenesis = \"g\"\n[p2p]\nlisten = \"1.2.3.4:5\"\n[api]\nlisten = \"1.2.3.4:6\"\n", "node_id"),
+        (
+            "node_id = \"A\"\ngenesis = \"g\"\n[p2p]\nlisten = \"1.2.3.4:5\"\npeers = [\"B\"]\n[api]\nlisten = \"1.2.3.4:6\"\n",
+            "line 5, p2p.peers: \"B\" is not id@host:port"
+        ),
+        (
+            "node_id = \"A\"\ngenesis = \"g\"\n[p2p]\nlisten = \"1.2.3.4:5\"\n[api]\nlisten = \"1.2.3.4:6\"\n[log]\nformat = \"xml\"\n",
+            "line 8, log.format"
+        ),
+        (
+            "node_id = \"A\"\ngenesis = \"g\"\n[p2p]\nlisten = \"1.2.3.4:5\"\n[api]\nlisten = \"1.2.3.4:6\"\n[consensus]\nblock_interval_ms = -1\n",
+            "line 8, consensus.block_interval_ms"
+        ),
+    ])
+    func mistakesNameTheirFieldAndLine(text: String, expected: String) {
+        do {
+            _ = try NodeConfiguration.parse(text)
+            Issue.record("accepted: \(text)")
+        } catch {
+            #expect(error.description.contains(expected), "\(error.description)")
+        }
+    }
+
+    @Test func commentsAndStringsAreRead() throws {
+        let text = """
+            # a comment
+            node_id = "A"   # trailing comment
+            genesis = "with # hash and \\"quotes\\""
+            [p2p]
+            listen = "127.0.0.1:26656"
+            peers = ["B@10.0.0.2:26656", "C@10.0.0.3:26656",]
+            [api]
+            listen = "127.0.0.1:8080"
+            """
+        let configuration = try NodeConfiguration.parse(text)
+        #expect(configuration.genesis == "with # hash and \"quotes\"")
+        #expect(configuration.peers.count == 2)
+    }
+
+    /// A home that cannot start says why, naming the file and field, and creates nothing.
+    @Test func aBrokenHomeIsRefusedAndLeftUntouched() throws {
+        let directory = TemporaryDirectory("civic-home")
+        let home = directory.path + "/node"
+        let configuration = NodeConfiguration(
+            nodeID: LedgerFixture.guangdong,
+            genesis: "genesis.json",
+            p2pListen: "127.0.0.1:26656",
+            apiListen: "127.0.0.1:8080"
+        )
+        let created = try NodeHome.create(at: home, configuration: configuration, suite: .secp256k1SHA256)
+        #expect(created.consensusKey != nil)
+        #expect(throws: ConfigurationError.self) {
+            try NodeHome.create(at: home, configuration: configuration, suite: .secp256k1SHA256)
+        }
+        // No genesis yet.
+        #expect { try NodeHome(home).load() } throws: { "\($0)".contains("genesis.json: no such file") }
+        // A genesis that does not parse.
+        try Data("{\"chain_id\": 5}".utf8).write(to: URL(fileURLWithPath: home + "/genesis.json"))
+        #expect { try NodeHome(home).load() } throws: { "\($0)".contains("chain_id") }
+        // A genesis without this node's member.
+        let genesis = Genesis(
+            chainID: ChainID("civic-x")!,
+            suite: .secp256k1SHA256,
+            genesisTime: 1,
+            members: [LedgerFixture().genesis.members[1]]
+        )
+        try Data(genesis.json.serialized().utf8).write(to: URL(fileURLWithPath: home + "/genesis.json"))
+        #expect { try NodeHome(home).load() } throws: { "\($0)".contains("440000 is not a member") }
+        // A TLS key others may read.
+        try Data(LedgerFixture().genesis.json.serialized().utf8).write(to: URL(fileURLWithPath: home + "/genesis.json"))
+        chmod(home + "/keys/tls.key", 0o644)
+        #expect { try NodeHome(home).load() } throws: { "\($0)".contains("chmod 600") }
+        chmod(home + "/keys/tls.key", 0o600)
+        let loaded = try NodeHome(home).load()
+        #expect(loaded.tls.keyPin == created.tls.keyPin)
+        #expect(!FileManager.default.fileExists(atPath: home + "/data"), "loading must not create anything")
+    }
+}
