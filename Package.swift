@@ -120,6 +120,16 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "NodeAPITests",
+            dependencies: [
+                "NodeAPI", "Node", "P2P", "LedgerTestSupport", "CivicCommandLine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: ["LedgerCore", "LedgerCrypto", "LedgerTestSupport", "CivicCommandLine"]
         ),

@@ -13,7 +13,7 @@ struct NodeClient {
     }
 
     func get(_ path: String) async throws -> (status: Int, document: JSONValue) {
-        let response = try await HTTPRequest.send("GET", base + path)
+        let response = try await APIRequest.send("GET", base + path)
         return (response.status, try parse(response, path))
     }
 
@@ -36,7 +36,7 @@ struct NodeClient {
 
     /// Submits a signed transaction; returns its hash.
     func submit(_ transaction: SignedTransaction) async throws -> String {
-        let response = try await HTTPRequest.send(
+        let response = try await APIRequest.send(
             "POST",
             base + "/v1/txs",
             body: transaction.canonicalBytes,
@@ -60,7 +60,7 @@ struct NodeClient {
         throw InputError(message: "transaction \(hash) not committed within \(Int(timeout)) s")
     }
 
-    private func parse(_ response: HTTPRequest.Response, _ path: String) throws -> JSONValue {
+    private func parse(_ response: APIRequest.Response, _ path: String) throws -> JSONValue {
         guard let document = try? JSONParser.parse(response.body) else {
             throw InputError(message: "\(base)\(path) answered \(response.status) with something that is not JSON")
         }

@@ -71,7 +71,7 @@ struct StatusCommand: AsyncParsableCommand {
         } else {
             throw InputError(message: "give --node URL or --home DIR")
         }
-        let response = try await HTTPRequest.send("GET", base + "/v1/status")
+        let response = try await APIRequest.send("GET", base + "/v1/status")
         guard response.status == 200, let document = try? JSONParser.parse(response.body) else {
             throw InputError(
                 message: "\(base) answered \(response.status): \(String(decoding: response.body, as: UTF8.self))"

@@ -34,10 +34,17 @@ struct DaemonCommandTests {
         #expect(badField.output.split(separator: "\n").count == 1, "one line: \(badField.output)")
 
         try original.write(toFile: config, atomically: true, encoding: .utf8)
-        try "{\"chain_id\": \"civic-local\"}".write(toFile: directory.path + "/genesis.json", atomically: true, encoding: .utf8)
+        try "{\"chain_id\": \"civic-local\"}".write(
+            toFile: directory.path + "/genesis.json",
+            atomically: true,
+            encoding: .utf8
+        )
         let badGenesis = try run(["start", "--home", home])
         #expect(badGenesis.status == 2)
-        #expect(badGenesis.output.contains("genesis") && badGenesis.output.contains("crypto_suite"), "\(badGenesis.output)")
+        #expect(
+            badGenesis.output.contains("genesis") && badGenesis.output.contains("crypto_suite"),
+            "\(badGenesis.output)"
+        )
         #expect(!FileManager.default.fileExists(atPath: home + "/data"), "a refused start wrote data")
 
         let again = try run(["init", "--home", home, "--node-id", "110000"])

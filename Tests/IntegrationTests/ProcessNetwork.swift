@@ -84,7 +84,7 @@ final class ProcessNetwork {
     // MARK: - API
 
     func json(_ index: Int, _ path: String) async -> JSONValue? {
-        guard let response = try? await HTTPRequest.send("GET", apis[index] + path, timeout: 5), response.status == 200
+        guard let response = try? await APIRequest.send("GET", apis[index] + path, timeout: 5), response.status == 200
         else { return nil }
         return try? JSONParser.parse(response.body)
     }
@@ -110,7 +110,7 @@ final class ProcessNetwork {
     func submit(_ transactions: [SignedTransaction], to index: Int) async -> Int {
         var accepted = 0
         for transaction in transactions {
-            let response = try? await HTTPRequest.send(
+            let response = try? await APIRequest.send(
                 "POST",
                 apis[index] + "/v1/txs",
                 body: transaction.canonicalBytes,

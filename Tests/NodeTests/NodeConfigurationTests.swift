@@ -23,13 +23,19 @@ struct NodeConfigurationTests {
     }
 
     @Test(arguments: [
-        ("node_id = \"A\"\ngenesis = \"g\"\n[p2p]\nlisten = \"x\"\n[api]\nlisten = \"127.0.0.1:1\"", "line 4, p2p.listen"),
+        (
+            "node_id = \"A\"\ngenesis = \"g\"\n[p2p]\nlisten = \"x\"\n[api]\nlisten = \"127.0.0.1:1\"",
+            "line 4, p2p.listen"
+        ),
         ("node_id = \"A\"\ngenesis = \"g\"\n[p2p]\nlisten = \"1.2.3.4:5\"\n", "api.listen: is missing"),
         ("node_id = \"A\"\ngenesis = \"g\"\nlisen = 3\n", "line 3, lisen: unknown field"),
         ("node_id = \"A\"\nnode_id = \"B\"\n", "line 2, node_id: set twice"),
         ("node_id = A\n", "line 1, node_id: expected a \"string\""),
         ("[p2p\n", "line 1: a table header is [name]"),
-        ("node_id = \"bad id!\"\ngenesis = \"g\"\n[p2p]\nlisten = \"1.2.3.4:5\"\n[api]\nlisten = \"1.2.3.4:6\"\n", "node_id"),
+        (
+            "node_id = \"bad id!\"\ngenesis = \"g\"\n[p2p]\nlisten = \"1.2.3.4:5\"\n[api]\nlisten = \"1.2.3.4:6\"\n",
+            "node_id"
+        ),
         (
             "node_id = \"A\"\ngenesis = \"g\"\n[p2p]\nlisten = \"1.2.3.4:5\"\npeers = [\"B\"]\n[api]\nlisten = \"1.2.3.4:6\"\n",
             "line 5, p2p.peers: \"B\" is not id@host:port"

@@ -5,7 +5,7 @@ import Foundation
 #endif
 
 /// One HTTP request from a command-line tool to a node's API.
-public enum HTTPRequest {
+public enum APIRequest {
     public struct Response: Sendable {
         public let status: Int
         public let body: [UInt8]

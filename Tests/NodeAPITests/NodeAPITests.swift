@@ -1,0 +1,181 @@
+import CivicCommandLine
+import Foundation
+import Hummingbird
+import LedgerCore
+import LedgerCrypto
+import LedgerTestSupport
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import Node
+import NodeAPI
+import P2P
+import Testing
+
+/// The HTTP API on a one-validator node over real HTTP on 127.0.0.1: the routes, their shapes, and problem
+/// documents for bad input.
+@Suite(.serialized) struct NodeAPITests {
+    /// A one-validator node with its API on a free port; `body` runs against its base URL.
+    func withNode(_ body: (String, PrivateKey, Genesis) async throws -> Void) async throws {
+        let directory = TemporaryDirectory("civic-api")
+        let suite = CryptoSuiteID.secp256k1SHA256.suite
+        let tls = try TLSIdentity.generate(commonName: "api test")
+        let account = LedgerFixture.key("api account", suite: suite)
+        let consensus = LedgerFixture.key("api consensus", suite: suite)
+        let id = OrgID("440000")!
+        let genesis = Genesis(
+            chainID: ChainID("civic-api")!,
+            suite: .secp256k1SHA256,
+            genesisTime: 1_795_000_000,
+            members: [
+                Member(
+                    id: id,
+                    name: "Guangdong",
+                    roles: RoleSet([.validator, .registrar]),
+                    accountKeys: [account.publicKey.bytes],
+                    validator: ValidatorInfo(
+                        power: 10,
+                        consensusKey: consensus.publicKey.bytes,
+                        tlsKeyPin: tls.keyPin,
+                        address: "127.0.0.1:1"
+                    )
+                )
+            ]
+        )
+        var configuration = LedgerNode.Configuration(
+            node: id,
+            dataDirectory: directory.path,
+            consensusKey: consensus,
+            tls: tls
+        )
+        configuration.blockIntervalMilliseconds = 50
+        let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        let node = try await LedgerNode.start(
+            genesis: genesis,
+            configuration: configuration,
+            group: MultiThreadedEventLoopGroup.singleton,
+            logger: quiet
+        )
+        let port = NIOLockedValueBox(0)
+        let application = Application(
+            router: NodeAPI.router(node: node),
+            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in port.withLockedValue { $0 = channel.localAddress?.port ?? 0 } },
+            logger: quiet
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await application.runService() }
+            while port.withLockedValue({ $0 }) == 0 { try await Task.sleep(nanoseconds: 10_000_000) }
+            try await body("http://127.0.0.1:\(port.withLockedValue { $0 })", account, genesis)
+            group.cancelAll()
+        }
+        try await node.shutdown()
+    }
+
+    func document(_ response: APIRequest.Response) throws -> JSONValue { try JSONParser.parse(response.body) }
+
+    @Test func routesAnswerWithTheirShapes() async throws {
+        try await withNode { base, account, genesis in
+            let status = try document(try await APIRequest.send("GET", base + "/v1/status"))
+            for field in ["chain_id", "node_id", "height", "last_block_hash", "state_root", "peers", "catching_up"] {
+                #expect(status[field] != nil, "status lacks \(field)")
+            }
+            #expect(status["chain_id"] == .string("civic-api"))
+
+            let transaction = try SignedTransaction(
+                signing: Transaction(
+                    chainID: genesis.chainID,
+                    sender: account.publicKey.bytes,
+                    sequence: 0,
+                    payload: Payloads.anchor("api")
+                ),
+                with: account
+            )
+            let submitted = try await APIRequest.send(
+                "POST",
+                base + "/v1/txs",
+                body: transaction.canonicalBytes,
+                contentType: "application/octet-stream"
+            )
+            #expect(submitted.status == 202)
+            let hash = transaction.id(hash: SHA256()).hex
+            #expect(try document(submitted)["hash"] == .string(hash))
+            var committed: JSONValue?
+            for _ in 0..<100 {
+                let answer = try document(try await APIRequest.send("GET", base + "/v1/txs/\(hash)"))
+                if answer["status"] == .string("committed") {
+                    committed = answer
+                    break
+                }
+                try await Task.sleep(nanoseconds: 50_000_000)
+            }
+            let result = try #require(committed)
+            #expect(result["applied"] == .bool(true))
+            guard case .integer(let height)? = result["height"] else {
+                Issue.record("no height")
+                return
+            }
+            let block = try document(try await APIRequest.send("GET", base + "/v1/blocks/\(height)"))
+            #expect(block["height"] == .integer(height))
+            #expect(block["txs"] == .array([.string(hash)]))
+            for field in ["hash", "state_root"] { #expect(block[field] != nil) }
+
+            // The same transaction as JSON: a duplicate now, refused with a problem document.
+            let again = try await APIRequest.send(
+                "POST",
+                base + "/v1/txs",
+                body: Array("{\"tx\": \"\(Hex.encode(transaction.canonicalBytes))\"}".utf8),
+                contentType: "application/json"
+            )
+            #expect(again.status == 409)
+            #expect(try document(again)["code"] == .string("duplicate"))
+
+            let account = try document(try await APIRequest.send("GET", base + "/v1/accounts/\(account.publicKey.hex)"))
+            #expect(account["next_sequence"] == .integer(1))
+
+            let metrics = String(decoding: try await APIRequest.send("GET", base + "/metrics").body, as: UTF8.self)
+            for name in [
+                "civic_height", "civic_round", "civic_peers", "civic_mempool_transactions", "civic_mempool_bytes",
+                "civic_commit_latency_seconds_bucket", "civic_committed_transactions_total", "civic_sync_lag_blocks",
+                "civic_rejected_transactions_total",
+            ] {
+                #expect(metrics.contains(name), "metrics lack \(name)")
+            }
+            #expect(metrics.contains("civic_rejected_transactions_total{reason=\"duplicate\"} 1"))
+        }
+    }
+
+    @Test func badInputGetsProblemDocuments() async throws {
+        try await withNode { base, _, _ in
+            let cases: [(String, String, [UInt8]?, String?, Int, String)] = [
+                ("POST", "/v1/txs", [1, 2, 3], "application/octet-stream", 400, "malformed_transaction"),
+                ("POST", "/v1/txs", Array("{\"tx\": 5}".utf8), "application/json", 400, "malformed_body"),
+                ("POST", "/v1/txs", Array("not json".utf8), "application/json", 400, "malformed_body"),
+                (
+                    "POST", "/v1/txs", [UInt8](repeating: 7, count: NodeAPI.maximumBodyBytes + 1), nil, 413,
+                    "body_too_large"
+                ),
+                ("GET", "/v1/txs/xyz", nil, nil, 400, "malformed_hash"),
+                ("GET", "/v1/txs/" + String(repeating: "ab", count: 32), nil, nil, 404, "unknown_transaction"),
+                ("GET", "/v1/blocks/0", nil, nil, 400, "malformed_height"),
+                ("GET", "/v1/blocks/999999", nil, nil, 404, "unknown_block"),
+                ("GET", "/v1/blocks/-1", nil, nil, 400, "malformed_height"),
+                ("GET", "/v1/accounts/zz", nil, nil, 400, "malformed_key"),
+                ("GET", "/v1/accounts/" + String(repeating: "02", count: 33), nil, nil, 404, "unknown_account"),
+            ]
+            for (method, path, body, type, status, code) in cases {
+                let response = try await APIRequest.send(method, base + path, body: body, contentType: type)
+                #expect(response.status == status, "\(method) \(path)")
+                let problem = try? document(response)
+                #expect(
+                    problem?["code"] == .string(code),
+                    "\(method) \(path): \(String(decoding: response.body, as: UTF8.self))"
+                )
+                #expect(problem?["status"] == .integer(Int64(status)))
+            }
+            // The node is unharmed.
+            #expect(try await APIRequest.send("GET", base + "/v1/status").status == 200)
+        }
+    }
+}
