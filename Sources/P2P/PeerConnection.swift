@@ -6,10 +6,12 @@ import NIOCore
 /// Why the peer layer could not do what was asked.
 public enum PeerNetworkError: Error, Sendable, Equatable, CustomStringConvertible {
     case closed(String)
+    case configuration(String)
 
     public var description: String {
         switch self {
         case .closed(let reason): return "connection closed: \(reason)"
+        case .configuration(let reason): return "peer network configuration: \(reason)"
         }
     }
 }

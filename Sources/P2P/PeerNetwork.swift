@@ -42,6 +42,10 @@ public final class PeerNetwork: Sendable {
         logger: Logger = Logger(label: "civic.p2p"),
         localHello: @escaping @Sendable () -> PeerHello
     ) throws {
+        // Peers ping after `pingInterval` idle; a dead-peer timeout at or below it would close healthy links.
+        guard configuration.deadAfterMilliseconds > 2 * configuration.pingIntervalMilliseconds else {
+            throw PeerNetworkError.configuration("the dead-peer timeout must exceed twice the ping interval")
+        }
         self.configuration = configuration
         self.registry = registry
         self.group = group

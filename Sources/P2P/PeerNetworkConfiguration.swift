@@ -14,6 +14,7 @@ public struct PeerNetworkConfiguration: Sendable {
     /// Outgoing bytes held per peer and priority class before new messages are dropped.
     public var sendQueueBytes = 16 << 20
     /// A ping is sent after this long without writing; a peer silent for `deadAfterMilliseconds` is closed.
+    /// The timeout must exceed twice the interval (the peer's interval is assumed to be the same).
     public var pingIntervalMilliseconds: Int64 = 2_000
     public var deadAfterMilliseconds: Int64 = 10_000
     /// A connection must finish TLS and exchange hellos within this time.

@@ -48,8 +48,12 @@ import Testing
 
     @Test(arguments: Input.allCases) func badInputClosesOnlyThatConnection(input: Input) async throws {
         let c = try TLSIdentity.generate(commonName: "node C")
-        let a = try await TestPeer("A", group: group)
-        let b = try await TestPeer("B", group: group) { $0.deadAfterMilliseconds = 600 }
+        // B closes a silent connection after 600 ms; both ping every 100 ms, so only the silent raw peer is.
+        let a = try await TestPeer("A", group: group) { $0.pingIntervalMilliseconds = 100 }
+        let b = try await TestPeer("B", group: group) {
+            $0.deadAfterMilliseconds = 600
+            $0.pingIntervalMilliseconds = 100
+        }
         let cEntry = PeerIdentity(node: OrgID("C")!, keyPin: c.keyPin, address: nil)
         a.network.registryChanged([a.identityEntry, b.identityEntry, cEntry])
         b.network.registryChanged([a.identityEntry, b.identityEntry, cEntry])
