@@ -119,6 +119,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .executableTarget(
+            name: "node-load",
+            dependencies: ["LedgerCore", "LedgerCrypto", "CivicCommandLine"],
+            path: "Tests/NodeLoad"
+        ),
         .testTarget(
             name: "NodeAPITests",
             dependencies: [

@@ -15,6 +15,7 @@ public enum NodeAPI {
         let router = Router()
         router.middlewares.add(ProblemMiddleware())
         router.post("/v1/txs") { request, _ -> Response in try await submit(request, node: node) }
+        router.post("/v1/txs/batch") { request, _ -> Response in try await submitBatch(request, node: node) }
         router.get("/v1/txs/:hash") { _, context -> Response in
             try transaction(context.parameters.get("hash") ?? "", node: node)
         }
@@ -97,6 +98,52 @@ public enum NodeAPI {
             }
             throw ProblemDocument(status, refusal.code, "Transaction refused", refusal.description)
         }
+    }
+
+    /// The most transactions one batch may carry.
+    public static let maximumBatch = 10_000
+
+    /// `POST /v1/txs/batch`: `{"txs": ["<hex>", …]}`, admitted together (signatures verified as one batch
+    /// across cores). Answers 200 with one entry per transaction: its hash, or the refusal's code.
+    static func submitBatch(_ request: Request, node: LedgerNode) async throws -> Response {
+        var request = request
+        let limit = maximumBatch * (2 * SignedTransaction.maximumEncodedSize / 64 + 16)
+        let body: ByteBuffer
+        do { body = try await request.collectBody(upTo: min(limit, 64 << 20)) } catch {
+            throw ProblemDocument(.contentTooLarge, "body_too_large", "Request body too large", "a batch is at most 64 MiB")
+        }
+        guard let document = try? JSONParser.parse(Array(body.readableBytesView)), case .array(let items)? = document["txs"],
+            items.count <= maximumBatch
+        else {
+            throw ProblemDocument(
+                .badRequest,
+                "malformed_body",
+                "Malformed body",
+                "expected {\"txs\": [\"<hex>\", …]} with at most \(maximumBatch) transactions"
+            )
+        }
+        var transactions: [SignedTransaction] = []
+        for (index, item) in items.enumerated() {
+            guard case .string(let text) = item, let bytes = Hex.decode(text),
+                let transaction = try? SignedTransaction(encoded: bytes)
+            else {
+                throw ProblemDocument(.badRequest, "malformed_transaction", "Malformed transaction", "txs[\(index)]")
+            }
+            transactions.append(transaction)
+        }
+        let hash = node.consensus.genesis.suite.suite.hashFunction
+        let results = node.submit(transactions)
+        let entries: [JSONValue] = zip(transactions, results).map { transaction, result in
+            switch result {
+            case .success(let id): return .object([JSONMember("hash", .string(id.hex))])
+            case .failure(let refusal):
+                return .object([
+                    JSONMember("hash", .string(transaction.id(hash: hash).hex)),
+                    JSONMember("code", .string(refusal.code)),
+                ])
+            }
+        }
+        return json(.object([JSONMember("results", .array(entries))]))
     }
 
     /// `GET /v1/txs/{hash}`: committed (height, index, result), pending, or rejected (reason code).

@@ -1,0 +1,184 @@
+// Open-loop load against a local network made by `civicd testnet` (`Tools/bench-network.sh`): submits
+// transactions at a fixed rate whatever the nodes answer, spread over the nodes and the departments'
+// accounts, and reports committed transactions per second and commit latency (submission to the first
+// block that holds it, seen by polling node 0). Prints figures; asserts nothing.
+//   node-load DIR RATE SECONDS single|batch
+import CivicCommandLine
+import Foundation
+import LedgerCore
+import LedgerCrypto
+
+let arguments = CommandLine.arguments
+guard arguments.count == 5, let rate = Int(arguments[2]), let seconds = Int(arguments[3]),
+    ["single", "batch"].contains(arguments[4])
+else {
+    print("usage: node-load DIR RATE SECONDS single|batch")
+    exit(2)
+}
+let directory = arguments[1]
+let batchAnchors = arguments[4] == "batch"
+let genesis = try Genesis.parse(json: Array(try Data(contentsOf: URL(fileURLWithPath: directory + "/genesis.json"))))
+let hash = genesis.suite.suite.hashFunction
+let nodes = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("node") }.sorted()
+let apis: [String] = try nodes.map { node in
+    let lines = try String(contentsOfFile: "\(directory)/\(node)/config.toml", encoding: .utf8).split(separator: "\n")
+    guard let api = lines.firstIndex(of: "[api]"), let listen = lines[api...].first(where: { $0.hasPrefix("listen") })
+    else { throw InputError(message: "no api in \(node)") }
+    return "http://" + listen.split(separator: "\"")[1]
+}
+let accounts = try FileManager.default.contentsOfDirectory(atPath: directory + "/accounts").filter {
+    $0 != "charity.key"
+}.sorted().map { try KeyFile.read(from: "\(directory)/accounts/\($0)") }
+
+func json(_ url: String) async -> JSONValue? {
+    guard let response = try? await APIRequest.send("GET", url, timeout: 10), response.status == 200 else { return nil }
+    return try? JSONParser.parse(response.body)
+}
+
+var sequences: [UInt64] = []
+for account in accounts {
+    guard case .integer(let next)? = await json("\(apis[0])/v1/accounts/\(account.publicKey.hex)")?["next_sequence"]
+    else { throw InputError(message: "account unknown to the node") }
+    sequences.append(UInt64(next))
+}
+guard case .integer(let startHeight)? = await json("\(apis[0])/v1/status")?["height"] else {
+    throw InputError(message: "node 0 does not answer")
+}
+
+/// Pre-signs everything, so signing does not limit the offered rate.
+let total = rate * seconds
+var transactions: [SignedTransaction] = []
+transactions.reserveCapacity(total)
+let run = UInt64(Date().timeIntervalSince1970 * 1000)
+for index in 0..<total {
+    let account = index % accounts.count
+    let payload: TransactionPayload
+    if batchAnchors {
+        let leaves = (0..<1_000).map { hash.hash(utf8: "run \(run) tx \(index) leaf \($0)") }
+        payload = .batchAnchor(
+            BatchAnchor(
+                root: MerkleLog(hash: hash).root(leafHashes: leaves),
+                leafCount: 1_000,
+                label: "load run \(run) batch \(index)"
+            )
+        )
+    } else {
+        payload = .certificateAnchor(
+            CertificateAnchor(
+                certificateKey: hash.hash(utf8: "run \(run) certificate \(index)"),
+                documentDigest: hash.hash(utf8: "run \(run) document \(index)"),
+                kind: .marriage,
+                issuedAt: 1_795_000_000
+            )
+        )
+    }
+    let transaction = Transaction(
+        chainID: genesis.chainID,
+        sender: accounts[account].publicKey.bytes,
+        sequence: sequences[account],
+        payload: payload
+    )
+    sequences[account] += 1
+    transactions.append(try SignedTransaction(signing: transaction, with: accounts[account]))
+}
+let ids = transactions.map { $0.id(hash: hash).hex }
+let encoded = transactions.map { Hex.encode($0.canonicalBytes) }
+
+final class Log: @unchecked Sendable {
+    let lock = NSLock()
+    var submitted: [String: Date] = [:]
+    var latencies: [Double] = []
+    var refused: [String: Int] = [:]
+    func locked<T>(_ body: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body()
+    }
+}
+let log = Log()
+
+// Submission: every 20 ms, the next slice, as one batch request per node (each account's transactions go
+// to one node, in order, so sequences arrive in order).
+let tick = 0.02
+let perTick = max(1, Int(Double(rate) * tick))
+let start = Date()
+let submitter = Task {
+    var next = 0
+    var tickIndex = 0
+    while next < total {
+        let due = start.addingTimeInterval(Double(tickIndex) * tick)
+        let wait = due.timeIntervalSinceNow
+        if wait > 0 { try? await Task.sleep(nanoseconds: UInt64(wait * 1e9)) }
+        let slice = next..<min(total, next + perTick)
+        next = slice.upperBound
+        tickIndex += 1
+        var byNode: [Int: [Int]] = [:]
+        for index in slice { byNode[(index % accounts.count) % apis.count, default: []].append(index) }
+        let now = Date()
+        log.locked { for index in slice { log.submitted[ids[index]] = now } }
+        await withTaskGroup(of: Void.self) { group in
+            for (node, indices) in byNode {
+                group.addTask {
+                    let body = JSONValue.object([
+                        JSONMember(
+                            "txs",
+                            .array(indices.map { .string(encoded[$0]) })
+                        )
+                    ]).serialized(pretty: false)
+                    guard
+                        let response = try? await APIRequest.send(
+                            "POST",
+                            apis[node] + "/v1/txs/batch",
+                            body: Array(body.utf8),
+                            contentType: "application/json",
+                            timeout: 30
+                        ), let document = try? JSONParser.parse(response.body), case .array(let results)? = document["results"]
+                    else {
+                        log.locked { log.refused["http", default: 0] += indices.count }
+                        return
+                    }
+                    log.locked {
+                        for result in results { if case .string(let code)? = result["code"] { log.refused[code, default: 0] += 1 } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+// Commit watching: new blocks on node 0.
+var height = UInt64(startHeight)
+var committed = 0
+var lastCommit = start
+let deadline = start.addingTimeInterval(Double(seconds) + 30)
+while Date() < deadline {
+    guard case .integer(let current)? = await json("\(apis[0])/v1/status")?["height"] else { continue }
+    while height < UInt64(current) {
+        height += 1
+        guard case .array(let txs)? = await json("\(apis[0])/v1/blocks/\(height)")?["txs"] else { break }
+        let now = Date()
+        log.locked {
+            for case .string(let id) in txs {
+                if let sent = log.submitted[id] {
+                    log.latencies.append(now.timeIntervalSince(sent))
+                    committed += 1
+                    lastCommit = now
+                }
+            }
+        }
+    }
+    let refusedCount = log.locked { log.refused.values.reduce(0, +) }
+    if committed + refusedCount >= total { break }
+    try await Task.sleep(nanoseconds: 50_000_000)
+}
+_ = await submitter.value
+let latencies = log.locked { log.latencies.sorted() }
+let elapsed = lastCommit.timeIntervalSince(start)
+func percentile(_ p: Double) -> Double { latencies.isEmpty ? .nan : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+print(
+    String(
+        format: "offered %d tx/s for %d s (%@): committed %d of %d in %.1f s = %.0f tx/s; latency p50 %.0f ms, p99 %.0f ms; refused %@",
+        rate, seconds, arguments[4], committed, total, elapsed, Double(committed) / max(elapsed, 0.001),
+        percentile(0.5) * 1000, percentile(0.99) * 1000, log.locked { "\(log.refused)" }
+    )
+)
