@@ -110,9 +110,15 @@ public enum NodeAPI {
         let limit = maximumBatch * (2 * SignedTransaction.maximumEncodedSize / 64 + 16)
         let body: ByteBuffer
         do { body = try await request.collectBody(upTo: min(limit, 64 << 20)) } catch {
-            throw ProblemDocument(.contentTooLarge, "body_too_large", "Request body too large", "a batch is at most 64 MiB")
+            throw ProblemDocument(
+                .contentTooLarge,
+                "body_too_large",
+                "Request body too large",
+                "a batch is at most 64 MiB"
+            )
         }
-        guard let document = try? JSONParser.parse(Array(body.readableBytesView)), case .array(let items)? = document["txs"],
+        guard let document = try? JSONParser.parse(Array(body.readableBytesView)),
+            case .array(let items)? = document["txs"],
             items.count <= maximumBatch
         else {
             throw ProblemDocument(

@@ -132,13 +132,16 @@ let submitter = Task {
                             body: Array(body.utf8),
                             contentType: "application/json",
                             timeout: 30
-                        ), let document = try? JSONParser.parse(response.body), case .array(let results)? = document["results"]
+                        ), let document = try? JSONParser.parse(response.body),
+                        case .array(let results)? = document["results"]
                     else {
                         log.locked { log.refused["http", default: 0] += indices.count }
                         return
                     }
                     log.locked {
-                        for result in results { if case .string(let code)? = result["code"] { log.refused[code, default: 0] += 1 } }
+                        for result in results {
+                            if case .string(let code)? = result["code"] { log.refused[code, default: 0] += 1 }
+                        }
                     }
                 }
             }
@@ -174,11 +177,22 @@ while Date() < deadline {
 _ = await submitter.value
 let latencies = log.locked { log.latencies.sorted() }
 let elapsed = lastCommit.timeIntervalSince(start)
-func percentile(_ p: Double) -> Double { latencies.isEmpty ? .nan : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+func percentile(_ p: Double) -> Double {
+    latencies.isEmpty ? .nan : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
+}
 print(
     String(
-        format: "offered %d tx/s for %d s (%@): committed %d of %d in %.1f s = %.0f tx/s; latency p50 %.0f ms, p99 %.0f ms; refused %@",
-        rate, seconds, arguments[4], committed, total, elapsed, Double(committed) / max(elapsed, 0.001),
-        percentile(0.5) * 1000, percentile(0.99) * 1000, log.locked { "\(log.refused)" }
+        format:
+            "offered %d tx/s for %d s (%@): committed %d of %d in %.1f s = %.0f tx/s; latency p50 %.0f ms, p99 %.0f ms; refused %@",
+        rate,
+        seconds,
+        arguments[4],
+        committed,
+        total,
+        elapsed,
+        Double(committed) / max(elapsed, 0.001),
+        percentile(0.5) * 1000,
+        percentile(0.99) * 1000,
+        log.locked { "\(log.refused)" }
     )
 )

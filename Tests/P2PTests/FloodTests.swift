@@ -21,8 +21,8 @@ import Testing
         let flooderIdentity = try TLSIdentity.generate(commonName: "node F")
         let a = try await TestPeer("A", group: group)
         let b = try await TestPeer("B", group: group) {
-            $0.inboundMessagesPerSecond = 5_000
-            $0.inboundBurst = 500
+            $0.inboundMessagesPerSecond = 2_000
+            $0.inboundBurst = 200
         }
         let fEntry = PeerIdentity(node: OrgID("F")!, keyPin: flooderIdentity.keyPin, address: nil)
         a.network.registryChanged([a.identityEntry, b.identityEntry, fEntry])
@@ -37,11 +37,11 @@ import Testing
             PeerHello(chainID: TestPeer.chain, genesisHash: TestPeer.genesisHash, nodeID: OrgID("F")!, height: 0)
         )
         try await flooder.write(hello.frame)
+        let floodStart = Date()
         let flooding = Task {
             while !Task.isCancelled, flooder.isOpen { try? await flooder.write(batch) }
         }
         #expect(await eventually { b.network.peer(OrgID("F")!) != nil })
-        let floodStart = Date()
         try await Task.sleep(nanoseconds: 300_000_000)
 
         let link = try #require(a.network.peer(b.node))
@@ -54,19 +54,22 @@ import Testing
         }
         flooding.cancel()
         let floodSeconds = Date().timeIntervalSince(floodStart)
+        let flooded = b.delegate.messages.count { $0.0 == OrgID("F")! }
         samples.sort()
         let p50 = samples[samples.count / 2]
         let p99 = samples[samples.count * 99 / 100]
         let fromFlooder = try #require(b.network.peer(OrgID("F")!)).stats.snapshot
-        let flooded = b.delegate.messages.count { $0.0 == OrgID("F")! }
         print(
             "flood: A↔B round trip p50 \(String(format: "%.2f", p50)) ms, p99 \(String(format: "%.2f", p99)) ms; "
                 + "B read \(fromFlooder.bytesReceived / 1_000_000) MB from the flooder, throttled it \(fromFlooder.throttled) times, \(flooded) messages delivered"
         )
-        #expect(fromFlooder.throttled > 0)
-        // The budget held: at most 5,000 a second plus the burst (with slack for the last read in flight).
-        #expect(flooded > 1_000)
-        #expect(Double(flooded) <= floodSeconds * 5_000 * 1.1 + 500 + 400, "\(flooded) in \(floodSeconds) s")
+        // The budget held: at most 2,000 a second plus the burst, plus what the reads in flight carry past the
+        // check (the limiter acts between socket reads, and NIO reads up to four times per wake-up: about
+        // 4 × 256 of these frames). On a machine so loaded that the node never read faster than the budget,
+        // there was nothing to throttle.
+        #expect(flooded > 0)
+        #expect(Double(flooded) <= floodSeconds * 2_000 * 1.05 + 200 + 1_100, "\(flooded) in \(floodSeconds) s")
+        #expect(fromFlooder.throttled > 0 || Double(flooded) < floodSeconds * 2_000, "over budget, never throttled")
         #expect(p99 < Self.boundMilliseconds)
         #expect(a.connected(to: b))
         await a.network.shutdown()
