@@ -3,8 +3,6 @@ import CivicCommandLine
 import Foundation
 import LedgerCore
 import LedgerCrypto
-import NIOCore
-import NIOPosix
 import Node
 
 /// `civicd testnet`: everything a local network of N departments needs, on loopback with free ports.
@@ -160,19 +158,5 @@ enum LocalNetworkLayout {
         }
         try Data((genesis.json.serialized() + "\n").utf8).write(to: URL(fileURLWithPath: directory + "/genesis.json"))
         return Created(genesis: genesis, nodes: nodes, accounts: accounts)
-    }
-}
-
-/// Free TCP ports on 127.0.0.1: bound together (so they differ), then released for the nodes to bind.
-enum FreePorts {
-    static func take(_ count: Int) throws -> [Int] {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        defer { try? group.syncShutdownGracefully() }
-        let channels = try (0..<count).map { _ in
-            try ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).wait()
-        }
-        let ports = channels.compactMap { $0.localAddress?.port }
-        for channel in channels { try channel.close().wait() }
-        return ports
     }
 }

@@ -20,31 +20,35 @@ final class TestNetwork {
     var nodes: [LedgerNode?]
     /// Account keys by member name: each department may anchor certificates.
     let accounts: [String: PrivateKey]
+    /// The member records governance would admit for the outsiders.
+    private(set) var outsiderMembers: [Member] = []
 
-    init(validators: Int, suite: CryptoSuiteID = .secp256k1SHA256) throws {
-        names = (0..<validators).map { "DEPT-\($0)" }
+    /// `validators` members in genesis, and `outsiders` more nodes (keys, ports, TLS) that governance may
+    /// admit later.
+    init(validators: Int, outsiders: Int = 0, suite: CryptoSuiteID = .secp256k1SHA256) throws {
+        names = (0..<validators + outsiders).map { "DEPT-\($0)" }
         self.suite = suite.suite
         identities = try names.map { try TLSIdentity.generate(commonName: $0) }
-        ports = try names.map { _ in try Self.freePort() }
+        ports = try FreePorts.take(names.count)
         var accounts: [String: PrivateKey] = [:]
         var members: [Member] = []
+        var outsiderMembers: [Member] = []
         for (index, name) in names.enumerated() {
             let account = LedgerFixture.key("account " + name, suite: suite.suite)
             accounts[name] = account
-            members.append(
-                Member(
-                    id: OrgID(name)!,
-                    name: "Department \(index)",
-                    roles: RoleSet([.validator, .registrar, .payer]),
-                    accountKeys: [account.publicKey.bytes],
-                    validator: ValidatorInfo(
-                        power: 10,
-                        consensusKey: LedgerFixture.key("consensus " + name, suite: suite.suite).publicKey.bytes,
-                        tlsKeyPin: identities[index].keyPin,
-                        address: "127.0.0.1:\(ports[index])"
-                    )
+            let member = Member(
+                id: OrgID(name)!,
+                name: "Department \(index)",
+                roles: RoleSet([.validator, .registrar, .payer]),
+                accountKeys: [account.publicKey.bytes],
+                validator: ValidatorInfo(
+                    power: 10,
+                    consensusKey: LedgerFixture.key("consensus " + name, suite: suite.suite).publicKey.bytes,
+                    tlsKeyPin: identities[index].keyPin,
+                    address: "127.0.0.1:\(ports[index])"
                 )
             )
+            if index < validators { members.append(member) } else { outsiderMembers.append(member) }
         }
         var consensus = ConsensusParameters()
         consensus.timeoutProposeMs = 1_000
@@ -58,17 +62,8 @@ final class TestNetwork {
             members: members
         )
         self.accounts = accounts
-        nodes = Array(repeating: nil, count: validators)
-    }
-
-    /// A free TCP port on 127.0.0.1 (bound and released; the node binds it again at once).
-    static func freePort() throws -> Int {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        defer { try? group.syncShutdownGracefully() }
-        let channel = try ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).wait()
-        let port = channel.localAddress?.port ?? 0
-        try channel.close().wait()
-        return port
+        self.outsiderMembers = outsiderMembers
+        nodes = Array(repeating: nil, count: validators + outsiders)
     }
 
     func start(_ index: Int) async throws {
@@ -112,6 +107,18 @@ final class TestNetwork {
             )
             return try SignedTransaction(signing: transaction, with: key)
         }
+    }
+
+    /// One signed transaction from `name`'s account.
+    func transaction(_ payload: TransactionPayload, from name: String, sequence: UInt64) throws -> SignedTransaction {
+        let key = accounts[name]!
+        let transaction = Transaction(
+            chainID: genesis.chainID,
+            sender: key.publicKey.bytes,
+            sequence: sequence,
+            payload: payload
+        )
+        return try SignedTransaction(signing: transaction, with: key)
     }
 
     func height(_ index: Int) -> UInt64 { (try? nodes[index]?.store.committedHeight()) ?? 0 }
