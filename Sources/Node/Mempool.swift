@@ -68,6 +68,9 @@ public final class Mempool: Sendable {
         var bytes = 0
         /// Recently committed ids, so a late gossip copy is not admitted again (bounded).
         var committed = SeenCache(capacity: 200_000)
+        /// Each sender's sequence after its last committed transaction seen by `update`: admission may read a
+        /// state from just before that commit, and must not then expect a sequence already used.
+        var committedNext: [[UInt8]: UInt64] = [:]
     }
 
     public let limits: Limits
@@ -129,17 +132,26 @@ public final class Mempool: Sendable {
         }
         let id = transaction.id(hash: hash)
         let sender = transaction.transaction.sender
-        // The sequence after this sender's pending transactions, if it has any.
-        let precheck: Result<UInt64?, MempoolRefusal> = contents.withLockedValue { contents in
+        // The sequence after this sender's pending transactions if it has any; otherwise the state's next one,
+        // but never below one a commit has already used (the state read may be from just before it).
+        let precheck: Result<(pending: UInt64?, floor: UInt64?), MempoolRefusal> = contents.withLockedValue {
+            contents in
             if contents.entries[id] != nil || contents.committed.contains(id) { return .failure(.duplicate) }
-            guard let pending = contents.senders[sender], let last = pending.last, let entry = contents.entries[last]
-            else { return .success(nil) }
-            return .success(entry.transaction.transaction.sequence + 1)
+            let pending = contents.senders[sender]?.last.flatMap { contents.entries[$0] }
+            return .success((pending.map { $0.transaction.transaction.sequence + 1 }, contents.committedNext[sender]))
         }
         let expected: UInt64?
         switch precheck {
         case .failure(let refusal): return .failure(refusal)
-        case .success(let value): expected = value
+        case .success(let (pending, floor)):
+            if let pending {
+                expected = pending
+            } else if let floor {
+                let stateNext = (try? executor.nextSequence(of: sender, state: state)) ?? nil
+                expected = max(floor, stateNext ?? 0)
+            } else {
+                expected = nil
+            }
         }
         do {
             if let rejection = try executor.admissionRejection(
@@ -156,9 +168,13 @@ public final class Mempool: Sendable {
         return contents.withLockedValue { contents in
             if contents.entries[id] != nil { return .failure(.duplicate) }
             let pending = contents.senders[sender] ?? []
-            // Another admission for this sender may have won the race since the precheck.
-            let now = pending.last.flatMap { contents.entries[$0] }.map { $0.transaction.transaction.sequence + 1 }
-            guard now == expected else {
+            // Another admission or a commit for this sender may have come between the precheck and now.
+            let pendingNext = pending.last.flatMap { contents.entries[$0] }.map {
+                $0.transaction.transaction.sequence + 1
+            }
+            let sequence = transaction.transaction.sequence
+            guard pendingNext == nil || pendingNext == sequence, (contents.committedNext[sender] ?? 0) <= sequence
+            else {
                 return .failure(
                     .rejected(
                         Rejection(.badSequence, "sequence \(transaction.transaction.sequence) raced another submission")
@@ -225,8 +241,10 @@ public final class Mempool: Sendable {
             return contents.senders.map { sender, ids in (sender, ids.compactMap { contents.entries[$0] }) }
         }
         var dropped: [Digest: String] = [:]
+        var nextSequences: [[UInt8]: UInt64] = [:]
         for (sender, entries) in remaining {
             let next = try? executor.nextSequence(of: sender, state: state)
+            if let next { nextSequences[sender] = next }
             guard let next else {
                 for entry in entries { dropped[entry.id] = RejectionReason.unknownAccount.rawValue }
                 continue
@@ -255,6 +273,8 @@ public final class Mempool: Sendable {
             for sender in touched {
                 contents.senders[sender] = contents.senders[sender]?.filter { contents.entries[$0] != nil }
             }
+            // The committed state's next sequences: admissions that read an older state must not go below them.
+            for (sender, next) in nextSequences { contents.committedNext[sender] = next }
             for (sender, ids) in contents.senders where ids.isEmpty { contents.senders[sender] = nil }
             let live = contents.senders
             contents.order.removeAll { live[$0] == nil }

@@ -19,7 +19,9 @@ let directory = arguments[1]
 let batchAnchors = arguments[4] == "batch"
 let genesis = try Genesis.parse(json: Array(try Data(contentsOf: URL(fileURLWithPath: directory + "/genesis.json"))))
 let hash = genesis.suite.suite.hashFunction
-let nodes = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("node") }.sorted()
+let nodes = try FileManager.default.contentsOfDirectory(atPath: directory).filter {
+    $0.hasPrefix("node") && FileManager.default.fileExists(atPath: "\(directory)/\($0)/config.toml")
+}.sorted()
 let apis: [String] = try nodes.map { node in
     let lines = try String(contentsOfFile: "\(directory)/\(node)/config.toml", encoding: .utf8).split(separator: "\n")
     guard let api = lines.firstIndex(of: "[api]"), let listen = lines[api...].first(where: { $0.hasPrefix("listen") })

@@ -97,4 +97,21 @@ struct MempoolTests {
         #expect(pool.add([a3], state: fixture.state).map(code) == [nil])
         #expect(pool.bytes == [a[1], b[1], a[2], a3].reduce(0) { $0 + $1.canonicalBytes.count })
     }
+
+    /// An admission that read the state just before a commit must still continue from the committed
+    /// sequence (found by the network benchmark: a sender's next transactions were refused with bad_sequence).
+    @Test mutating func admissionAfterACommitContinuesFromIt() {
+        let pool = Mempool(executor: fixture.executor)
+        let a = (0..<3).map { fixture.sign(Payloads.anchor("r\($0)"), key: guangdong, sequence: UInt64($0)) }
+        _ = pool.add([a[0], a[1]], state: fixture.state)
+        let before = fixture.state
+        #expect(fixture.execute([a[0], a[1]]).allSatisfy { $0.isApplied })
+        let hash = fixture.suite.hashFunction
+        pool.update(committed: [a[0].id(hash: hash), a[1].id(hash: hash)], state: fixture.state)
+        #expect(pool.count == 0)
+        #expect(pool.add([a[2]], state: before).map(code) == [nil])
+        // And a sequence the commit used is still refused, whatever state the admission read.
+        let reused = fixture.sign(Payloads.anchor("r-again"), key: guangdong, sequence: 1)
+        #expect(pool.add([reused], state: before).map(code) == ["bad_sequence"])
+    }
 }
