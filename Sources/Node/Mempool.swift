@@ -166,7 +166,8 @@ public final class Mempool: Sendable {
             return .failure(.rejected(Rejection(.unknownAccount, "the ledger state could not be read: \(error)")))
         }
         return contents.withLockedValue { contents in
-            if contents.entries[id] != nil { return .failure(.duplicate) }
+            // Checked again: a commit of this very transaction may have come since the precheck.
+            if contents.entries[id] != nil || contents.committed.contains(id) { return .failure(.duplicate) }
             let pending = contents.senders[sender] ?? []
             // Another admission or a commit for this sender may have come between the precheck and now.
             let pendingNext = pending.last.flatMap { contents.entries[$0] }.map {
@@ -187,7 +188,10 @@ public final class Mempool: Sendable {
             guard contents.entries.count < limits.maximumTransactions, contents.bytes + size <= limits.maximumBytes
             else { return .failure(.full(transactions: contents.entries.count, bytes: contents.bytes)) }
             contents.entries[id] = Entry(transaction: transaction, id: id, size: size)
-            if pending.isEmpty { contents.order.append(sender) }
+            // A sender is in `order` exactly while it has an entry in `senders` (possibly empty between a
+            // commit's two steps): appending on an empty list put it there twice and made `reap` select its
+            // transactions twice (found by the network benchmark: one transaction twice in a block).
+            if contents.senders[sender] == nil { contents.order.append(sender) }
             contents.senders[sender, default: []].append(id)
             contents.bytes += size
             return .success(id)
@@ -201,7 +205,8 @@ public final class Mempool: Sendable {
             var selected: [SignedTransaction] = []
             var bytes = 0
             var depth = 0
-            var active = contents.order
+            var listed: Set<[UInt8]> = []
+            var active = contents.order.filter { listed.insert($0).inserted }
             while !active.isEmpty, selected.count < maximumCount {
                 var next: [[UInt8]] = []
                 for sender in active {

@@ -91,6 +91,9 @@ final class Log: @unchecked Sendable {
     var submitted: [String: Date] = [:]
     var latencies: [Double] = []
     var refused: [String: Int] = [:]
+    /// Transactions seen in a second block: must stay 0 (a transaction is committed once).
+    var counted: Set<String> = []
+    var twice = 0
     func locked<T>(_ body: () -> T) -> T {
         lock.lock()
         defer { lock.unlock() }
@@ -164,6 +167,10 @@ while Date() < deadline {
         let now = Date()
         log.locked {
             for case .string(let id) in txs {
+                guard log.counted.insert(id).inserted else {
+                    log.twice += 1
+                    continue
+                }
                 if let sent = log.submitted[id] {
                     log.latencies.append(now.timeIntervalSince(sent))
                     committed += 1
@@ -185,7 +192,7 @@ func percentile(_ p: Double) -> Double {
 print(
     String(
         format:
-            "offered %d tx/s for %d s (%@): committed %d of %d in %.1f s = %.0f tx/s; latency p50 %.0f ms, p99 %.0f ms; refused %@",
+            "offered %d tx/s for %d s (%@): committed %d of %d in %.1f s = %.0f tx/s; latency p50 %.0f ms, p99 %.0f ms; refused %@; in two blocks %d",
         rate,
         seconds,
         arguments[4],
@@ -195,6 +202,7 @@ print(
         Double(committed) / max(elapsed, 0.001),
         percentile(0.5) * 1000,
         percentile(0.99) * 1000,
-        log.locked { "\(log.refused)" }
+        log.locked { "\(log.refused)" },
+        log.locked { log.twice }
     )
 )

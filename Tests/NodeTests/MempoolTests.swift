@@ -1,3 +1,4 @@
+import Foundation
 import LedgerCore
 import LedgerCrypto
 import LedgerTestSupport
@@ -113,5 +114,40 @@ struct MempoolTests {
         // And a sequence the commit used is still refused, whatever state the admission read.
         let reused = fixture.sign(Payloads.anchor("r-again"), key: guangdong, sequence: 1)
         #expect(pool.add([reused], state: before).map(code) == ["bad_sequence"])
+    }
+}
+
+/// Admissions racing commits (as gossip and the HTTP API do against the consensus loop) never make a block
+/// take one transaction twice (found by the network benchmark). The admitting side reads the state from
+/// before all the commits, as a request that started earlier does.
+struct MempoolConcurrencyTests {
+    @Test func admissionsRacingCommitsNeverReapATransactionTwice() async throws {
+        var fixture = LedgerFixture()
+        let key = fixture.keys[LedgerFixture.guangdong]!
+        let transactions = (0..<2_000).map { fixture.sign(Payloads.anchor("c\($0)"), key: key, sequence: UInt64($0)) }
+        let pool = Mempool(executor: fixture.executor)
+        let stale = fixture.state
+        let hash = fixture.suite.hashFunction
+        let admitter = Task.detached {
+            for transaction in transactions { _ = pool.add([transaction], state: stale) }
+        }
+        var duplicates = 0
+        var committed = 0
+        let deadline = Date().addingTimeInterval(60)
+        while committed < transactions.count, Date() < deadline {
+            let block = pool.reap(maximumCount: 100, maximumBytes: 1 << 24)
+            let ids = block.map { $0.id(hash: hash) }
+            duplicates += ids.count - Set(ids).count
+            if block.isEmpty {
+                try await Task.sleep(nanoseconds: 200_000)
+                continue
+            }
+            let results = fixture.execute(block)
+            committed += results.filter { $0.isApplied }.count
+            pool.update(committed: ids, state: fixture.state)
+        }
+        await admitter.value
+        #expect(duplicates == 0)
+        #expect(committed == transactions.count, "\(committed) committed; \(pool.count) pending")
     }
 }
