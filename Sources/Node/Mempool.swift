@@ -238,7 +238,14 @@ public final class Mempool: Sendable {
                 _ = contents.committed.insert(id)
                 guard let entry = contents.entries.removeValue(forKey: id) else { continue }
                 contents.bytes -= entry.size
-                touched.insert(entry.transaction.transaction.sender)
+                let transaction = entry.transaction.transaction
+                touched.insert(transaction.sender)
+                // Provisional until the re-check below reads the new state: admissions arriving in between
+                // must continue after what this commit used, not from their older state.
+                contents.committedNext[transaction.sender] = max(
+                    contents.committedNext[transaction.sender] ?? 0,
+                    transaction.sequence + 1
+                )
             }
             for sender in touched {
                 contents.senders[sender] = contents.senders[sender]?.filter { contents.entries[$0] != nil }

@@ -133,7 +133,7 @@ struct MempoolConcurrencyTests {
         }
         var duplicates = 0
         var committed = 0
-        let deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(20)
         while committed < transactions.count, Date() < deadline {
             let block = pool.reap(maximumCount: 100, maximumBytes: 1 << 24)
             let ids = block.map { $0.id(hash: hash) }
