@@ -15,16 +15,9 @@ struct SubmitCommand: ParsableCommand {
 
     /// Signs `payload` from `signer` with the sequence the node expects, submits it, prints the hash, and
     /// with `wait` follows it to its block.
-    static func send(
-        _ payload: TransactionPayload,
-        signer: PrivateKey,
-        node: String,
-        wait: Bool,
-        json: Bool
-    )
-        async throws
-    {
-        let client = NodeClient(node)
+    static func send(_ payload: TransactionPayload, signer: PrivateKey, options: SubmissionOptions) async throws {
+        let (wait, json) = (options.wait, options.json)
+        let client = NodeClient(options.node)
         let chain = try await client.chainID()
         let sequence = try await client.nextSequence(of: signer.publicKey)
         let transaction = Transaction(
@@ -69,6 +62,21 @@ struct SubmitCommand: ParsableCommand {
     }
 }
 
+/// What every `civic submit` command takes: the node, the member's account key, and how to report.
+struct SubmissionOptions: ParsableArguments {
+    @Option(help: "The node's API, e.g. http://127.0.0.1:8080.")
+    var node: String
+
+    @Option(help: "The member's account key file (a registrar's, a charity's, …).")
+    var key: String
+
+    @Flag(help: "Wait until the transaction is committed.")
+    var wait = false
+
+    @Flag(help: "Print JSON.")
+    var json = false
+}
+
 /// `civic submit certificate`: anchors an e-certificate.
 struct SubmitCertificate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -81,11 +89,7 @@ struct SubmitCertificate: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The node's API, e.g. http://127.0.0.1:8080.")
-    var node: String
-
-    @Option(help: "The registrar's account key file.")
-    var key: String
+    @OptionGroup var submission: SubmissionOptions
 
     @Option(help: "The certificate document (PDF or any file); it is hashed locally.")
     var file: String
@@ -99,14 +103,8 @@ struct SubmitCertificate: AsyncParsableCommand {
     @Option(name: .customLong("issued-at"), help: "Issue time, RFC 3339 UTC (default: now).")
     var issuedAt: String?
 
-    @Flag(help: "Wait until the transaction is committed.")
-    var wait = false
-
-    @Flag(help: "Print JSON.")
-    var json = false
-
     func run() async throws {
-        let signer = try KeyFile.read(from: key)
+        let signer = try KeyFile.read(from: submission.key)
         let suite = signer.suite.suite
         let document = try FileInput.read(file)
         let digest = suite.hashFunction.hash(document)
@@ -126,7 +124,7 @@ struct SubmitCertificate: AsyncParsableCommand {
                 issuedAt: issued
             )
         )
-        try await SubmitCommand.send(payload, signer: signer, node: node, wait: wait, json: json)
+        try await SubmitCommand.send(payload, signer: signer, options: submission)
     }
 }
 
@@ -141,10 +139,7 @@ struct SubmitDonation: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The node's API, e.g. http://127.0.0.1:8080.")
-    var node: String
-    @Option(help: "The charity's account key file.")
-    var key: String
+    @OptionGroup var submission: SubmissionOptions
     @Option(help: "Project id (1-64 of a-z A-Z 0-9 . _ -).")
     var project: String
     @Option(help: "Amount in the smallest currency unit (fen).")
@@ -153,13 +148,9 @@ struct SubmitDonation: AsyncParsableCommand {
     var donorSecret: String?
     @Option(name: .customLong("received-at"), help: "When it was received, RFC 3339 UTC (default: now).")
     var receivedAt: String?
-    @Flag(help: "Wait until the transaction is committed.")
-    var wait = false
-    @Flag(help: "Print JSON.")
-    var json = false
 
     func run() async throws {
-        let signer = try KeyFile.read(from: key)
+        let signer = try KeyFile.read(from: submission.key)
         guard let projectID = ProjectID(project) else {
             throw InputError(message: "--project \(project) is not a project id")
         }
@@ -175,7 +166,7 @@ struct SubmitDonation: AsyncParsableCommand {
                 receivedAt: try SubmitCommand.time(receivedAt, option: "--received-at")
             )
         )
-        try await SubmitCommand.send(payload, signer: signer, node: node, wait: wait, json: json)
+        try await SubmitCommand.send(payload, signer: signer, options: submission)
     }
 }
 
@@ -186,10 +177,7 @@ struct SubmitDisbursement: AsyncParsableCommand {
         abstract: "Record a disbursement from a project; the ledger refuses spending more than was received."
     )
 
-    @Option(help: "The node's API, e.g. http://127.0.0.1:8080.")
-    var node: String
-    @Option(help: "The charity's account key file.")
-    var key: String
+    @OptionGroup var submission: SubmissionOptions
     @Option(help: "Project id.")
     var project: String
     @Option(help: "Amount in the smallest currency unit (fen).")
@@ -198,13 +186,9 @@ struct SubmitDisbursement: AsyncParsableCommand {
     var purpose: String = "project expenses"
     @Option(name: .customLong("recipient-secret"), help: "File holding the recipient's secret.")
     var recipientSecret: String?
-    @Flag(help: "Wait until the transaction is committed.")
-    var wait = false
-    @Flag(help: "Print JSON.")
-    var json = false
 
     func run() async throws {
-        let signer = try KeyFile.read(from: key)
+        let signer = try KeyFile.read(from: submission.key)
         guard let projectID = ProjectID(project) else {
             throw InputError(message: "--project \(project) is not a project id")
         }
@@ -224,7 +208,7 @@ struct SubmitDisbursement: AsyncParsableCommand {
                 paidAt: UInt64(Date().timeIntervalSince1970)
             )
         )
-        try await SubmitCommand.send(payload, signer: signer, node: node, wait: wait, json: json)
+        try await SubmitCommand.send(payload, signer: signer, options: submission)
     }
 }
 
