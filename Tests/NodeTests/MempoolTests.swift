@@ -121,7 +121,9 @@ struct MempoolTests {
 /// take one transaction twice (found by the network benchmark). The admitting side reads the state from
 /// before all the commits, as a request that started earlier does.
 struct MempoolConcurrencyTests {
-    @Test func admissionsRacingCommitsNeverReapATransactionTwice() async throws {
+    /// Synchronous on purpose: an `await` in the loop let a loaded CI run's cooperative pool park this test
+    /// past its deadline (0 committed after 184 s) while the fuzz tests held both threads.
+    @Test func admissionsRacingCommitsNeverReapATransactionTwice() {
         var fixture = LedgerFixture()
         let key = fixture.keys[LedgerFixture.guangdong]!
         let transactions = (0..<2_000).map { fixture.sign(Payloads.anchor("c\($0)"), key: key, sequence: UInt64($0)) }
@@ -136,13 +138,13 @@ struct MempoolConcurrencyTests {
         }
         var duplicates = 0
         var committed = 0
-        let deadline = Date().addingTimeInterval(90)
+        let deadline = Date().addingTimeInterval(300)
         while committed < transactions.count, Date() < deadline {
             let block = pool.reap(maximumCount: 100, maximumBytes: 1 << 24)
             let ids = block.map { $0.id(hash: hash) }
             duplicates += ids.count - Set(ids).count
             if block.isEmpty {
-                try await Task.sleep(nanoseconds: 200_000)
+                usleep(200)
                 continue
             }
             let results = fixture.execute(block)
