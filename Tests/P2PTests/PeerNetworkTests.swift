@@ -39,7 +39,7 @@ import Testing
     @Test func keepaliveHoldsIdleLinksAndDeadPeersAreClosed() async throws {
         let short: (inout PeerNetworkConfiguration) -> Void = {
             $0.pingIntervalMilliseconds = 300
-            $0.deadAfterMilliseconds = 1_500
+            $0.deadAfterMilliseconds = 2_500
         }
         let a = try await TestPeer("A", group: group, adjust: short)
         let b = try await TestPeer("B", group: group, adjust: short)
@@ -55,12 +55,16 @@ import Testing
                 PeerHello(chainID: TestPeer.chain, genesisHash: TestPeer.genesisHash, nodeID: OrgID("S")!, height: 0)
             ).frame
         )
-        try await Task.sleep(nanoseconds: 4_000_000_000)
+        try await Task.sleep(nanoseconds: 6_000_000_000)
         #expect(a.connected(to: b) && b.connected(to: a))
         #expect(b.network.peer(OrgID("S")!) == nil)
         #expect(!raw.isOpen)
-        #expect(await eventually { b.logs.contains("silent for 1500 ms") })
-        #expect(a.delegate.log.withLockedValue { $0.disconnected.isEmpty })
+        #expect(await eventually { b.logs.contains("silent for 2500 ms") })
+        // Five pings fit in the timeout; a loaded CI run once saw A and B part anyway: say why if it recurs.
+        let partings = (a.logs.lines.withLockedValue { $0 } + b.logs.lines.withLockedValue { $0 }).filter {
+            $0.hasPrefix("peer disconnected")
+        }
+        #expect(a.delegate.log.withLockedValue { $0.disconnected.isEmpty }, "\(partings)")
         await a.network.shutdown()
         await b.network.shutdown()
     }
