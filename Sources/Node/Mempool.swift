@@ -53,16 +53,19 @@ public final class Mempool: Sendable {
         public init() {}
     }
 
-    private struct Entry {
+    fileprivate struct Entry {
         let transaction: SignedTransaction
         let id: Digest
         let size: Int
     }
 
-    private struct Contents {
+    fileprivate struct Contents {
+        /// Every transaction held, in a sender's chain or waiting aside.
         var entries: [Digest: Entry] = [:]
-        /// Each sender's pending transactions in sequence order (consecutive sequences).
+        /// Each sender's pending transactions in sequence order (consecutive sequences): what blocks take.
         var senders: [[UInt8]: [Digest]] = [:]
+        /// Transactions whose sequence is ahead of their sender's chain, by sequence, until the gap fills.
+        var waiting: [[UInt8]: [UInt64: Digest]] = [:]
         /// Senders in the order they first had something pending: the round-robin order of `reap`.
         var order: [[UInt8]] = []
         var bytes = 0
@@ -118,6 +121,7 @@ public final class Mempool: Sendable {
         state: State
     ) -> [Result<Digest, MempoolRefusal>] {
         let signatures = executor.verifySignatures(transactions)
+        let state = CachedStateReader(state)
         return transactions.indices.map { admit(transactions[$0], signatureValid: signatures[$0], state: state) }
     }
 
@@ -132,6 +136,7 @@ public final class Mempool: Sendable {
         }
         let id = transaction.id(hash: hash)
         let sender = transaction.transaction.sender
+        let sequence = transaction.transaction.sequence
         // The sequence after this sender's pending transactions if it has any; otherwise the state's next one,
         // but never below one a commit has already used (the state read may be from just before it).
         let precheck: Result<(pending: UInt64?, floor: UInt64?), MempoolRefusal> = contents.withLockedValue {
@@ -144,20 +149,26 @@ public final class Mempool: Sendable {
         switch precheck {
         case .failure(let refusal): return .failure(refusal)
         case .success(let (pending, floor)):
-            if let pending {
-                expected = pending
-            } else if let floor {
-                let stateNext = (try? executor.nextSequence(of: sender, state: state)) ?? nil
-                expected = max(floor, stateNext ?? 0)
-            } else {
-                expected = nil
-            }
+            let stateNext = pending == nil ? (try? executor.nextSequence(of: sender, state: state)) ?? nil : nil
+            expected = pending ?? floor.map { max($0, stateNext ?? 0) } ?? stateNext
+        }
+        // Ahead of the expected sequence: checked in every other respect, then held aside.
+        let ahead = expected.map { sequence > $0 } ?? false
+        if let expected, ahead, sequence - expected > UInt64(limits.maximumPerSender) {
+            return .failure(
+                .rejected(
+                    Rejection(
+                        .badSequence,
+                        "sequence \(sequence) is more than \(limits.maximumPerSender) ahead of the next one, \(expected)"
+                    )
+                )
+            )
         }
         do {
             if let rejection = try executor.admissionRejection(
                 transaction,
                 signatureValid: signatureValid,
-                expectedSequence: expected,
+                expectedSequence: ahead ? sequence : expected,
                 state: state
             ) {
                 return .failure(.rejected(rejection))
@@ -166,35 +177,12 @@ public final class Mempool: Sendable {
             return .failure(.rejected(Rejection(.unknownAccount, "the ledger state could not be read: \(error)")))
         }
         return contents.withLockedValue { contents in
-            // Checked again: a commit of this very transaction may have come since the precheck.
-            if contents.entries[id] != nil || contents.committed.contains(id) { return .failure(.duplicate) }
-            let pending = contents.senders[sender] ?? []
-            // Another admission or a commit for this sender may have come between the precheck and now.
-            let pendingNext = pending.last.flatMap { contents.entries[$0] }.map {
-                $0.transaction.transaction.sequence + 1
-            }
-            let sequence = transaction.transaction.sequence
-            guard pendingNext == nil || pendingNext == sequence, (contents.committedNext[sender] ?? 0) <= sequence
-            else {
-                return .failure(
-                    .rejected(
-                        Rejection(.badSequence, "sequence \(transaction.transaction.sequence) raced another submission")
-                    )
-                )
-            }
-            guard pending.count < limits.maximumPerSender else {
-                return .failure(.senderQuota(pending: pending.count, maximum: limits.maximumPerSender))
-            }
-            guard contents.entries.count < limits.maximumTransactions, contents.bytes + size <= limits.maximumBytes
-            else { return .failure(.full(transactions: contents.entries.count, bytes: contents.bytes)) }
-            contents.entries[id] = Entry(transaction: transaction, id: id, size: size)
-            // A sender is in `order` exactly while it has an entry in `senders` (possibly empty between a
-            // commit's two steps): appending on an empty list put it there twice and made `reap` select its
-            // transactions twice (found by the network benchmark: one transaction twice in a block).
-            if contents.senders[sender] == nil { contents.order.append(sender) }
-            contents.senders[sender, default: []].append(id)
-            contents.bytes += size
-            return .success(id)
+            contents.insert(
+                Entry(transaction: transaction, id: id, size: size),
+                ahead: ahead,
+                expected: expected,
+                limits: limits
+            )
         }
     }
 
@@ -229,15 +217,15 @@ public final class Mempool: Sendable {
     /// committed state. Per sender: pending sequences below the account's next one are stale (another of its
     /// transactions took that sequence) and leave; the first remaining one is checked in full (the member may
     /// have been removed, the key revoked, a role withdrawn), and if it fails the sender's whole chain leaves,
-    /// since each of its transactions continues the one before. Returns the re-check's drops by reason code.
+    /// since each of its transactions continues the one before. Waiting transactions the commit made stale
+    /// leave too, and those it made next join the chain. Returns the re-check's drops by reason code.
     @discardableResult
     public func update<State: StateReader>(committed ids: [Digest], state: State) -> [String: Int] {
-        let remaining: [([UInt8], [Entry])] = contents.withLockedValue { contents in
+        let remaining: [(sender: [UInt8], chain: [Entry], waiting: [Entry])] = contents.withLockedValue { contents in
             var touched: Set<[UInt8]> = []
             for id in ids {
                 _ = contents.committed.insert(id)
-                guard let entry = contents.entries.removeValue(forKey: id) else { continue }
-                contents.bytes -= entry.size
+                guard let entry = contents.remove(id) else { continue }
                 let transaction = entry.transaction.transaction
                 touched.insert(transaction.sender)
                 // Provisional until the re-check below reads the new state: admissions arriving in between
@@ -250,35 +238,44 @@ public final class Mempool: Sendable {
             for sender in touched {
                 contents.senders[sender] = contents.senders[sender]?.filter { contents.entries[$0] != nil }
             }
-            return contents.senders.map { sender, ids in (sender, ids.compactMap { contents.entries[$0] }) }
+            let senders = Set(contents.senders.keys).union(contents.waiting.keys)
+            return senders.map { sender in
+                (
+                    sender,
+                    (contents.senders[sender] ?? []).compactMap { contents.entries[$0] },
+                    (contents.waiting[sender] ?? [:]).sorted { $0.key < $1.key }.compactMap {
+                        contents.entries[$0.value]
+                    }
+                )
+            }
         }
         var dropped: [Digest: String] = [:]
         var nextSequences: [[UInt8]: UInt64] = [:]
-        for (sender, entries) in remaining {
-            let next = try? executor.nextSequence(of: sender, state: state)
-            if let next { nextSequences[sender] = next }
-            guard let next else {
-                for entry in entries { dropped[entry.id] = RejectionReason.unknownAccount.rawValue }
+        for (sender, chain, waiting) in remaining {
+            guard let next = (try? executor.nextSequence(of: sender, state: state)) ?? nil else {
+                for entry in chain + waiting { dropped[entry.id] = RejectionReason.unknownAccount.rawValue }
                 continue
             }
-            let stale = entries.prefix { $0.transaction.transaction.sequence < next }
-            for entry in stale { dropped[entry.id] = RejectionReason.badSequence.rawValue }
-            let rest = entries.dropFirst(stale.count)
-            guard let first = rest.first else { continue }
-            let rejection = try? executor.admissionRejection(
-                first.transaction,
-                signatureValid: true,
-                expectedSequence: next,
-                state: state
-            )
-            if let rejection { for entry in rest { dropped[entry.id] = rejection.reason.rawValue } }
+            nextSequences[sender] = next
+            for (entries, inChain) in [(chain, true), (waiting, false)] {
+                let stale = entries.prefix { $0.transaction.transaction.sequence < next }
+                for entry in stale { dropped[entry.id] = RejectionReason.badSequence.rawValue }
+                let rest = entries.dropFirst(stale.count)
+                guard let first = rest.first else { continue }
+                let rejection = try? executor.admissionRejection(
+                    first.transaction,
+                    signatureValid: true,
+                    expectedSequence: inChain ? next : first.transaction.transaction.sequence,
+                    state: state
+                )
+                if let rejection { for entry in rest { dropped[entry.id] = rejection.reason.rawValue } }
+            }
         }
         let counts = contents.withLockedValue { contents in
             var counts: [String: Int] = [:]
             var touched: Set<[UInt8]> = []
             for (id, reason) in dropped {
-                guard let entry = contents.entries.removeValue(forKey: id) else { continue }
-                contents.bytes -= entry.size
+                guard let entry = contents.remove(id) else { continue }
                 touched.insert(entry.transaction.transaction.sender)
                 counts[reason, default: 0] += 1
             }
@@ -286,7 +283,10 @@ public final class Mempool: Sendable {
                 contents.senders[sender] = contents.senders[sender]?.filter { contents.entries[$0] != nil }
             }
             // The committed state's next sequences: admissions that read an older state must not go below them.
-            for (sender, next) in nextSequences { contents.committedNext[sender] = next }
+            for (sender, next) in nextSequences {
+                contents.committedNext[sender] = next
+                contents.promote(sender, next: next)
+            }
             for (sender, ids) in contents.senders where ids.isEmpty { contents.senders[sender] = nil }
             let live = contents.senders
             contents.order.removeAll { live[$0] == nil }
@@ -294,5 +294,82 @@ public final class Mempool: Sendable {
         }
         if !counts.isEmpty { onDrop(counts) }
         return counts
+    }
+}
+
+extension Mempool.Contents {
+    /// Adds an admitted transaction to its sender's chain, or aside when it is `ahead` of the chain, then
+    /// moves waiting ones the chain now reaches into it. `expected` is the sequence admission expected.
+    mutating func insert(
+        _ entry: Mempool.Entry,
+        ahead: Bool,
+        expected: UInt64?,
+        limits: Mempool.Limits
+    ) -> Result<Digest, MempoolRefusal> {
+        // Checked again: a commit of this very transaction may have come since the precheck.
+        if entries[entry.id] != nil || committed.contains(entry.id) { return .failure(.duplicate) }
+        let transaction = entry.transaction.transaction
+        let sender = transaction.sender
+        let chain = senders[sender] ?? []
+        // Another admission or a commit for this sender may have come between the precheck and now.
+        let chainNext = chain.last.flatMap { entries[$0] }.map { $0.transaction.transaction.sequence + 1 }
+        let sequence = transaction.sequence
+        let fits =
+            ahead
+            ? (chainNext.map { $0 <= sequence } ?? true) && waiting[sender]?[sequence] == nil
+            : chainNext == nil || chainNext == sequence
+        guard fits, (committedNext[sender] ?? 0) <= sequence else {
+            return .failure(.rejected(Rejection(.badSequence, "sequence \(sequence) raced another submission")))
+        }
+        let held = chain.count + (waiting[sender]?.count ?? 0)
+        guard held < limits.maximumPerSender else {
+            return .failure(.senderQuota(pending: held, maximum: limits.maximumPerSender))
+        }
+        guard entries.count < limits.maximumTransactions, bytes + entry.size <= limits.maximumBytes else {
+            return .failure(.full(transactions: entries.count, bytes: bytes))
+        }
+        entries[entry.id] = entry
+        bytes += entry.size
+        if ahead && chainNext != sequence {
+            waiting[sender, default: [:]][sequence] = entry.id
+        } else {
+            append(entry.id, of: sender)
+        }
+        // With an empty chain, the next sequence is the later of what admission read and what commits used.
+        promote(sender, next: max(expected ?? 0, committedNext[sender] ?? 0))
+        return .success(entry.id)
+    }
+
+    /// Moves `sender`'s waiting transactions that continue its chain (or, with an empty chain, start at
+    /// `next`) into the chain.
+    mutating func promote(_ sender: [UInt8], next: UInt64?) {
+        guard var held = waiting[sender] else { return }
+        let chainNext = senders[sender]?.last.flatMap { entries[$0] }.map { $0.transaction.transaction.sequence + 1 }
+        guard var sequence = chainNext ?? next else { return }
+        while let id = held.removeValue(forKey: sequence) {
+            append(id, of: sender)
+            sequence += 1
+        }
+        waiting[sender] = held.isEmpty ? nil : held
+    }
+
+    private mutating func append(_ id: Digest, of sender: [UInt8]) {
+        // A sender is in `order` exactly while it has an entry in `senders` (possibly empty between a
+        // commit's two steps): appending on an empty list put it there twice and made `reap` select its
+        // transactions twice (found by the network benchmark: one transaction twice in a block).
+        if senders[sender] == nil { order.append(sender) }
+        senders[sender, default: []].append(id)
+    }
+
+    /// Forgets a transaction (from a chain, `senders` is filtered by the caller; from the waiting ones here).
+    mutating func remove(_ id: Digest) -> Mempool.Entry? {
+        guard let entry = entries.removeValue(forKey: id) else { return nil }
+        bytes -= entry.size
+        let transaction = entry.transaction.transaction
+        if waiting[transaction.sender]?[transaction.sequence] == id {
+            waiting[transaction.sender]?[transaction.sequence] = nil
+            if waiting[transaction.sender]?.isEmpty == true { waiting[transaction.sender] = nil }
+        }
+        return entry
     }
 }
