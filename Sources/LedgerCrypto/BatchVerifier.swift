@@ -18,13 +18,22 @@ public struct SignatureCheck: Sendable {
 /// (ECDSA and SM2 signatures do not aggregate), so this is parallel single verification; the gain is
 /// linear in cores (`docs/benchmarks.md`).
 public enum BatchVerifier {
+    /// Read once: `activeProcessorCount` reads cgroup files on every call on Linux, which cost a node under
+    /// load more than 5 % of its time when every gossiped transaction asked (perf, `docs/benchmarks.md`).
+    public static let processorCount = ProcessInfo.processInfo.activeProcessorCount
+
+    /// Below this many checks one thread verifies them: handing work to other cores costs more than it saves.
+    static let parallelThreshold = 8
+
     /// Returns one verdict per check, in order. Checks whose key belongs to another suite are false.
     public static func verify(
         _ checks: [SignatureCheck],
         suite: any CryptoSuite,
-        cores: Int = ProcessInfo.processInfo.activeProcessorCount
+        cores: Int = processorCount
     ) -> [Bool] {
-        guard !checks.isEmpty else { return [] }
+        guard checks.count >= parallelThreshold, cores > 1 else {
+            return checks.map { suite.verify($0.signature, of: $0.message, by: $0.publicKey) }
+        }
         let chunkCount = min(checks.count, max(1, cores) * 4)
         let chunkSize = (checks.count + chunkCount - 1) / chunkCount
         var verdicts = [Bool](repeating: false, count: checks.count)
