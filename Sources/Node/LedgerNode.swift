@@ -176,14 +176,16 @@ public final class LedgerNode: Sendable {
     public func submit(_ transactions: [SignedTransaction]) -> [Result<Digest, MempoolRefusal>] {
         let results = mempool.add(transactions, state: store.state(at: consensus.committedHeight()))
         let hash = consensus.genesis.suite.suite.hashFunction
+        var admitted: [SignedTransaction] = []
         for (transaction, result) in zip(transactions, results) {
             switch result {
-            case .success: gossip.publish(.transaction(transaction))
+            case .success: admitted.append(transaction)
             case .failure(let refusal):
                 tracker.refused(transaction.id(hash: hash), refusal)
                 metrics.rejected(refusal.code)
             }
         }
+        gossip.publish(transactions: admitted)
         return results
     }
 

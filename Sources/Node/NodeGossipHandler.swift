@@ -14,23 +14,25 @@ final class NodeGossipHandler: GossipHandler {
         self.metrics = metrics
     }
 
-    func gossip(_ message: WireMessage, from peer: PeerConnection) -> GossipVerdict {
-        switch message {
-        case .transaction(let transaction):
-            let state = consensus.store.state(at: consensus.committedHeight())
-            switch consensus.mempool.add([transaction], state: state)[0] {
+    /// A gossip batch is admitted as one (signatures verified together); what the mempool took is relayed.
+    func transactions(_ transactions: [SignedTransaction], from peer: PeerConnection) -> [GossipVerdict] {
+        let state = consensus.store.state(at: consensus.committedHeight())
+        return consensus.mempool.add(transactions, state: state).map { result in
+            switch result {
             case .success: return .relay
             case .failure(.duplicate), .failure(.full), .failure(.senderQuota): return .keep
             case .failure(let refusal):
                 metrics.rejected(refusal.code)
                 return .reject(refusal.code)
             }
-        default:
-            // Checked on the consensus loop against this height's validators; offered onwards by re-offering.
-            let node = peer.node
-            consensus.loop.execute { self.consensus.received(message, from: node) }
-            return .keep
         }
+    }
+
+    func gossip(_ message: WireMessage, from peer: PeerConnection) -> GossipVerdict {
+        // Checked on the consensus loop against this height's validators; offered onwards by re-offering.
+        let node = peer.node
+        consensus.loop.execute { self.consensus.received(message, from: node) }
+        return .keep
     }
 
     func direct(_ message: WireMessage, from peer: PeerConnection) {

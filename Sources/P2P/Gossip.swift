@@ -14,7 +14,9 @@ public enum GossipVerdict: Sendable, Equatable {
 
 /// The node behind the gossip layer. Called on event-loop threads: check quickly, hop off for real work.
 public protocol GossipHandler: AnyObject, Sendable {
-    /// A transaction, proposal, block part, vote or evidence seen for the first time.
+    /// Transactions seen for the first time, in the order they came (one gossip batch); one verdict each.
+    func transactions(_ transactions: [SignedTransaction], from peer: PeerConnection) -> [GossipVerdict]
+    /// A proposal, block part, vote or evidence.
     func gossip(_ message: WireMessage, from peer: PeerConnection) -> GossipVerdict
     /// A message for this node alone: status, block request, commit, sync part.
     func direct(_ message: WireMessage, from peer: PeerConnection)
@@ -23,9 +25,10 @@ public protocol GossipHandler: AnyObject, Sendable {
 }
 
 /// Flooding gossip over the peer set (`docs/network.md`, "Gossip"): each transaction and piece of evidence
-/// is handed to the node once — duplicates are recognised by the SHA-256 of the message's encoding and
-/// dropped — and every gossiped message is relayed to every other peer if the node says it is valid.
-/// Non-validator observers are peers like any other and so receive everything.
+/// is handed to the node once — duplicates are recognised by the SHA-256 of their encoding and dropped — and
+/// every gossiped message is relayed to every other peer if the node says it is valid. Transactions travel
+/// in batches (`WireMessage.transactions`): a batch's fresh ones are handed over together and the valid ones
+/// relayed together. Non-validator observers are peers like any other and so receive everything.
 public final class Gossip: PeerNetworkDelegate {
     private let seen: NIOLockedValueBox<SeenCache>
     private let handler: any GossipHandler
@@ -55,8 +58,41 @@ public final class Gossip: PeerNetworkDelegate {
 
     /// Sends this node's own message to every peer (marking it seen, so echoes are ignored).
     public func publish(_ message: WireMessage) {
+        if case .transactions(let transactions) = message { return publish(transactions: transactions) }
         _ = seen.withLockedValue { $0.insert(Self.digest(message)) }
         network.withLockedValue { $0 }?.broadcast(message)
+    }
+
+    /// Sends this node's own transactions to every peer, as few batches as the limits allow.
+    public func publish(transactions: [SignedTransaction]) {
+        seen.withLockedValue { seen in for transaction in transactions { _ = seen.insert(Self.digest(transaction)) } }
+        broadcast(transactions, except: nil)
+    }
+
+    private func broadcast(_ transactions: [SignedTransaction], except peer: OrgID?) {
+        guard let network = network.withLockedValue({ $0 }) else { return }
+        for batch in Self.batches(transactions) { network.broadcast(.transactions(batch), except: peer) }
+    }
+
+    /// Splits transactions into `transactions` messages within the count and frame limits, in order.
+    static func batches(_ transactions: [SignedTransaction]) -> [[SignedTransaction]] {
+        // The message's tag and count take 5 bytes; the frame limit leaves the rest of its kilobyte spare.
+        let budget = WireMessage.maximumFrameSize - 1024
+        var batches: [[SignedTransaction]] = []
+        var current: [SignedTransaction] = []
+        var bytes = 0
+        for transaction in transactions {
+            let size = transaction.canonicalBytes.count
+            if !current.isEmpty, current.count == WireMessage.maximumGossipBatch || bytes + size > budget {
+                batches.append(current)
+                current = []
+                bytes = 0
+            }
+            current.append(transaction)
+            bytes += size
+        }
+        if !current.isEmpty { batches.append(current) }
+        return batches
     }
 
     public func peerConnected(_ peer: PeerConnection) { handler.peerConnected(peer) }
@@ -64,6 +100,7 @@ public final class Gossip: PeerNetworkDelegate {
 
     public func received(_ message: WireMessage, from peer: PeerConnection) {
         guard Self.isGossip(message) else { return handler.direct(message, from: peer) }
+        if case .transactions(let transactions) = message { return received(transactions, from: peer) }
         if Self.isDeduplicated(message) {
             let fresh = seen.withLockedValue { $0.insert(Self.digest(message)) }
             guard fresh else {
@@ -83,9 +120,30 @@ public final class Gossip: PeerNetworkDelegate {
         if verdict == .relay { network.withLockedValue { $0 }?.broadcast(message, except: peer.node) }
     }
 
+    private func received(_ transactions: [SignedTransaction], from peer: PeerConnection) {
+        let fresh = seen.withLockedValue { seen in transactions.filter { seen.insert(Self.digest($0)) } }
+        counters.withLockedValue { $0.duplicates += UInt64(transactions.count - fresh.count) }
+        guard !fresh.isEmpty else { return }
+        let verdicts = handler.transactions(fresh, from: peer)
+        var relayed: [SignedTransaction] = []
+        counters.withLockedValue {
+            $0.delivered += UInt64(fresh.count)
+            for (transaction, verdict) in zip(fresh, verdicts) {
+                switch verdict {
+                case .relay:
+                    $0.relayed += 1
+                    relayed.append(transaction)
+                case .reject: $0.rejected += 1
+                case .keep: break
+                }
+            }
+        }
+        if !relayed.isEmpty { broadcast(relayed, except: peer.node) }
+    }
+
     static func isGossip(_ message: WireMessage) -> Bool {
         switch message {
-        case .transaction, .proposal, .blockPart, .vote, .evidence: return true
+        case .transactions, .proposal, .blockPart, .vote, .evidence: return true
         case .hello, .status, .blockRequest, .commit, .syncPart, .ping, .pong: return false
         }
     }
@@ -95,10 +153,11 @@ public final class Gossip: PeerNetworkDelegate {
     /// height it had not reached yet — and recognises repeats itself, cheaply, before checking signatures.
     static func isDeduplicated(_ message: WireMessage) -> Bool {
         switch message {
-        case .transaction, .evidence: return true
+        case .transactions, .evidence: return true
         default: return false
         }
     }
 
     static func digest(_ message: WireMessage) -> Digest { SHA256().hash(message.canonicalBytes) }
+    static func digest(_ transaction: SignedTransaction) -> Digest { SHA256().hash(transaction.canonicalBytes) }
 }

@@ -4,7 +4,7 @@ import LedgerCrypto
 /// The first message on every connection, both ways (`docs/network.md`): which chain, which genesis,
 /// which protocol version, who, and how far along. Any mismatch closes the connection with the reason logged.
 public struct PeerHello: Hashable, Sendable, CanonicalCodable {
-    public static let protocolVersion: UInt16 = 1
+    public static let protocolVersion: UInt16 = 2
 
     public let chainID: ChainID
     public let genesisHash: Digest

@@ -27,7 +27,9 @@ public struct PeerStatus: Hashable, Sendable, CanonicalCodable {
 public enum WireMessage: Hashable, Sendable, CanonicalCodable {
     case hello(PeerHello)
     case status(PeerStatus)
-    case transaction(SignedTransaction)
+    /// Transactions gossiped together: at most `maximumGossipBatch`, in at most `maximumFrameSize` bytes
+    /// (`Gossip.frames(for:)` splits larger sets).
+    case transactions([SignedTransaction])
     case proposal(SignedProposal)
     case blockPart(BlockPart)
     case vote(SignedVote)
@@ -46,8 +48,13 @@ public enum WireMessage: Hashable, Sendable, CanonicalCodable {
     /// The largest frame a connection accepts: a maximum transaction, with room for its envelope.
     public static let maximumFrameSize = SignedTransaction.maximumEncodedSize + 1024
 
+    /// The most transactions one `transactions` message carries: enough that frames, TLS records and the
+    /// receiver's signature batch are amortised, few enough that checking one batch holds a connection's
+    /// event loop for only a few milliseconds.
+    public static let maximumGossipBatch = 256
+
     private enum Tag: UInt8 {
-        case hello = 1, status, transaction, proposal, blockPart, vote, evidence, blockRequest, commit, ping, pong,
+        case hello = 1, status, transactions, proposal, blockPart, vote, evidence, blockRequest, commit, ping, pong,
             syncPart
     }
 
@@ -59,9 +66,9 @@ public enum WireMessage: Hashable, Sendable, CanonicalCodable {
         case .status(let status):
             writer.write(Tag.status.rawValue)
             writer.write(status)
-        case .transaction(let transaction):
-            writer.write(Tag.transaction.rawValue)
-            writer.write(transaction)
+        case .transactions(let transactions):
+            writer.write(Tag.transactions.rawValue)
+            writer.write(transactions)
         case .proposal(let proposal):
             writer.write(Tag.proposal.rawValue)
             writer.write(proposal)
@@ -98,7 +105,10 @@ public enum WireMessage: Hashable, Sendable, CanonicalCodable {
         switch Tag(rawValue: raw) {
         case .hello: self = .hello(try reader.read(PeerHello.self))
         case .status: self = .status(try reader.read(PeerStatus.self))
-        case .transaction: self = .transaction(try reader.read(SignedTransaction.self))
+        case .transactions:
+            self = .transactions(
+                try reader.readArray(of: SignedTransaction.self, maxCount: Self.maximumGossipBatch, "transactions")
+            )
         case .proposal: self = .proposal(try reader.read(SignedProposal.self))
         case .blockPart: self = .blockPart(try reader.read(BlockPart.self))
         case .vote: self = .vote(try reader.read(SignedVote.self))
@@ -115,7 +125,7 @@ public enum WireMessage: Hashable, Sendable, CanonicalCodable {
     /// How the message travels: consensus traffic ahead of bulk gossip and sync (`SendQueue`).
     public var priority: SendPriority {
         switch self {
-        case .transaction, .blockRequest, .commit, .syncPart, .evidence: return .bulk
+        case .transactions, .blockRequest, .commit, .syncPart, .evidence: return .bulk
         case .hello, .status, .proposal, .blockPart, .vote, .ping, .pong: return .consensus
         }
     }

@@ -30,7 +30,7 @@ import Testing
         #expect(await eventually { a.connected(to: b) })
 
         var random = SeededGenerator(seed: 5)
-        let transaction = WireMessage.transaction(random.signedTransaction()).frame
+        let transaction = WireMessage.transactions([random.signedTransaction()]).frame
         let batch = Array((0..<200).map { _ in transaction }.joined())
         let flooder = try await RawPeer(identity: flooderIdentity, port: b.port, group: group)
         let hello = WireMessage.hello(
@@ -99,7 +99,7 @@ import Testing
         try await slow.stopReading()
 
         var random = SeededGenerator(seed: 8)
-        let transactions = (0..<300).map { _ in WireMessage.transaction(random.signedTransaction()) }
+        let transactions = (0..<300).map { _ in WireMessage.transactions([random.signedTransaction()]) }
         let rounds = 100
         for round in 0..<rounds {
             for transaction in transactions { b.network.broadcast(transaction) }

@@ -23,7 +23,7 @@ struct WireMessageTests {
         return [
             .hello(PeerHelloTests.peer()),
             .status(PeerStatus(height: 9, round: 4)),
-            .transaction(random.signedTransaction()),
+            .transactions([random.signedTransaction()]),
             .proposal(proposal),
             .blockPart(
                 BlockPart(height: 9, round: 2, blockHash: random.digest(), index: 1, count: 3, bytes: random.bytes(100))
