@@ -21,7 +21,7 @@ public struct Executor: Sendable {
         let hash = rules.suite.hashFunction
         let ids = transactions.map { $0.id(hash: hash) }
         let signatureValid = verifySignatures(transactions, ids: ids, verifiedIDs: verifiedIDs)
-        var overlay = StateOverlay(base: state)
+        var overlay = StateOverlay(base: CachedStateReader(state))
         var results: [TransactionResult] = []
         results.reserveCapacity(transactions.count)
         for index in transactions.indices {
