@@ -102,12 +102,28 @@ final class Log: @unchecked Sendable {
 }
 let log = Log()
 
-// Submission: every 20 ms, the next slice, as one batch request per node (each account's transactions go
-// to one node, in order, so sequences arrive in order).
+/// Each node's submissions not yet sent, in order, with the time each was due.
+final class Lanes: @unchecked Sendable {
+    let lock = NSLock()
+    var queued: [[Int]]
+    var finished = false
+    init(count: Int) { queued = Array(repeating: [], count: count) }
+    func locked<T>(_ body: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body()
+    }
+}
+
+// Submission, open loop: every 20 ms the next slice is due and queued for the node of each account (each
+// account's transactions go to one node, in order). One lane per node sends everything queued as one batch
+// request, then the next: a slow node gets bigger batches, never a lower offered rate. Latency counts from
+// the time a transaction was due, not sent, so a slow API is not hidden.
 let tick = 0.02
 let perTick = max(1, Int(Double(rate) * tick))
 let start = Date()
-let submitter = Task {
+let lanes = Lanes(count: apis.count)
+let generator = Task {
     var next = 0
     var tickIndex = 0
     while next < total {
@@ -117,36 +133,44 @@ let submitter = Task {
         let slice = next..<min(total, next + perTick)
         next = slice.upperBound
         tickIndex += 1
-        var byNode: [Int: [Int]] = [:]
-        for index in slice { byNode[(index % accounts.count) % apis.count, default: []].append(index) }
-        let now = Date()
-        log.locked { for index in slice { log.submitted[ids[index]] = now } }
-        await withTaskGroup(of: Void.self) { group in
-            for (node, indices) in byNode {
-                group.addTask {
-                    let body = JSONValue.object([
-                        JSONMember(
-                            "txs",
-                            .array(indices.map { .string(encoded[$0]) })
-                        )
-                    ]).serialized(pretty: false)
-                    guard
-                        let response = try? await APIRequest.send(
-                            "POST",
-                            apis[node] + "/v1/txs/batch",
-                            body: Array(body.utf8),
-                            contentType: "application/json",
-                            timeout: 30
-                        ), let document = try? JSONParser.parse(response.body),
-                        case .array(let results)? = document["results"]
-                    else {
-                        log.locked { log.refused["http", default: 0] += indices.count }
-                        return
-                    }
-                    log.locked {
-                        for result in results {
-                            if case .string(let code)? = result["code"] { log.refused[code, default: 0] += 1 }
-                        }
+        log.locked { for index in slice { log.submitted[ids[index]] = due } }
+        lanes.locked { for index in slice { lanes.queued[(index % accounts.count) % apis.count].append(index) } }
+    }
+    lanes.locked { lanes.finished = true }
+}
+let senders = (0..<apis.count).map { node in
+    Task {
+        while true {
+            let (indices, finished) = lanes.locked { () -> ([Int], Bool) in
+                defer { lanes.queued[node] = [] }
+                return (lanes.queued[node], lanes.finished)
+            }
+            if indices.isEmpty {
+                if finished { return }
+                try? await Task.sleep(nanoseconds: 2_000_000)
+                continue
+            }
+            for chunk in stride(from: 0, to: indices.count, by: 5_000).map({
+                indices[$0..<min($0 + 5_000, indices.count)]
+            }) {
+                let body = JSONValue.object([JSONMember("txs", .array(chunk.map { .string(encoded[$0]) }))])
+                    .serialized(pretty: false)
+                guard
+                    let response = try? await APIRequest.send(
+                        "POST",
+                        apis[node] + "/v1/txs/batch",
+                        body: Array(body.utf8),
+                        contentType: "application/json",
+                        timeout: 30
+                    ), let document = try? JSONParser.parse(response.body),
+                    case .array(let results)? = document["results"]
+                else {
+                    log.locked { log.refused["http", default: 0] += chunk.count }
+                    continue
+                }
+                log.locked {
+                    for result in results {
+                        if case .string(let code)? = result["code"] { log.refused[code, default: 0] += 1 }
                     }
                 }
             }
@@ -183,7 +207,8 @@ while Date() < deadline {
     if committed + refusedCount >= total { break }
     try await Task.sleep(nanoseconds: 50_000_000)
 }
-_ = await submitter.value
+_ = await generator.value
+for sender in senders { _ = await sender.value }
 let latencies = log.locked { log.latencies.sorted() }
 let elapsed = lastCommit.timeIntervalSince(start)
 func percentile(_ p: Double) -> Double {
