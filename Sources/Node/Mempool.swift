@@ -115,18 +115,32 @@ public final class Mempool: Sendable {
     }
 
     /// Admits transactions against `state` (the committed state), verifying their signatures in one batch
-    /// across all cores. One outcome each: the transaction id, or why it was refused.
+    /// across all cores. One outcome each: the transaction id, or why it was refused. Transactions already
+    /// held or just committed are duplicates without a second signature check (a block can arrive before the
+    /// gossip that carried its transactions).
     public func add<State: StateReader>(
         _ transactions: [SignedTransaction],
         state: State
     ) -> [Result<Digest, MempoolRefusal>] {
-        let signatures = executor.verifySignatures(transactions)
+        let ids = transactions.map { $0.id(hash: hash) }
+        let known: [Bool] = contents.withLockedValue { contents in
+            ids.map { contents.entries[$0] != nil || contents.committed.contains($0) }
+        }
+        let unknown = transactions.indices.filter { !known[$0] }
+        var signatures = [Bool](repeating: false, count: transactions.count)
+        for (index, valid) in zip(unknown, executor.verifySignatures(unknown.map { transactions[$0] })) {
+            signatures[index] = valid
+        }
         let state = CachedStateReader(state)
-        return transactions.indices.map { admit(transactions[$0], signatureValid: signatures[$0], state: state) }
+        return transactions.indices.map { index in
+            if known[index] { return .failure(.duplicate) }
+            return admit(transactions[index], id: ids[index], signatureValid: signatures[index], state: state)
+        }
     }
 
     private func admit<State: StateReader>(
         _ transaction: SignedTransaction,
+        id: Digest,
         signatureValid: Bool,
         state: State
     ) -> Result<Digest, MempoolRefusal> {
@@ -134,7 +148,6 @@ public final class Mempool: Sendable {
         guard size <= SignedTransaction.maximumEncodedSize else {
             return .failure(.tooLarge(bytes: size, maximum: SignedTransaction.maximumEncodedSize))
         }
-        let id = transaction.id(hash: hash)
         let sender = transaction.transaction.sender
         let sequence = transaction.transaction.sequence
         // The sequence after this sender's pending transactions if it has any; otherwise the state's next one,
