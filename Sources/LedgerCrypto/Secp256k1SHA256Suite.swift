@@ -26,7 +26,7 @@ public struct Secp256k1SHA256Suite: CryptoSuite {
         guard secp256k1_ec_pubkey_create(context.pointer, &point, scalar) == 1 else {
             throw CryptoError(.invalidPrivateKey, "secp256k1 could not derive the public key")
         }
-        let publicKey = PublicKey(suite: id, validatedBytes: serializeCompressed(point))
+        let publicKey = publicKey(point)
         return PrivateKey(suite: id, scalar: scalar, publicKey: publicKey)
     }
 
@@ -41,7 +41,12 @@ public struct Secp256k1SHA256Suite: CryptoSuite {
         guard secp256k1_ec_pubkey_parse(context.pointer, &point, encoded, encoded.count) == 1 else {
             throw CryptoError(.invalidPublicKey, "not a point on secp256k1")
         }
-        return PublicKey(suite: id, validatedBytes: serializeCompressed(point))
+        return publicKey(point)
+    }
+
+    private func publicKey(_ point: secp256k1_pubkey) -> PublicKey {
+        let decoded = withUnsafeBytes(of: point) { Array($0) }
+        return PublicKey(suite: id, validatedBytes: serializeCompressed(point), decoded: decoded)
     }
 
     public func sign(_ message: UnsafeRawBufferPointer, with key: PrivateKey) throws(CryptoError) -> Signature {
@@ -60,16 +65,25 @@ public struct Secp256k1SHA256Suite: CryptoSuite {
     public func verify(_ signature: Signature, of message: UnsafeRawBufferPointer, by publicKey: PublicKey) -> Bool {
         guard publicKey.suite == id else { return false }
         let digest = SHA256().hash(message).bytes
-        return verify(compact: signature.bytes, digest: digest, publicKey: publicKey.bytes)
+        var point = secp256k1_pubkey()
+        guard publicKey.decoded.count == MemoryLayout<secp256k1_pubkey>.size else {
+            return verify(compact: signature.bytes, digest: digest, publicKey: publicKey.bytes)
+        }
+        withUnsafeMutableBytes(of: &point) { $0.copyBytes(from: publicKey.decoded) }
+        return verify(compact: signature.bytes, digest: digest, point: &point)
     }
 
     /// Verifies a compact signature over a precomputed 32-byte digest. Rejects r or s out of range,
     /// zero, or a high s (libsecp256k1's verify accepts only normalised signatures).
     func verify(compact: [UInt8], digest: [UInt8], publicKey: [UInt8]) -> Bool {
         var point = secp256k1_pubkey()
+        guard secp256k1_ec_pubkey_parse(context.pointer, &point, publicKey, publicKey.count) == 1 else { return false }
+        return verify(compact: compact, digest: digest, point: &point)
+    }
+
+    private func verify(compact: [UInt8], digest: [UInt8], point: inout secp256k1_pubkey) -> Bool {
         var parsed = secp256k1_ecdsa_signature()
         guard compact.count == 64, digest.count == 32,
-            secp256k1_ec_pubkey_parse(context.pointer, &point, publicKey, publicKey.count) == 1,
             secp256k1_ecdsa_signature_parse_compact(context.pointer, &parsed, compact) == 1
         else { return false }
         return secp256k1_ecdsa_verify(context.pointer, &parsed, digest, &point) == 1

@@ -42,8 +42,12 @@ extension Executor {
         var verdicts = [Bool](repeating: false, count: transactions.count)
         var checks: [SignatureCheck] = []
         var indices: [Int] = []
+        // A batch has few senders: each key is decoded once.
+        var keys: [[UInt8]: PublicKey?] = [:]
         for (index, signed) in transactions.enumerated() {
-            guard let key = try? rules.suite.publicKey(encoded: signed.transaction.sender) else { continue }
+            let sender = signed.transaction.sender
+            if keys[sender] == nil { keys[sender] = .some(try? rules.suite.publicKey(encoded: sender)) }
+            guard let key = keys[sender] ?? nil else { continue }
             checks.append(
                 SignatureCheck(message: signed.transaction.signedBytes, signature: signed.signature, publicKey: key)
             )
