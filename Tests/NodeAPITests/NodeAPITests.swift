@@ -75,8 +75,17 @@ import Testing
 
     func document(_ response: APIRequest.Response) throws -> JSONValue { try JSONParser.parse(response.body) }
 
+    func hashOnly(_ transaction: SignedTransaction) -> JSONValue {
+        .object([JSONMember("hash", .string(transaction.id(hash: SHA256()).hex))])
+    }
+
+    func lengthPrefixed(_ bytes: [UInt8]) -> [UInt8] {
+        withUnsafeBytes(of: UInt32(bytes.count).bigEndian, Array.init) + bytes
+    }
+
     @Test func routesAnswerWithTheirShapes() async throws {
         try await withNode { base, account, genesis in
+            let signer = account
             let status = try document(try await APIRequest.send("GET", base + "/v1/status"))
             for field in ["chain_id", "node_id", "height", "last_block_hash", "state_root", "peers", "catching_up"] {
                 #expect(status[field] != nil, "status lacks \(field)")
@@ -134,6 +143,42 @@ import Testing
             let account = try document(try await APIRequest.send("GET", base + "/v1/accounts/\(account.publicKey.hex)"))
             #expect(account["next_sequence"] == .integer(1))
 
+            // Batches, as JSON and as length-prefixed binary; one result each, a refusal naming its code.
+            let more = try (1...4).map { sequence in
+                try SignedTransaction(
+                    signing: Transaction(
+                        chainID: genesis.chainID,
+                        sender: transaction.transaction.sender,
+                        sequence: UInt64(sequence),
+                        payload: Payloads.anchor("api batch \(sequence)")
+                    ),
+                    with: signer
+                )
+            }
+            let jsonBatch = try await APIRequest.send(
+                "POST",
+                base + "/v1/txs/batch",
+                body: Array(
+                    "{\"txs\": [\"\(Hex.encode(more[0].canonicalBytes))\", \"\(Hex.encode(more[1].canonicalBytes))\"]}"
+                        .utf8
+                ),
+                contentType: "application/json"
+            )
+            #expect(jsonBatch.status == 200)
+            #expect(try document(jsonBatch)["results"] == .array(more[0...1].map { hashOnly($0) }))
+            let binary = [more[2], more[1], more[3]].flatMap { lengthPrefixed($0.canonicalBytes) }
+            let binaryBatch = try await APIRequest.send(
+                "POST",
+                base + "/v1/txs/batch",
+                body: binary,
+                contentType: "application/octet-stream"
+            )
+            #expect(binaryBatch.status == 200)
+            let duplicate = JSONValue.object([
+                JSONMember("hash", .string(more[1].id(hash: SHA256()).hex)), JSONMember("code", .string("duplicate")),
+            ])
+            #expect(try document(binaryBatch)["results"] == .array([hashOnly(more[2]), duplicate, hashOnly(more[3])]))
+
             let metrics = String(decoding: try await APIRequest.send("GET", base + "/metrics").body, as: UTF8.self)
             for name in [
                 "civic_height", "civic_round", "civic_peers", "civic_mempool_transactions", "civic_mempool_bytes",
@@ -142,7 +187,7 @@ import Testing
             ] {
                 #expect(metrics.contains(name), "metrics lack \(name)")
             }
-            #expect(metrics.contains("civic_rejected_transactions_total{reason=\"duplicate\"} 1"))
+            #expect(metrics.contains("civic_rejected_transactions_total{reason=\"duplicate\"} 2"))
         }
     }
 
@@ -155,6 +200,13 @@ import Testing
                 (
                     "POST", "/v1/txs", [UInt8](repeating: 7, count: NodeAPI.maximumBodyBytes + 1), nil, 413,
                     "body_too_large"
+                ),
+                ("POST", "/v1/txs/batch", Array("{\"txs\": 5}".utf8), "application/json", 400, "malformed_body"),
+                ("POST", "/v1/txs/batch", [0, 0, 1], "application/octet-stream", 400, "malformed_body"),
+                ("POST", "/v1/txs/batch", [0, 0, 0, 9, 1, 2], "application/octet-stream", 400, "malformed_body"),
+                (
+                    "POST", "/v1/txs/batch", lengthPrefixed([1, 2, 3]), "application/octet-stream", 400,
+                    "malformed_transaction"
                 ),
                 ("GET", "/v1/txs/xyz", nil, nil, 400, "malformed_hash"),
                 ("GET", "/v1/txs/" + String(repeating: "ab", count: 32), nil, nil, 404, "unknown_transaction"),
