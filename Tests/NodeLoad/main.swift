@@ -84,7 +84,10 @@ for index in 0..<total {
     transactions.append(try SignedTransaction(signing: transaction, with: accounts[account]))
 }
 let ids = transactions.map { $0.id(hash: hash).hex }
-let encoded = transactions.map { Hex.encode($0.canonicalBytes) }
+/// Each transaction as the binary batch format wants it: its length (4 bytes, big-endian), then its bytes.
+let encoded = transactions.map {
+    withUnsafeBytes(of: UInt32($0.canonicalBytes.count).bigEndian, Array.init) + $0.canonicalBytes
+}
 
 final class Log: @unchecked Sendable {
     let lock = NSLock()
@@ -153,14 +156,12 @@ let senders = (0..<apis.count).map { node in
             for chunk in stride(from: 0, to: indices.count, by: 5_000).map({
                 indices[$0..<min($0 + 5_000, indices.count)]
             }) {
-                let body = JSONValue.object([JSONMember("txs", .array(chunk.map { .string(encoded[$0]) }))])
-                    .serialized(pretty: false)
                 guard
                     let response = try? await APIRequest.send(
                         "POST",
                         apis[node] + "/v1/txs/batch",
-                        body: Array(body.utf8),
-                        contentType: "application/json",
+                        body: chunk.flatMap { encoded[$0] },
+                        contentType: "application/octet-stream",
                         timeout: 30
                     ), let document = try? JSONParser.parse(response.body),
                     case .array(let results)? = document["results"]
