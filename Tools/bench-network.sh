@@ -24,7 +24,6 @@ done
 swift build -c release --product civicd >/dev/null
 swift build -c release --product node-load >/dev/null
 bin="$(swift build -c release --show-bin-path)"
-ticks=$(getconf CLK_TCK)
 
 echo "bench-network: 4 nodes, $suite, $kind transactions, ${seconds} s per rate, $(nproc) cores"
 for rate in $rates; do
@@ -36,26 +35,16 @@ for rate in $rates; do
         pids+=($!)
     done
     sleep 3
-    declare -A cpu_before
-    for pid in "${pids[@]}"; do cpu_before[$pid]=$(awk '{print $14 + $15}' "/proc/$pid/stat"); done
-    start=$(date +%s.%N)
-    peak=()
     ( while sleep 0.5; do
         for pid in "${pids[@]}"; do awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null; done | sort -n | tail -1
       done ) > "$work/rss.txt" &
     sampler=$!
-    result=$("$bin/node-load" "$work" "$rate" "$seconds" "$kind" || echo "load failed")
+    # node-load measures the nodes' CPU over the load itself (not while it pre-signs).
+    result=$(NODE_PIDS="${pids[*]}" "$bin/node-load" "$work" "$rate" "$seconds" "$kind" || echo "load failed")
     kill "$sampler" 2>/dev/null || true
-    end=$(date +%s.%N)
-    cpu=""
-    for pid in "${pids[@]}"; do
-        after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
-        cpu+=$(awk -v a="$after" -v b="${cpu_before[$pid]}" -v t="$ticks" -v s="$start" -v e="$end" \
-            'BEGIN { printf "%.0f%% ", 100 * (a - b) / t / (e - s) }')
-    done
     rss=$(sort -n "$work/rss.txt" | tail -1)
     echo "$result"
-    echo "    CPU per node: $cpu(of one core); peak RSS of a node: $((rss / 1024)) MiB"
+    echo "    peak RSS of a node: $((rss / 1024)) MiB"
     kill -TERM "${pids[@]}"
     wait "${pids[@]}" 2>/dev/null || true
     rm -rf "$work"

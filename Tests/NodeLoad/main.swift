@@ -124,6 +124,20 @@ final class Lanes: @unchecked Sendable {
 // the time a transaction was due, not sent, so a slow API is not hidden.
 let tick = 0.02
 let perTick = max(1, Int(Double(rate) * tick))
+/// The nodes' processes (`NODE_PIDS`, set by the bench script): their CPU time is measured over the load.
+let nodePIDs = (ProcessInfo.processInfo.environment["NODE_PIDS"] ?? "").split(separator: " ").map(String.init)
+func cpuTicks() -> [Double] {
+    nodePIDs.map { pid in
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return .nan }
+        // Fields after the command name: state is field 3, so utime and stime (14, 15) are at 11 and 12.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return .nan }
+        return user + system
+    }
+}
+let cpuAtStart = cpuTicks()
 let start = Date()
 let lanes = Lanes(count: apis.count)
 let generator = Task {
@@ -212,13 +226,17 @@ _ = await generator.value
 for sender in senders { _ = await sender.value }
 let latencies = log.locked { log.latencies.sorted() }
 let elapsed = lastCommit.timeIntervalSince(start)
+let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+let cpu = zip(cpuAtStart, cpuTicks()).map { before, after in
+    String(format: "%.0f%%", 100 * (after - before) / ticksPerSecond / Date().timeIntervalSince(start))
+}
 func percentile(_ p: Double) -> Double {
     latencies.isEmpty ? .nan : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
 }
 print(
     String(
         format:
-            "offered %d tx/s for %d s (%@): committed %d of %d in %.1f s = %.0f tx/s; latency p50 %.0f ms, p99 %.0f ms; refused %@; in two blocks %d",
+            "offered %d tx/s for %d s (%@): committed %d of %d in %.1f s = %.0f tx/s; latency p50 %.0f ms, p99 %.0f ms; refused %@; in two blocks %d; CPU per node %@ of one core",
         rate,
         seconds,
         arguments[4],
@@ -229,6 +247,7 @@ print(
         percentile(0.5) * 1000,
         percentile(0.99) * 1000,
         log.locked { "\(log.refused)" },
-        log.locked { log.twice }
+        log.locked { log.twice },
+        cpu.joined(separator: " ")
     )
 )
