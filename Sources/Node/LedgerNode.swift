@@ -19,6 +19,12 @@ public final class LedgerNode: Sendable {
         /// Nil for an observer.
         public var consensusKey: PrivateKey?
         public var tls: TLSIdentity
+        /// Reads the rotated TLS key waiting for governance to register its pin, if any (`civicd tls rotate`
+        /// writes one while the node runs). When the committed registry names a pin this node does not present,
+        /// the waiting key with that pin is presented from then on, and `onTLSRotated` is called (to make its
+        /// files current).
+        public var rotatedTLS: @Sendable () -> TLSIdentity? = { nil }
+        public var onTLSRotated: @Sendable () -> Void = {}
         public var listenHost = "127.0.0.1"
         public var listenPort = 0
         /// Peer addresses that override the registered ones (a local network picks its ports at start).
@@ -112,17 +118,33 @@ public final class LedgerNode: Sendable {
             loop: consensusGroup.next(),
             logger: logger
         )
-        let registry = PeerRegistry(
-            try MemberNodes.current(
-                state: store.state(at: store.committedHeight()),
-                keys: genesis.rules.keys,
-                addresses: configuration.peerAddresses
-            )
+        let members = try MemberNodes.current(
+            state: store.state(at: store.committedHeight()),
+            keys: genesis.rules.keys,
+            addresses: configuration.peerAddresses
         )
+        let registry = PeerRegistry(members)
+        let registeredPin: @Sendable ([PeerIdentity]) -> Digest? = { nodes in
+            nodes.first { $0.node == configuration.node }?.keyPin
+        }
+        // Governance may have registered the rotated key while the node was stopped.
+        var identity = configuration.tls
+        if let pin = registeredPin(members), pin != identity.keyPin, let next = configuration.rotatedTLS(),
+            next.keyPin == pin
+        {
+            identity = next
+            configuration.onTLSRotated()
+        }
+        if let pin = registeredPin(members), pin != identity.keyPin {
+            logger.warning(
+                "this node's TLS key is not the one registered for it: peers will refuse it",
+                metadata: ["registered": "\(pin.hex)", "presented": "\(identity.keyPin.hex)"]
+            )
+        }
         let networkConfiguration = PeerNetworkConfiguration(
             listenHost: configuration.listenHost,
             listenPort: configuration.listenPort,
-            identity: configuration.tls
+            identity: identity
         )
         let chain = genesis.chainID
         let genesisHash = genesis.hash
@@ -149,10 +171,22 @@ public final class LedgerNode: Sendable {
         // Governance changes the member nodes: the registry follows every commit.
         let addresses = configuration.peerAddresses
         let keys = genesis.rules.keys
+        let rotatedTLS = configuration.rotatedTLS
+        let onTLSRotated = configuration.onTLSRotated
         consensus.onCommit { height, _, _ in
             guard let nodes = try? MemberNodes.current(state: store.state(at: height), keys: keys, addresses: addresses)
             else { return }
-            if Set(nodes) != Set(registry.all) { network.registryChanged(nodes) }
+            guard Set(nodes) != Set(registry.all) else { return }
+            // This node's own key rotated by governance: present the waiting key before peers refuse the old.
+            if let pin = registeredPin(nodes), pin != network.keyPin, let next = rotatedTLS(), next.keyPin == pin {
+                do {
+                    try network.replaceIdentity(next)
+                    onTLSRotated()
+                } catch {
+                    logger.error("could not present the rotated TLS key", metadata: ["reason": "\(error)"])
+                }
+            }
+            network.registryChanged(nodes)
         }
         let port = try await gossip.start(on: network)
         sync.start(on: group.next())

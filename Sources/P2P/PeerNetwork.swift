@@ -30,7 +30,8 @@ public final class PeerNetwork: Sendable {
     public let configuration: PeerNetworkConfiguration
     let localHello: @Sendable () -> PeerHello
     private let group: any EventLoopGroup
-    private let contexts: PinnedTLSBox
+    /// The TLS contexts every new connection uses; replaced when governance rotates this node's key.
+    private let contexts: NIOLockedValueBox<PinnedTLS>
     private let state = NIOLockedValueBox(State())
     private let logger: Logger
 
@@ -52,7 +53,19 @@ public final class PeerNetwork: Sendable {
         self.logger = logger
         self.localHello = localHello
         me = localHello().nodeID
-        contexts = PinnedTLSBox(try PinnedTLS(identity: configuration.identity))
+        contexts = NIOLockedValueBox(try PinnedTLS(identity: configuration.identity))
+    }
+
+    /// The key pin this node presents now.
+    public var keyPin: Digest { contexts.withLockedValue { $0.keyPin } }
+
+    /// Presents `identity` from now on (a TLS key rotated by governance, `docs/network.md` "Trust"): new
+    /// connections use it; connections made with the old key stay until their peers, whose registry no longer
+    /// holds the old pin, close them — both sides then redial with the new one.
+    public func replaceIdentity(_ identity: TLSIdentity) throws {
+        let tls = try PinnedTLS(identity: identity)
+        contexts.withLockedValue { $0 = tls }
+        logger.notice("presenting a new TLS key", metadata: ["pin": "\(identity.keyPin.hex)"])
     }
 
     /// This node's id (from its hello).
@@ -113,7 +126,7 @@ public final class PeerNetwork: Sendable {
     // MARK: - Connections
 
     private func configure(_ channel: any Channel, expected: OrgID?) -> EventLoopFuture<Void> {
-        let contexts = self.contexts
+        let tls = contexts.withLockedValue { $0 }
         let configuration = self.configuration
         return channel.eventLoop.makeCompletedFuture {
             let handler = PeerChannelHandler(
@@ -125,9 +138,9 @@ public final class PeerNetwork: Sendable {
             let verify = PinnedTLS.callback { handler.accept($0) }
             let tlsHandler: any ChannelHandler =
                 expected == nil
-                ? NIOSSLServerHandler(context: contexts.tls.serverContext, customVerificationCallback: verify)
+                ? NIOSSLServerHandler(context: tls.serverContext, customVerificationCallback: verify)
                 : try NIOSSLClientHandler(
-                    context: contexts.tls.clientContext,
+                    context: tls.clientContext,
                     serverHostname: nil,
                     customVerificationCallback: verify
                 )
@@ -275,10 +288,4 @@ public final class PeerNetwork: Sendable {
 
 private struct RegistrationRefusal: Error {
     let reason: String
-}
-
-/// The TLS contexts, shared read-only by every connection.
-private final class PinnedTLSBox: Sendable {
-    let tls: PinnedTLS
-    init(_ tls: PinnedTLS) { self.tls = tls }
 }

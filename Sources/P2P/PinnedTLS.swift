@@ -6,11 +6,14 @@ import NIOSSL
 /// Mutual TLS 1.3 with keys pinned to the registry (`docs/network.md`, "Trust"): both sides must present a
 /// certificate, and the custom verification callback — which replaces all of BoringSSL's path checks — accepts
 /// exactly the certificates whose key pin is a current member node's. No CA is consulted.
-struct PinnedTLS {
+struct PinnedTLS: Sendable {
     let serverContext: NIOSSLContext
     let clientContext: NIOSSLContext
+    /// The pin of the key these contexts present.
+    let keyPin: Digest
 
     init(identity: TLSIdentity) throws {
+        keyPin = identity.keyPin
         let chain = try NIOSSLCertificate.fromPEMBytes(Array(identity.certificatePEM.utf8)).map {
             NIOSSLCertificateSource.certificate($0)
         }

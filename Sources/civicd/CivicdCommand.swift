@@ -14,6 +14,7 @@ struct CivicdCommand: AsyncParsableCommand {
             """,
         subcommands: [
             InitCommand.self, StartCommand.self, TestnetCommand.self, DevCommand.self, StatusCommand.self,
+            TLSCommand.self,
             NodeKeysCommand.self, GenesisCommand.self, SimulateCommand.self, LedgerBenchCommand.self,
         ]
     )

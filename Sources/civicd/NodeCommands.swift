@@ -96,6 +96,15 @@ enum NodeRunner {
             consensusKey: loaded.consensusKey,
             tls: loaded.tls
         )
+        configuration.rotatedTLS = { try? NodeHome(home).nextTLS() }
+        configuration.onTLSRotated = {
+            do {
+                try NodeHome(home).promoteNextTLS()
+                logger.notice("TLS key rotated by governance: the new key is now current in the home")
+            } catch {
+                logger.error("could not make the rotated TLS key current", metadata: ["reason": "\(error)"])
+            }
+        }
         configuration.listenHost = p2p.host
         configuration.listenPort = p2p.port
         configuration.peerAddresses = settings.peers

@@ -16,6 +16,8 @@ final class ProcessNetwork {
     private(set) var processes: [Process?]
     let genesis: Genesis
     let apis: [String]
+    /// Sequences used so far per account, for tests that sign as they go.
+    var nextSequences: [String: UInt64] = [:]
 
     init(validators: Int) throws {
         size = validators

@@ -1,0 +1,135 @@
+import CivicCommandLine
+import Foundation
+import LedgerCore
+import LedgerCrypto
+import LedgerTestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A node's TLS certificate renewed (same key) and its key rotated by governance, on real `civicd`
+/// processes: it keeps or regains its connections and the network keeps committing (`docs/node.md`,
+/// "TLS keys").
+@Suite(.serialized) struct TLSRotationProcessTests {
+    func peers(_ network: ProcessNetwork, _ index: Int) async -> Int64 {
+        guard case .integer(let count)? = await network.json(index, "/v1/status")?["peers"] else { return -1 }
+        return count
+    }
+
+    func fullyConnected(_ network: ProcessNetwork) async -> Bool {
+        for index in 0..<network.size where await peers(network, index) != Int64(network.size - 1) { return false }
+        return true
+    }
+
+    func civicd(_ arguments: [String]) throws -> String {
+        try KilledProcess.run(KilledProcess.helper("civicd"), arguments, killAfter: nil)
+    }
+
+    @Test func aRenewedCertificateAndARotatedKeyKeepTheNodeConnected() async throws {
+        let network = try ProcessNetwork(validators: 4)
+        try network.startAll()
+        #expect(
+            await network.until(60) {
+                guard await fullyConnected(network) else { return false }
+                return await network.height(0) ?? 0 >= 2
+            }
+        )
+        let home = { (index: Int) in "\(network.directory.path)/node\(index)" }
+
+        // Renewal: a new certificate over the same key, presented after a restart; the pin is unchanged.
+        let member = { (id: String) in network.genesis.members.first { $0.id == OrgID(id) } }
+        let registered = try #require(member("310000")?.validator?.tlsKeyPin)
+        let before = try String(contentsOfFile: home(1) + "/keys/tls.crt", encoding: .utf8)
+        let renewal = try civicd(["tls", "renew", "--home", home(1), "--days", "30"])
+        #expect(renewal.contains("key pin unchanged: \(registered.hex)"), "\(renewal)")
+        #expect(try String(contentsOfFile: home(1) + "/keys/tls.crt", encoding: .utf8) != before)
+        network.stop(1, signal: SIGTERM)
+        try network.start(1)
+        let restartedAt = await network.height(0) ?? 0
+        #expect(await network.until(60) { await fullyConnected(network) })
+        #expect(await network.until(60) { await network.height(1) ?? 0 >= restartedAt + 3 })
+
+        // Rotation: a new key waits beside the old; governance registers its pin (node 2's department proposes,
+        // two others approve: 30 of 40); the node then presents it and its peers reconnect.
+        let rotation = try civicd(["tls", "rotate", "--home", home(2)])
+        let line = try #require(rotation.split(separator: "\n").first { $0.hasPrefix("new key pin: ") })
+        let pinBytes = try #require(Hex.decode(String(line.dropFirst("new key pin: ".count))))
+        let newPin = try #require(Digest(bytes: pinBytes))
+        let guangdong = try #require(member("440000"))
+        let validator = try #require(guangdong.validator)
+        let updated = Member(
+            id: guangdong.id,
+            name: guangdong.name,
+            roles: guangdong.roles,
+            accountKeys: guangdong.accountKeys,
+            validator: ValidatorInfo(
+                power: validator.power,
+                consensusKey: validator.consensusKey,
+                tlsKeyPin: newPin,
+                address: validator.address
+            )
+        )
+        let hash = network.genesis.suite.suite.hashFunction
+        let proposal = try signed(
+            network,
+            .governanceProposal(GovernanceProposal(action: .updateMember(updated), expiresAtHeight: 100_000)),
+            by: "guangdong"
+        )
+        #expect(await network.submit([proposal], to: 2) == 1)
+        #expect(await network.until(30) { await network.committed(0, proposal.id(hash: hash)) })
+        for (name, index) in [("beijing", 0), ("shanghai", 1)] {
+            let approval = try signed(
+                network,
+                .governanceApproval(GovernanceApproval(proposalID: proposal.id(hash: hash))),
+                by: name
+            )
+            #expect(await network.submit([approval], to: index) == 1)
+        }
+        let rotated = { () -> Bool in
+            let log = (try? String(contentsOfFile: network.logPath(2), encoding: .utf8)) ?? ""
+            return log.contains("presenting a new TLS key")
+                && !FileManager.default.fileExists(atPath: home(2) + "/keys/tls-next.key")
+        }
+        let presented = await network.until(60) { rotated() }
+        #expect(presented, "node 2 never presented its new key")
+        if !presented {
+            for index in [0, 2] {
+                let log = (try? String(contentsOfFile: network.logPath(index), encoding: .utf8)) ?? ""
+                print("node \(index) log:\n" + log.split(separator: "\n").suffix(25).joined(separator: "\n"))
+            }
+            let approvals = await network.json(0, "/v1/txs/\(proposal.id(hash: hash).hex)")
+            print("proposal: \(String(describing: approvals))")
+        }
+        let key = try String(contentsOf: URL(fileURLWithPath: home(2) + "/keys/tls.key"), encoding: .utf8)
+        let certificate = try String(contentsOfFile: home(2) + "/keys/tls.crt", encoding: .utf8)
+        #expect(try TLSIdentity(certificatePEM: certificate, privateKeyPEM: key).keyPin == newPin)
+        // The peers' registries hold only the new pin now, so being connected means presenting it.
+        let rotatedAt = await network.height(0) ?? 0
+        #expect(await network.until(60) { await fullyConnected(network) }, "node 2 did not regain its peers")
+        #expect(await network.until(60) { await network.height(2) ?? 0 >= rotatedAt + 3 })
+        // And after a restart it starts with the rotated key.
+        network.stop(2, signal: SIGTERM)
+        try network.start(2)
+        #expect(await network.until(60) { await fullyConnected(network) })
+        let (same, height) = await network.identical([0, 1, 2, 3])
+        #expect(same, "blocks differ at height \(height)")
+    }
+
+    /// A transaction from `name`'s department account, with its next sequence.
+    func signed(_ network: ProcessNetwork, _ payload: TransactionPayload, by name: String) throws -> SignedTransaction {
+        let key = try network.account(name)
+        let next = network.nextSequences[name, default: 0]
+        network.nextSequences[name] = next + 1
+        return try SignedTransaction(
+            signing: Transaction(
+                chainID: network.genesis.chainID,
+                sender: key.publicKey.bytes,
+                sequence: next,
+                payload: payload
+            ),
+            with: key
+        )
+    }
+}
