@@ -136,7 +136,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["LedgerCore", "LedgerCrypto", "LedgerTestSupport", "CivicCommandLine"]
+            dependencies: ["LedgerCore", "LedgerCrypto", "LedgerTestSupport", "CivicCommandLine", "Node"]
         ),
         .testTarget(name: "CivicTests", dependencies: ["LedgerCrypto", "LedgerCore"]),
     ],

@@ -135,6 +135,12 @@ public final class LedgerNode: Sendable {
             identity = next
             configuration.onTLSRotated()
         }
+        if registeredPin(members) == nil {
+            logger.notice(
+                "this node is not a member node at the committed height: peers accept it once governance admits it",
+                metadata: ["node": "\(configuration.node)"]
+            )
+        }
         if let pin = registeredPin(members), pin != identity.keyPin {
             logger.warning(
                 "this node's TLS key is not the one registered for it: peers will refuse it",

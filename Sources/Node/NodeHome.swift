@@ -85,13 +85,8 @@ public struct NodeHome: Sendable {
         do { genesis = try Genesis.parse(json: Array(genesisBytes)) } catch {
             throw ConfigurationError(line: nil, field: nil, "\(genesisPath): \(error)")
         }
-        guard genesis.members.contains(where: { $0.id == configuration.nodeID }) else {
-            throw ConfigurationError(
-                line: nil,
-                field: "node_id",
-                "\(configuration.nodeID) is not a member in \(genesisPath)"
-            )
-        }
+        // A node admitted by governance is not in genesis: `LedgerNode` says so at start and peers accept it
+        // once the registry holds it.
         let consensusKey =
             FileManager.default.fileExists(atPath: consensusKeyPath) ? try KeyFile.read(from: consensusKeyPath) : nil
         if let consensusKey, consensusKey.suite != genesis.suite {

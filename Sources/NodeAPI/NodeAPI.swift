@@ -308,6 +308,7 @@ public enum NodeAPI {
         return json(
             .object([
                 JSONMember("height", .integer(Int64(height))),
+                JSONMember("commit", commit(at: height, node: node)),
                 JSONMember("hash", .string(block.header.hash(hash).hex)),
                 JSONMember("time", .integer(Int64(block.header.time))),
                 JSONMember("proposer", .string(block.header.proposer.value)),
@@ -318,6 +319,20 @@ public enum NodeAPI {
             ])
         )
     }
+}
+
+/// The block's commit certificate: its round and the members whose precommits it holds (V(height)'s
+/// validators by index), or null when the certificate or the validator set cannot be read.
+private func commit(at height: UInt64, node: LedgerNode) -> JSONValue {
+    let rules = node.consensus.genesis.rules
+    guard let certificate = try? node.store.certificate(at: height),
+        let validators = try? node.store.validatorSet(at: rules.validatorSetVersion(forHeight: height), rules: rules)
+    else { return .null }
+    let signers = certificate.signatures.compactMap { signature -> JSONValue? in
+        let index = Int(signature.validatorIndex)
+        return index < validators.validators.count ? .string(validators.validators[index].id.value) : nil
+    }
+    return .object([JSONMember("round", .integer(Int64(certificate.round))), JSONMember("signers", .array(signers))])
 }
 
 /// Turns thrown problem documents — and anything else — into RFC 9457 responses.

@@ -15,7 +15,7 @@ final class ProcessNetwork {
     let size: Int
     private(set) var processes: [Process?]
     let genesis: Genesis
-    let apis: [String]
+    private(set) var apis: [String]
     /// Sequences used so far per account, for tests that sign as they go.
     var nextSequences: [String: UInt64] = [:]
 
@@ -68,6 +68,14 @@ final class ProcessNetwork {
     }
 
     func startAll() throws { for index in 0..<size { try start(index) } }
+
+    /// Takes in a node home made outside `civicd testnet` (`DIR/node<index>`, the next index), answering on
+    /// `api`; returns its index.
+    func adopt(api: String) -> Int {
+        apis.append(api)
+        processes.append(nil)
+        return apis.count - 1
+    }
 
     func logPath(_ index: Int) -> String { "\(directory.path)/node\(index).log" }
 

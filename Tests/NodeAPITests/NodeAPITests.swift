@@ -129,6 +129,7 @@ import Testing
             #expect(block["height"] == .integer(height))
             #expect(block["txs"] == .array([.string(hash)]))
             for field in ["hash", "state_root"] { #expect(block[field] != nil) }
+            #expect(block["commit"]?["signers"] == .array([.string("440000")]), "the certificate's signers")
 
             // The same transaction as JSON: a duplicate now, refused with a problem document.
             let again = try await APIRequest.send(
