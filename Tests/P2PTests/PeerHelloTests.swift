@@ -39,7 +39,7 @@ struct PeerHelloTests {
         let cases: [(PeerHello, String)] = [
             (Self.peer(chain: "civic-other"), "chain civic-other"),
             (Self.peer(genesis: "another genesis"), "genesis"),
-            (Self.peer(version: 2), "protocol 2"),
+            (Self.peer(version: PeerHello.protocolVersion + 1), "protocol \(PeerHello.protocolVersion + 1)"),
             (Self.peer(node: "510000"), "registered to 330000"),
         ]
         for (hello, reason) in cases {
