@@ -100,13 +100,7 @@ public final class Mempool: Sendable {
     public func contains(_ id: Digest) -> Bool { contents.withLockedValue { $0.entries[id] != nil } }
 
     /// The sequence after `sender`'s pending transactions, or nil when it has none pending.
-    public func nextSequence(after sender: [UInt8]) -> UInt64? {
-        contents.withLockedValue { contents in
-            contents.senders[sender]?.last.flatMap { contents.entries[$0] }.map {
-                $0.transaction.transaction.sequence + 1
-            }
-        }
-    }
+    public func nextSequence(after sender: [UInt8]) -> UInt64? { contents.withLockedValue { $0.chainNext(sender) } }
 
     /// Which of `ids` the pool holds: their signatures were verified on admission, so block execution
     /// need not verify them again.
@@ -152,19 +146,13 @@ public final class Mempool: Sendable {
         let sequence = transaction.transaction.sequence
         // The sequence after this sender's pending transactions if it has any; otherwise the state's next one,
         // but never below one a commit has already used (the state read may be from just before it).
-        let precheck: Result<(pending: UInt64?, floor: UInt64?), MempoolRefusal> = contents.withLockedValue {
-            contents in
-            if contents.entries[id] != nil || contents.committed.contains(id) { return .failure(.duplicate) }
-            let pending = contents.senders[sender]?.last.flatMap { contents.entries[$0] }
-            return .success((pending.map { $0.transaction.transaction.sequence + 1 }, contents.committedNext[sender]))
+        // (A repeat inside one batch is held by now: refused as a duplicate, not for its sequence.)
+        let (held, pending, floor) = contents.withLockedValue {
+            ($0.entries[id] != nil, $0.chainNext(sender), $0.committedNext[sender])
         }
-        let expected: UInt64?
-        switch precheck {
-        case .failure(let refusal): return .failure(refusal)
-        case .success(let (pending, floor)):
-            let stateNext = pending == nil ? (try? executor.nextSequence(of: sender, state: state)) ?? nil : nil
-            expected = pending ?? floor.map { max($0, stateNext ?? 0) } ?? stateNext
-        }
+        if held { return .failure(.duplicate) }
+        let stateNext = pending == nil ? (try? executor.nextSequence(of: sender, state: state)) ?? nil : nil
+        let expected = pending ?? floor.map { max($0, stateNext ?? 0) } ?? stateNext
         // Ahead of the expected sequence: checked in every other respect, then held aside.
         let ahead = expected.map { sequence > $0 } ?? false
         if let expected, ahead, sequence - expected > UInt64(limits.maximumPerSender) {
@@ -311,6 +299,11 @@ public final class Mempool: Sendable {
 }
 
 extension Mempool.Contents {
+    /// The sequence after `sender`'s chain, or nil when its chain is empty.
+    func chainNext(_ sender: [UInt8]) -> UInt64? {
+        senders[sender]?.last.flatMap { entries[$0] }.map { $0.transaction.transaction.sequence + 1 }
+    }
+
     /// Adds an admitted transaction to its sender's chain, or aside when it is `ahead` of the chain, then
     /// moves waiting ones the chain now reaches into it. `expected` is the sequence admission expected.
     mutating func insert(
@@ -324,8 +317,8 @@ extension Mempool.Contents {
         let transaction = entry.transaction.transaction
         let sender = transaction.sender
         let chain = senders[sender] ?? []
-        // Another admission or a commit for this sender may have come between the precheck and now.
-        let chainNext = chain.last.flatMap { entries[$0] }.map { $0.transaction.transaction.sequence + 1 }
+        // Another admission or a commit for this sender may have come since admission read the chain.
+        let chainNext = chainNext(sender)
         let sequence = transaction.sequence
         let fits =
             ahead
@@ -357,8 +350,7 @@ extension Mempool.Contents {
     /// `next`) into the chain.
     mutating func promote(_ sender: [UInt8], next: UInt64?) {
         guard var held = waiting[sender] else { return }
-        let chainNext = senders[sender]?.last.flatMap { entries[$0] }.map { $0.transaction.transaction.sequence + 1 }
-        guard var sequence = chainNext ?? next else { return }
+        guard var sequence = chainNext(sender) ?? next else { return }
         while let id = held.removeValue(forKey: sequence) {
             append(id, of: sender)
             sequence += 1
