@@ -127,25 +127,25 @@ public final class LedgerNode: Sendable {
         let registeredPin: @Sendable ([PeerIdentity]) -> Digest? = { nodes in
             nodes.first { $0.node == configuration.node }?.keyPin
         }
-        // Governance may have registered the rotated key while the node was stopped.
         var identity = configuration.tls
-        if let pin = registeredPin(members), pin != identity.keyPin, let next = configuration.rotatedTLS(),
-            next.keyPin == pin
-        {
-            identity = next
-            configuration.onTLSRotated()
-        }
-        if registeredPin(members) == nil {
+        switch registeredPin(members) {
+        case nil:
             logger.notice(
                 "this node is not a member node at the committed height: peers accept it once governance admits it",
                 metadata: ["node": "\(configuration.node)"]
             )
-        }
-        if let pin = registeredPin(members), pin != identity.keyPin {
-            logger.warning(
-                "this node's TLS key is not the one registered for it: peers will refuse it",
-                metadata: ["registered": "\(pin.hex)", "presented": "\(identity.keyPin.hex)"]
-            )
+        case let pin? where pin != identity.keyPin:
+            // Governance may have registered the rotated key while the node was stopped.
+            if let next = configuration.rotatedTLS(), next.keyPin == pin {
+                identity = next
+                configuration.onTLSRotated()
+            } else {
+                logger.warning(
+                    "this node's TLS key is not the one registered for it: peers will refuse it",
+                    metadata: ["registered": "\(pin.hex)", "presented": "\(identity.keyPin.hex)"]
+                )
+            }
+        default: break
         }
         let networkConfiguration = PeerNetworkConfiguration(
             listenHost: configuration.listenHost,
