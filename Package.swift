@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "LedgerCrypto", dependencies: ["CSecp256k1", "COpenSSL"]),
         .target(name: "LedgerCore", dependencies: ["LedgerCrypto"]),
         .target(name: "Consensus", dependencies: ["LedgerCore"]),
+        .target(name: "Verifier", dependencies: ["LedgerCore"]),
         .target(name: "Simulation", dependencies: ["Consensus"]),
         .target(
             name: "P2P",
@@ -87,6 +88,7 @@ let package = Package(
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore", "LedgerTestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Consensus", "LedgerTestSupport"]),
         .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "LedgerTestSupport"]),
+        .testTarget(name: "VerifierTests", dependencies: ["Verifier", "LedgerTestSupport", "Storage"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
         .testTarget(
             name: "P2PTests",

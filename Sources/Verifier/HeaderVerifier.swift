@@ -1,0 +1,101 @@
+import LedgerCore
+import LedgerCrypto
+
+/// Why a header cannot be trusted from the genesis file (`docs/verifier.md`).
+public enum HeaderVerificationError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The genesis file's initial validators could not be read.
+    case genesisUnreadable(String)
+    case wrongChain(expected: ChainID, found: ChainID, height: UInt64)
+    /// Hand-offs must climb strictly and stay below the header they lead to.
+    case handOffOutOfOrder(height: UInt64)
+    /// A header names a validator set other than the one trusted at its height.
+    case unexpectedValidatorSet(height: UInt64)
+    /// A hand-off's header does not name the new set it carries as the next one.
+    case nextSetMismatch(height: UInt64)
+    case certificate(height: UInt64, CertificateError)
+
+    public var description: String {
+        switch self {
+        case .genesisUnreadable(let reason): return "the genesis validators could not be read: \(reason)"
+        case .wrongChain(let expected, let found, let height):
+            return "the header at height \(height) is for chain \(found), the genesis file is for \(expected)"
+        case .handOffOutOfOrder(let height):
+            return "the validator-set change at height \(height) is out of order"
+        case .unexpectedValidatorSet(let height):
+            return "the header at height \(height) names a validator set that was never handed over to"
+        case .nextSetMismatch(let height):
+            return "the header at height \(height) does not name the validator set its change carries"
+        case .certificate(let height, let error): return "the commit certificate of height \(height): \(error)"
+        }
+    }
+}
+
+/// Trusts a block header starting from the genesis file alone, as a light client does: the genesis
+/// validators are trusted for the first heights; each hand-off, made final by the set trusted before it,
+/// hands trust to the next set; the header must name the set trusted at its height and carry a certificate
+/// in which that set's members holding more than 2/3 of its power sign it (`Consensus/SPEC.md` §1, §7).
+/// Pure: no disk, network or clock.
+public enum HeaderVerifier {
+    /// The genesis validators: V(h) for every height before the first change takes effect.
+    public static func genesisValidators(_ genesis: Genesis) throws(HeaderVerificationError) -> ValidatorSet {
+        var state = InMemoryState()
+        state.apply(genesis.initialState)
+        do {
+            return try ValidatorSet.load(from: state, keys: StateKeys(hash: genesis.suite.suite.hashFunction))
+        } catch {
+            throw .genesisUnreadable(error.description)
+        }
+    }
+
+    /// Checks `header` and its `certificate` against `genesis` through `handOffs` (in height order). Returns
+    /// the validator set that signed it.
+    @discardableResult
+    public static func verify(
+        _ header: BlockHeader,
+        certificate: CommitCertificate,
+        handOffs: [ValidatorHandOff],
+        genesis: Genesis
+    ) throws(HeaderVerificationError) -> ValidatorSet {
+        let suite = genesis.suite.suite
+        var trusted = try genesisValidators(genesis)
+        var previous: UInt64 = 0
+        for handOff in handOffs {
+            let height = handOff.header.height
+            guard height > previous, height < header.height else { throw .handOffOutOfOrder(height: height) }
+            try check(handOff.header, handOff.certificate, under: trusted, genesis: genesis)
+            guard handOff.header.nextValidatorSetHash == handOff.next.hash(suite.hashFunction) else {
+                throw .nextSetMismatch(height: height)
+            }
+            trusted = handOff.next
+            previous = height
+        }
+        try check(header, certificate, under: trusted, genesis: genesis)
+        return trusted
+    }
+
+    private static func check(
+        _ header: BlockHeader,
+        _ certificate: CommitCertificate,
+        under trusted: ValidatorSet,
+        genesis: Genesis
+    ) throws(HeaderVerificationError) {
+        let suite = genesis.suite.suite
+        guard header.chainID == genesis.chainID else {
+            throw .wrongChain(expected: genesis.chainID, found: header.chainID, height: header.height)
+        }
+        guard header.validatorSetHash == trusted.hash(suite.hashFunction) else {
+            throw .unexpectedValidatorSet(height: header.height)
+        }
+        do {
+            try certificate.verify(
+                blockHash: header.hash(suite.hashFunction),
+                height: header.height,
+                validators: trusted,
+                chainID: genesis.chainID,
+                suite: suite
+            )
+        } catch {
+            throw .certificate(height: header.height, error)
+        }
+    }
+}
