@@ -1,0 +1,158 @@
+import Foundation
+import LedgerCore
+import LedgerCrypto
+import LedgerTestSupport
+import Testing
+import Verifier
+
+/// A certificate checked against ledger evidence with the genesis file alone (`docs/verifier.md`,
+/// "Certificates"): each check named, the standing as of the evidence's height, and every forgery refused.
+struct CertificateVerifierTests {
+    func names(_ verdict: CertificateVerdict) -> [String] { verdict.checks.map(\.name) }
+    func failed(_ verdict: CertificateVerdict) -> [String] { verdict.checks.filter { !$0.passed }.map(\.name) }
+
+    @Test func aValidCertificateAndALaterRevocationAreReportedAsOfTheirHeight() throws {
+        let chain = try VerifiedChain.make()
+        let valid = CertificateVerifier.verify(
+            documentDigest: chain.documentDigest,
+            number: VerifiedChain.number,
+            evidence: chain.evidence[4]!,
+            genesis: chain.genesis
+        )
+        #expect(names(valid) == ["validator sets", "commit certificate", "state proof", "document"])
+        #expect(failed(valid).isEmpty)
+        #expect(valid.isValid && valid.record?.status == .valid && valid.height == 4)
+        #expect(valid.checks[0].detail == "1 validator-set change followed from genesis")
+        #expect(valid.checks[1].detail.contains("holding 50 of 50 voting power"))
+        // Before the hand-off, from genesis alone.
+        let early = CertificateVerifier.verify(
+            documentDigest: chain.documentDigest,
+            number: VerifiedChain.number,
+            evidence: chain.evidence[2]!,
+            genesis: chain.genesis
+        )
+        #expect(early.isValid && early.checks[0].detail.contains("genesis validators"))
+        // Revoked in block 5: every check passes, and the verdict is "not valid".
+        let revoked = CertificateVerifier.verify(
+            documentDigest: chain.documentDigest,
+            number: VerifiedChain.number,
+            evidence: chain.evidence[6]!,
+            genesis: chain.genesis
+        )
+        #expect(failed(revoked).isEmpty)
+        #expect(!revoked.isValid && revoked.record?.status == .revoked)
+        #expect(revoked.record?.history.last?.reason == "registered in error")
+    }
+
+    @Test func forgeriesAndMismatchesAreNotValidAndSayWhy() throws {
+        let chain = try VerifiedChain.make()
+        let evidence = chain.evidence[4]!
+        func verdict(
+            digest: Digest? = nil,
+            number: String = VerifiedChain.number,
+            _ evidence: CertificateEvidence
+        )
+            -> CertificateVerdict
+        {
+            CertificateVerifier.verify(
+                documentDigest: digest ?? chain.documentDigest,
+                number: number,
+                evidence: evidence,
+                genesis: chain.genesis
+            )
+        }
+        // Another document, or another number: the proof is about a different certificate.
+        let tamperedDocument = verdict(digest: SHA256().hash(utf8: "an edited certificate"), evidence)
+        #expect(failed(tamperedDocument) == ["state proof"] && !tamperedDocument.isValid)
+        #expect(tamperedDocument.checks.last?.detail.contains("another certificate") == true)
+        #expect(failed(verdict(number: "GD-2026-000124", evidence)) == ["state proof"])
+        // A record presented as valid where the proof proves the revoked one.
+        let revokedEvidence = chain.evidence[6]!
+        let swapped = CertificateEvidence(
+            record: evidence.record,
+            proof: revokedEvidence.proof,
+            header: revokedEvidence.header,
+            certificate: revokedEvidence.certificate,
+            handOffs: revokedEvidence.handOffs
+        )
+        let stale = verdict(swapped)
+        #expect(failed(stale) == ["state proof"] && !stale.isValid)
+        #expect(stale.checks.last?.detail == "the record is not the one the state proof proves")
+        // Evidence after the change without its hand-off.
+        let noHandOff = CertificateEvidence(
+            record: evidence.record,
+            proof: evidence.proof,
+            header: evidence.header,
+            certificate: evidence.certificate,
+            handOffs: []
+        )
+        #expect(failed(verdict(noHandOff)) == ["validator sets"])
+        // A certificate with too little power.
+        let weak = CertificateEvidence(
+            record: evidence.record,
+            proof: evidence.proof,
+            header: evidence.header,
+            certificate: try VerifiedChain.sign(
+                evidence.header,
+                by: chain.new,
+                fixture: chain.fixture,
+                signers: [0, 1]
+            ),
+            handOffs: evidence.handOffs
+        )
+        let weakVerdict = verdict(weak)
+        #expect(failed(weakVerdict) == ["commit certificate"] && !weakVerdict.isValid)
+        #expect(weakVerdict.checks.last?.detail.contains("20 of 50") == true)
+        // Another chain's genesis.
+        var other = chain.genesis
+        other.chainID = ChainID("civic-other")!
+        let foreign = CertificateVerifier.verify(
+            documentDigest: chain.documentDigest,
+            number: VerifiedChain.number,
+            evidence: evidence,
+            genesis: other
+        )
+        #expect(failed(foreign) == ["chain"])
+        // Never anchored: proven absent, not valid.
+        let absent = verdict(number: "GD-never", chain.absent)
+        #expect(failed(absent) == ["state proof"] && !absent.isValid)
+        #expect(absent.checks.last?.detail.contains("no certificate with this number and document is anchored") == true)
+    }
+
+    /// Evidence round-trips through its binary form; every truncation and single-byte change either fails to
+    /// decode with a typed error or decodes to something the verifier judges without trapping.
+    @Test func evidenceDecodesTotally() throws {
+        let chain = try VerifiedChain.make()
+        let evidence = chain.evidence[4]!
+        let bytes = evidence.canonicalBytes
+        #expect(try CertificateEvidence(canonicalBytes: bytes, maximumSize: bytes.count) == evidence)
+        for length in stride(from: 0, to: bytes.count, by: 7) {
+            #expect(throws: CanonicalDecodingError.self) {
+                try CertificateEvidence(canonicalBytes: Array(bytes.prefix(length)), maximumSize: bytes.count)
+            }
+        }
+        var random = SeededGenerator(seed: 31)
+        var judged = 0
+        for _ in 0..<2_000 {
+            var mutated = bytes
+            mutated[Int.random(in: 0..<mutated.count, using: &random)] ^= UInt8.random(in: 1...255, using: &random)
+            guard let decoded = try? CertificateEvidence(canonicalBytes: mutated, maximumSize: mutated.count) else {
+                continue
+            }
+            let verdict = CertificateVerifier.verify(
+                documentDigest: chain.documentDigest,
+                number: VerifiedChain.number,
+                evidence: decoded,
+                genesis: chain.genesis
+            )
+            // Whatever byte changed — in a signature, a proof, a header, the record or a hand-off — the changed
+            // evidence no longer passes every check.
+            if decoded != evidence {
+                let passedAll = verdict.checks.allSatisfy { $0.passed }
+                #expect(!passedAll, "a mutated evidence passed")
+                judged += 1
+            }
+        }
+        #expect(judged > 0)
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import LedgerCore
+import LedgerCrypto
+import LedgerTestSupport
+import Storage
+import Testing
+import Verifier
+
+/// Six blocks with real certificates, each signed by every validator of V(h). Sichuan's power goes from 10
+/// to 30 (proposed in block 1, approved in block 2); with a delay of 2, V(1…3) is the genesis set and V(4…)
+/// the new one, so header 3 is the hand-off: the old set signs it and it names the new set next. Guangdong
+/// anchors a marriage certificate in block 1 and revokes it in block 5.
+struct VerifiedChain {
+    static let number = "GD-2026-000123"
+    static let document = Array("a marriage certificate, as a PDF would be".utf8)
+
+    let fixture: LedgerFixture
+    let headers: [UInt64: BlockHeader]
+    let certificates: [UInt64: CommitCertificate]
+    let old: ValidatorSet
+    let new: ValidatorSet
+    /// The certificate's evidence as of each height, from the store's queries.
+    let evidence: [UInt64: CertificateEvidence]
+    /// Evidence at height 6 for number "GD-never" with the same document: proven absent.
+    let absent: CertificateEvidence
+
+    var genesis: Genesis { fixture.genesis }
+    var documentDigest: Digest { fixture.suite.hashFunction.hash(Self.document) }
+
+    var handOff: ValidatorHandOff {
+        ValidatorHandOff(header: headers[3]!, certificate: certificates[3]!, next: new)
+    }
+
+    static func make() throws -> VerifiedChain {
+        let directory = TemporaryDirectory("civic-verifier")
+        var fixture = LedgerFixture()
+        let hash = fixture.suite.hashFunction
+        let store = try RocksDBLedgerStore(path: directory.path, suite: .secp256k1SHA256)
+        defer { store.close() }
+        try store.initialize(genesis: fixture.genesis)
+        let guangdong = try #require(fixture.keys[LedgerFixture.guangdong])
+        let sichuanKey = try #require(fixture.keys[LedgerFixture.sichuan])
+        let sichuan = LedgerFixture.member(LedgerFixture.sichuan, [.validator, .registrar], key: sichuanKey, power: 30)
+        let proposal = fixture.sign(
+            .governanceProposal(GovernanceProposal(action: .updateMember(sichuan), expiresAtHeight: 100)),
+            key: guangdong,
+            sequence: 0
+        )
+        let digest = hash.hash(document)
+        let certificateKey = CertificateAnchor.key(number: number, documentDigest: digest, hash: hash)
+        let anchor = fixture.sign(
+            .certificateAnchor(
+                CertificateAnchor(certificateKey: certificateKey, documentDigest: digest, kind: .marriage, issuedAt: 1)
+            ),
+            key: guangdong,
+            sequence: 1
+        )
+        let approve = TransactionPayload.governanceApproval(GovernanceApproval(proposalID: proposal.id(hash: hash)))
+        let approvals = try [LedgerFixture.zhejiang, LedgerFixture.sichuan].map { id in
+            fixture.sign(approve, key: try #require(fixture.keys[id]), sequence: 0)
+        }
+        let revoke = fixture.sign(
+            .certificateStatusChange(
+                CertificateStatusChange(
+                    certificateKey: certificateKey,
+                    newStatus: .revoked,
+                    reason: "registered in error",
+                    replacement: nil
+                )
+            ),
+            key: guangdong,
+            sequence: 2
+        )
+        var headers: [UInt64: BlockHeader] = [:]
+        var certificates: [UInt64: CommitCertificate] = [:]
+        var lastCommit: CommitCertificate?
+        for transactions in [[proposal, anchor], approvals, [], [], [revoke], []] {
+            let (block, results, prepared) = try store.buildNextBlock(
+                transactions,
+                executor: fixture.executor,
+                time: 1_795_478_400 + UInt64(headers.count),
+                proposer: LedgerFixture.guangdong,
+                lastCommit: lastCommit
+            )
+            #expect(results.allSatisfy { $0.isApplied }, "\(results)")
+            let height = block.header.height
+            let validators = try store.validatorSet(
+                at: fixture.genesis.rules.validatorSetVersion(forHeight: height),
+                rules: fixture.genesis.rules
+            )
+            let certificate = try sign(block.header, by: validators, fixture: fixture)
+            try store.commit(block, certificate: certificate, results: results, state: prepared)
+            headers[height] = block.header
+            certificates[height] = certificate
+            lastCommit = certificate
+        }
+        let new = try store.validatorSet(at: 2, rules: fixture.genesis.rules)
+        let handOff = ValidatorHandOff(header: headers[3]!, certificate: certificates[3]!, next: new)
+        let queries = LedgerQueries(reader: store)
+        var evidence: [UInt64: CertificateEvidence] = [:]
+        for height in headers.keys {
+            let proven = try queries.certificate(certificateKey, height: height)
+            evidence[height] = CertificateEvidence(
+                record: proven.record,
+                proof: proven.proof,
+                header: proven.header,
+                certificate: certificates[height]!,
+                handOffs: height > 3 ? [handOff] : []
+            )
+        }
+        let neverKey = CertificateAnchor.key(number: "GD-never", documentDigest: digest, hash: hash)
+        let never = try queries.certificate(neverKey, height: 6)
+        let absent = CertificateEvidence(
+            record: never.record,
+            proof: never.proof,
+            header: never.header,
+            certificate: certificates[6]!,
+            handOffs: [handOff]
+        )
+        return VerifiedChain(
+            fixture: fixture,
+            headers: headers,
+            certificates: certificates,
+            old: try store.validatorSet(at: 0, rules: fixture.genesis.rules),
+            new: new,
+            evidence: evidence,
+            absent: absent
+        )
+    }
+
+    /// A certificate for `header` signed by the members of `validators` at `signers` (default: all).
+    static func sign(
+        _ header: BlockHeader,
+        by validators: ValidatorSet,
+        fixture: LedgerFixture,
+        signers: [Int]? = nil
+    ) throws -> CommitCertificate {
+        let blockHash = header.hash(fixture.suite.hashFunction)
+        let signatures = try (signers ?? Array(validators.validators.indices)).map { index in
+            let vote = Vote(
+                type: .precommit,
+                height: header.height,
+                round: 0,
+                blockHash: blockHash,
+                validatorIndex: UInt16(index)
+            )
+            let key = LedgerFixture.key("consensus " + validators.validators[index].id.value, suite: fixture.suite)
+            return CommitCertificate.Signature(
+                validatorIndex: UInt16(index),
+                signature: try fixture.suite.sign(vote.signedBytes(chainID: fixture.genesis.chainID), with: key)
+            )
+        }
+        return CommitCertificate(height: header.height, round: 0, blockHash: blockHash, signatures: signatures)
+    }
+}
