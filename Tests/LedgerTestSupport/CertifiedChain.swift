@@ -12,11 +12,29 @@ public enum CertifiedChain {
         round: UInt32 = 0
     ) throws -> CommitCertificate {
         let validators = try ValidatorSet.load(from: fixture.state, keys: fixture.stateKeys)
-        let blockHash = block.header.hash(fixture.suite.hashFunction)
+        return try certificate(
+            for: block.header,
+            validators: validators,
+            fixture: fixture,
+            signers: signers,
+            round: round
+        )
+    }
+
+    /// A certificate for `header` signed by the members of `validators` at `signers` (default: all), with
+    /// the fixture's consensus keys.
+    public static func certificate(
+        for header: BlockHeader,
+        validators: ValidatorSet,
+        fixture: LedgerFixture,
+        signers: [Int]? = nil,
+        round: UInt32 = 0
+    ) throws -> CommitCertificate {
+        let blockHash = header.hash(fixture.suite.hashFunction)
         let signatures = try (signers ?? Array(validators.validators.indices)).map { index in
             let vote = Vote(
                 type: .precommit,
-                height: block.header.height,
+                height: header.height,
                 round: round,
                 blockHash: blockHash,
                 validatorIndex: UInt16(index)
@@ -27,12 +45,7 @@ public enum CertifiedChain {
                 signature: try fixture.suite.sign(vote.signedBytes(chainID: fixture.genesis.chainID), with: key)
             )
         }
-        return CommitCertificate(
-            height: block.header.height,
-            round: round,
-            blockHash: blockHash,
-            signatures: signatures
-        )
+        return CommitCertificate(height: header.height, round: round, blockHash: blockHash, signatures: signatures)
     }
 
     /// Commits `count` workload blocks to `store`, each with a certificate from every validator.

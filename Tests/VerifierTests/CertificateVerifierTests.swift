@@ -92,9 +92,9 @@ struct CertificateVerifierTests {
             record: evidence.record,
             proof: evidence.proof,
             header: evidence.header,
-            certificate: try VerifiedChain.sign(
-                evidence.header,
-                by: chain.new,
+            certificate: try CertifiedChain.certificate(
+                for: evidence.header,
+                validators: chain.new,
                 fixture: chain.fixture,
                 signers: [0, 1]
             ),

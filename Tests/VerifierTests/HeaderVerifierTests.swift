@@ -61,7 +61,12 @@ struct HeaderVerifierTests {
             try HeaderVerifier.verify(header, certificate: chain.certificates[5]!, handOffs: [forged], genesis: genesis)
         }
         // Guangdong and Zhejiang alone hold 20 of the new set's 50.
-        let weak = try VerifiedChain.sign(header, by: chain.new, fixture: chain.fixture, signers: [0, 1])
+        let weak = try CertifiedChain.certificate(
+            for: header,
+            validators: chain.new,
+            fixture: chain.fixture,
+            signers: [0, 1]
+        )
         #expect(
             throws: HeaderVerificationError.certificate(height: 5, .insufficientPower(signed: 20, total: 50))
         ) {

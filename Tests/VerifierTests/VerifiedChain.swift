@@ -88,7 +88,11 @@ struct VerifiedChain {
                 at: fixture.genesis.rules.validatorSetVersion(forHeight: height),
                 rules: fixture.genesis.rules
             )
-            let certificate = try sign(block.header, by: validators, fixture: fixture)
+            let certificate = try CertifiedChain.certificate(
+                for: block.header,
+                validators: validators,
+                fixture: fixture
+            )
             try store.commit(block, certificate: certificate, results: results, state: prepared)
             headers[height] = block.header
             certificates[height] = certificate
@@ -126,30 +130,5 @@ struct VerifiedChain {
             evidence: evidence,
             absent: absent
         )
-    }
-
-    /// A certificate for `header` signed by the members of `validators` at `signers` (default: all).
-    static func sign(
-        _ header: BlockHeader,
-        by validators: ValidatorSet,
-        fixture: LedgerFixture,
-        signers: [Int]? = nil
-    ) throws -> CommitCertificate {
-        let blockHash = header.hash(fixture.suite.hashFunction)
-        let signatures = try (signers ?? Array(validators.validators.indices)).map { index in
-            let vote = Vote(
-                type: .precommit,
-                height: header.height,
-                round: 0,
-                blockHash: blockHash,
-                validatorIndex: UInt16(index)
-            )
-            let key = LedgerFixture.key("consensus " + validators.validators[index].id.value, suite: fixture.suite)
-            return CommitCertificate.Signature(
-                validatorIndex: UInt16(index),
-                signature: try fixture.suite.sign(vote.signedBytes(chainID: fixture.genesis.chainID), with: key)
-            )
-        }
-        return CommitCertificate(height: header.height, round: 0, blockHash: blockHash, signatures: signatures)
     }
 }
