@@ -56,16 +56,21 @@ public final class Gossip: PeerNetworkDelegate {
 
     public var counts: Counters { counters.withLockedValue { $0 } }
 
-    /// Sends this node's own message to every peer (marking it seen, so echoes are ignored).
+    /// Sends this node's own message to every peer. Transactions and evidence are marked seen, so their echoes
+    /// are ignored; consensus messages are never deduplicated here, so need no mark.
     public func publish(_ message: WireMessage) {
         if case .transactions(let transactions) = message { return publish(transactions: transactions) }
-        _ = seen.withLockedValue { $0.insert(Self.digest(message)) }
+        if case .evidence = message {
+            let digest = Self.digest(message)
+            _ = seen.withLockedValue { $0.insert(digest) }
+        }
         network.withLockedValue { $0 }?.broadcast(message)
     }
 
     /// Sends this node's own transactions to every peer, as few batches as the limits allow.
     public func publish(transactions: [SignedTransaction]) {
-        seen.withLockedValue { seen in for transaction in transactions { _ = seen.insert(Self.digest(transaction)) } }
+        let digests = transactions.map(Self.digest)
+        seen.withLockedValue { seen in for digest in digests { _ = seen.insert(digest) } }
         broadcast(transactions, except: nil)
     }
 
@@ -101,8 +106,12 @@ public final class Gossip: PeerNetworkDelegate {
     public func received(_ message: WireMessage, from peer: PeerConnection) {
         guard Self.isGossip(message) else { return handler.direct(message, from: peer) }
         if case .transactions(let transactions) = message { return received(transactions, from: peer) }
-        if Self.isDeduplicated(message) {
-            let fresh = seen.withLockedValue { $0.insert(Self.digest(message)) }
+        // Evidence is handed over once. Proposals, votes and block parts are handed over every time they
+        // arrive: consensus re-offers them on purpose (SPEC §11) — to a node that dropped them for a height it
+        // had not reached yet — and recognises repeats itself, cheaply, before checking signatures.
+        if case .evidence = message {
+            let digest = Self.digest(message)
+            let fresh = seen.withLockedValue { $0.insert(digest) }
             guard fresh else {
                 counters.withLockedValue { $0.duplicates += 1 }
                 return
@@ -121,7 +130,10 @@ public final class Gossip: PeerNetworkDelegate {
     }
 
     private func received(_ transactions: [SignedTransaction], from peer: PeerConnection) {
-        let fresh = seen.withLockedValue { seen in transactions.filter { seen.insert(Self.digest($0)) } }
+        // Hashed before taking the lock every connection's event loop shares.
+        let digests = transactions.map(Self.digest)
+        let isFresh = seen.withLockedValue { seen in digests.map { seen.insert($0) } }
+        let fresh = transactions.indices.filter { isFresh[$0] }.map { transactions[$0] }
         counters.withLockedValue { $0.duplicates += UInt64(transactions.count - fresh.count) }
         guard !fresh.isEmpty else { return }
         let verdicts = handler.transactions(fresh, from: peer)
@@ -145,16 +157,6 @@ public final class Gossip: PeerNetworkDelegate {
         switch message {
         case .transactions, .proposal, .blockPart, .vote, .evidence: return true
         case .hello, .status, .blockRequest, .commit, .syncPart, .ping, .pong: return false
-        }
-    }
-
-    /// Transactions and evidence are handed over once. Proposals, votes and block parts are handed over every
-    /// time they arrive: consensus re-offers them on purpose (SPEC §11) — to a node that dropped them for a
-    /// height it had not reached yet — and recognises repeats itself, cheaply, before checking signatures.
-    static func isDeduplicated(_ message: WireMessage) -> Bool {
-        switch message {
-        case .transactions, .evidence: return true
-        default: return false
         }
     }
 
