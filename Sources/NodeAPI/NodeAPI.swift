@@ -10,6 +10,8 @@ import Storage
 public enum NodeAPI {
     /// The largest request body accepted: a maximum transaction, hex-encoded in JSON, with room.
     public static let maximumBodyBytes = 2 * SignedTransaction.maximumEncodedSize + 4096
+    /// The largest batch body accepted.
+    public static let maximumBatchBodyBytes = 64 << 20
 
     public static func router(node: LedgerNode) -> Router<BasicRequestContext> {
         let router = Router()
@@ -51,26 +53,13 @@ public enum NodeAPI {
     /// `POST /v1/txs`: a signed transaction as its canonical bytes (`application/octet-stream`) or as JSON
     /// `{"tx": "<hex>"}`. 202 with the hash when admitted; a problem document naming the reason otherwise.
     static func submit(_ request: Request, node: LedgerNode) async throws -> Response {
-        var request = request
-        let body: ByteBuffer
-        do { body = try await request.collectBody(upTo: maximumBodyBytes) } catch {
-            throw ProblemDocument(
-                .contentTooLarge,
-                "body_too_large",
-                "Request body too large",
-                "a transaction body is at most \(maximumBodyBytes) bytes"
-            )
-        }
-        let bytes = Array(body.readableBytesView)
+        let bytes = try await body(of: request, upTo: maximumBodyBytes)
         let encoded: [UInt8]
         if request.headers[.contentType]?.hasPrefix("application/json") == true {
             guard let document = try? JSONParser.parse(bytes), case .string(let text)? = document["tx"],
                 let decoded = Hex.decode(text)
             else {
-                throw ProblemDocument(
-                    .badRequest,
-                    "malformed_body",
-                    "Malformed body",
+                throw ProblemDocument.malformedBody(
                     "expected a JSON object {\"tx\": \"<hex of the signed transaction>\"}"
                 )
             }
@@ -108,18 +97,7 @@ public enum NodeAPI {
     /// hex work for either side. Admitted together (signatures verified as one batch across cores). Answers
     /// 200 with one entry per transaction: its hash, or the refusal's code.
     static func submitBatch(_ request: Request, node: LedgerNode) async throws -> Response {
-        var request = request
-        let limit = maximumBatch * (2 * SignedTransaction.maximumEncodedSize / 64 + 16)
-        let body: ByteBuffer
-        do { body = try await request.collectBody(upTo: min(limit, 64 << 20)) } catch {
-            throw ProblemDocument(
-                .contentTooLarge,
-                "body_too_large",
-                "Request body too large",
-                "a batch is at most 64 MiB"
-            )
-        }
-        let bytes = Array(body.readableBytesView)
+        let bytes = try await body(of: request, upTo: maximumBatchBodyBytes)
         let transactions =
             request.headers[.contentType]?.hasPrefix("application/octet-stream") == true
             ? try binaryBatch(bytes) : try jsonBatch(bytes)
@@ -138,14 +116,24 @@ public enum NodeAPI {
         return json(.object([JSONMember("results", .array(entries))]))
     }
 
+    /// The request's body, at most `limit` bytes; a larger one is refused with `body_too_large`.
+    private static func body(of request: Request, upTo limit: Int) async throws -> [UInt8] {
+        var request = request
+        do { return Array(try await request.collectBody(upTo: limit).readableBytesView) } catch {
+            throw ProblemDocument(
+                .contentTooLarge,
+                "body_too_large",
+                "Request body too large",
+                "a body here is at most \(limit) bytes"
+            )
+        }
+    }
+
     private static func jsonBatch(_ bytes: [UInt8]) throws -> [SignedTransaction] {
         guard let document = try? JSONParser.parse(bytes), case .array(let items)? = document["txs"],
             items.count <= maximumBatch
         else {
-            throw ProblemDocument(
-                .badRequest,
-                "malformed_body",
-                "Malformed body",
+            throw ProblemDocument.malformedBody(
                 "expected {\"txs\": [\"<hex>\", …]} with at most \(maximumBatch) transactions"
             )
         }
@@ -164,28 +152,17 @@ public enum NodeAPI {
         var offset = 0
         while offset < bytes.count {
             guard transactions.count < maximumBatch else {
-                throw ProblemDocument(
-                    .badRequest,
-                    "malformed_body",
-                    "Malformed body",
-                    "a batch holds at most \(maximumBatch) transactions"
-                )
+                throw ProblemDocument.malformedBody("a batch holds at most \(maximumBatch) transactions")
             }
             guard bytes.count - offset >= 4 else {
-                throw ProblemDocument(
-                    .badRequest,
-                    "malformed_body",
-                    "Malformed body",
+                throw ProblemDocument.malformedBody(
                     "transaction \(transactions.count): a length needs 4 bytes, \(bytes.count - offset) remain"
                 )
             }
             let length = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
             offset += 4
             guard length <= SignedTransaction.maximumEncodedSize, length <= bytes.count - offset else {
-                throw ProblemDocument(
-                    .badRequest,
-                    "malformed_body",
-                    "Malformed body",
+                throw ProblemDocument.malformedBody(
                     "transaction \(transactions.count) claims \(length) bytes; \(bytes.count - offset) remain"
                 )
             }

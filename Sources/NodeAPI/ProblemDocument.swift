@@ -15,6 +15,11 @@ struct ProblemDocument: Error {
         self.detail = detail
     }
 
+    /// A body that is not what the route reads (`malformed_body`, 400).
+    static func malformedBody(_ detail: String) -> ProblemDocument {
+        ProblemDocument(.badRequest, "malformed_body", "Malformed body", detail)
+    }
+
     var response: Response {
         let document = JSONValue.object([
             JSONMember("type", .string("https://civicledger.org/problems/\(code)")),
