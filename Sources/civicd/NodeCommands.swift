@@ -49,11 +49,8 @@ struct InitCommand: ParsableCommand {
             p2pListen: p2pListen,
             apiListen: apiListen
         )
-        let created: NodeHome.Created
-        do {
-            created = try NodeHome.create(at: home, configuration: configuration, suite: suite, observer: observer)
-        } catch let error as ConfigurationError {
-            throw InputError(message: error.description)
+        let created = try reportingConfigurationErrors {
+            try NodeHome.create(at: home, configuration: configuration, suite: suite, observer: observer)
         }
         print("created \(home)")
         if let key = created.consensusKey { print("consensus key: \(key.hex)") }
@@ -77,13 +74,16 @@ struct StartCommand: AsyncParsableCommand {
     }
 }
 
+/// Runs `body`, reporting a configuration problem (which names its file and field) as the input error
+/// `civicd` exits 2 with.
+func reportingConfigurationErrors<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let error as ConfigurationError { throw InputError(message: error.description) }
+}
+
 /// Starts a node from its home and runs it under a service group with graceful shutdown.
 enum NodeRunner {
     static func run(home: String, announce: String? = nil) async throws {
-        let loaded: NodeHome.Loaded
-        do { loaded = try NodeHome(home).load() } catch let error as ConfigurationError {
-            throw InputError(message: error.description)
-        }
+        let loaded = try reportingConfigurationErrors { try NodeHome(home).load() }
         let settings = loaded.configuration
         LogSetup.bootstrap(format: settings.logFormat, level: settings.logLevel)
         let logger = Logger(label: "civic.node")

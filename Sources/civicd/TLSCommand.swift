@@ -24,14 +24,11 @@ struct TLSCommand: ParsableCommand {
 
         func run() throws {
             let home = NodeHome(home)
-            do {
-                let loaded = try home.load()
-                let renewed = try home.renewTLSCertificate(nodeID: loaded.configuration.nodeID, validityDays: days)
-                print("renewed \(home.tlsCertificatePath) for \(days) days; key pin unchanged: \(renewed.keyPin.hex)")
-                print("next: restart the node (SIGTERM, then civicd start) to present it")
-            } catch let error as ConfigurationError {
-                throw InputError(message: error.description)
+            let renewed = try reportingConfigurationErrors {
+                try home.renewTLSCertificate(nodeID: try home.load().configuration.nodeID, validityDays: days)
             }
+            print("renewed \(home.tlsCertificatePath) for \(days) days; key pin unchanged: \(renewed.keyPin.hex)")
+            print("next: restart the node (SIGTERM, then civicd start) to present it")
         }
     }
 
@@ -50,15 +47,11 @@ struct TLSCommand: ParsableCommand {
 
         func run() throws {
             let home = NodeHome(home)
-            do {
-                let loaded = try home.load()
-                let next = try home.prepareTLSRotation(nodeID: loaded.configuration.nodeID)
-                print("new TLS key: \(home.nextTLSKeyPath) (0600), certificate \(home.nextTLSCertificatePath)")
-                print("new key pin: \(next.keyPin.hex)")
-                print("next: a governance update of member \(loaded.configuration.nodeID) with this tls_key_pin")
-            } catch let error as ConfigurationError {
-                throw InputError(message: error.description)
-            }
+            let node = try reportingConfigurationErrors { try home.load().configuration.nodeID }
+            let next = try reportingConfigurationErrors { try home.prepareTLSRotation(nodeID: node) }
+            print("new TLS key: \(home.nextTLSKeyPath) (0600), certificate \(home.nextTLSCertificatePath)")
+            print("new key pin: \(next.keyPin.hex)")
+            print("next: a governance update of member \(node) with this tls_key_pin")
         }
     }
 }
