@@ -116,7 +116,8 @@ public final class Mempool: Sendable {
         _ transactions: [SignedTransaction],
         state: State
     ) -> [Result<Digest, MempoolRefusal>] {
-        let ids = transactions.map { $0.id(hash: hash) }
+        let encoded = transactions.map(\.canonicalBytes)
+        let ids = encoded.map { hash.hash($0) }
         let known: [Bool] = contents.withLockedValue { contents in
             ids.map { contents.entries[$0] != nil || contents.committed.contains($0) }
         }
@@ -128,17 +129,23 @@ public final class Mempool: Sendable {
         let state = CachedStateReader(state)
         return transactions.indices.map { index in
             if known[index] { return .failure(.duplicate) }
-            return admit(transactions[index], id: ids[index], signatureValid: signatures[index], state: state)
+            return admit(
+                transactions[index],
+                id: ids[index],
+                size: encoded[index].count,
+                signatureValid: signatures[index],
+                state: state
+            )
         }
     }
 
     private func admit<State: StateReader>(
         _ transaction: SignedTransaction,
         id: Digest,
+        size: Int,
         signatureValid: Bool,
         state: State
     ) -> Result<Digest, MempoolRefusal> {
-        let size = transaction.canonicalBytes.count
         guard size <= SignedTransaction.maximumEncodedSize else {
             return .failure(.tooLarge(bytes: size, maximum: SignedTransaction.maximumEncodedSize))
         }
