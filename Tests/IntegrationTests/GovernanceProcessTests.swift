@@ -19,11 +19,6 @@ import Testing
         return values.compactMap { if case .string(let id) = $0 { id } else { nil } }
     }
 
-    func peers(_ network: ProcessNetwork, _ index: Int) async -> Int64 {
-        guard case .integer(let count)? = await network.json(index, "/v1/status")?["peers"] else { return -1 }
-        return count
-    }
-
     /// Submits `payload` from `name`'s department account to node `index`.
     func submit(
         _ network: ProcessNetwork,
@@ -33,18 +28,7 @@ import Testing
     ) async throws
         -> Digest
     {
-        let key = try network.account(name)
-        let sequence = network.nextSequences[name, default: 0]
-        network.nextSequences[name] = sequence + 1
-        let transaction = try SignedTransaction(
-            signing: Transaction(
-                chainID: network.genesis.chainID,
-                sender: key.publicKey.bytes,
-                sequence: sequence,
-                payload: payload
-            ),
-            with: key
-        )
+        let transaction = try network.signed(payload, by: name)
         #expect(await network.submit([transaction], to: index) == 1)
         return transaction.id(hash: network.genesis.suite.suite.hashFunction)
     }
@@ -114,7 +98,7 @@ import Testing
         // The new node starts from height 0, syncs, connects to all four and signs.
         let newcomer = network.adopt(api: "http://127.0.0.1:\(ports[1])")
         try network.start(newcomer)
-        let connected = await network.until(90) { await peers(network, newcomer) == 4 }
+        let connected = await network.until(90) { await network.peers(newcomer) == 4 }
         #expect(connected, "the newcomer never connected")
         if !connected {
             let log = (try? String(contentsOfFile: network.logPath(newcomer), encoding: .utf8)) ?? ""
@@ -155,8 +139,8 @@ import Testing
         }
         #expect(
             await network.until(60) {
-                for index in 0..<4 where await peers(network, index) != 3 { return false }
-                return await peers(network, newcomer) == 0
+                for index in 0..<4 where await network.peers(index) != 3 { return false }
+                return await network.peers(newcomer) == 0
             },
             "the removed node is still connected"
         )
@@ -164,7 +148,7 @@ import Testing
         let removedAt = await network.height(0) ?? 0
         #expect(await network.until(60) { await network.height(0) ?? 0 >= removedAt + 5 })
         try await Task.sleep(nanoseconds: 2_000_000_000)
-        #expect(await peers(network, newcomer) == 0)
+        #expect(await network.peers(newcomer) == 0)
         let top = await network.height(0) ?? 0
         for height in (removedAt + 2)...top {
             #expect(!(await signers(network, 0, at: height).contains("330000")), "signed at \(height) after removal")

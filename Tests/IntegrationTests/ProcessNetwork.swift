@@ -116,6 +116,28 @@ final class ProcessNetwork {
         return status == "committed"
     }
 
+    /// How many peers node `index` has (-1 when it does not answer).
+    func peers(_ index: Int) async -> Int64 {
+        guard case .integer(let count)? = await json(index, "/v1/status")?["peers"] else { return -1 }
+        return count
+    }
+
+    /// A transaction from `name`'s account with that account's next sequence (counted in `nextSequences`).
+    func signed(_ payload: TransactionPayload, by name: String) throws -> SignedTransaction {
+        let key = try account(name)
+        let sequence = nextSequences[name, default: 0]
+        nextSequences[name] = sequence + 1
+        return try SignedTransaction(
+            signing: Transaction(
+                chainID: genesis.chainID,
+                sender: key.publicKey.bytes,
+                sequence: sequence,
+                payload: payload
+            ),
+            with: key
+        )
+    }
+
     /// Posts signed transactions to node `index`; returns how many were accepted.
     func submit(_ transactions: [SignedTransaction], to index: Int) async -> Int {
         var accepted = 0

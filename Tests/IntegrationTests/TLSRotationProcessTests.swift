@@ -13,13 +13,8 @@ import Testing
 /// processes: it keeps or regains its connections and the network keeps committing (`docs/node.md`,
 /// "TLS keys").
 @Suite(.serialized) struct TLSRotationProcessTests {
-    func peers(_ network: ProcessNetwork, _ index: Int) async -> Int64 {
-        guard case .integer(let count)? = await network.json(index, "/v1/status")?["peers"] else { return -1 }
-        return count
-    }
-
     func fullyConnected(_ network: ProcessNetwork) async -> Bool {
-        for index in 0..<network.size where await peers(network, index) != Int64(network.size - 1) { return false }
+        for index in 0..<network.size where await network.peers(index) != Int64(network.size - 1) { return false }
         return true
     }
 
@@ -72,16 +67,14 @@ import Testing
             )
         )
         let hash = network.genesis.suite.suite.hashFunction
-        let proposal = try signed(
-            network,
+        let proposal = try network.signed(
             .governanceProposal(GovernanceProposal(action: .updateMember(updated), expiresAtHeight: 100_000)),
             by: "guangdong"
         )
         #expect(await network.submit([proposal], to: 2) == 1)
         #expect(await network.until(30) { await network.committed(0, proposal.id(hash: hash)) })
         for (name, index) in [("beijing", 0), ("shanghai", 1)] {
-            let approval = try signed(
-                network,
+            let approval = try network.signed(
                 .governanceApproval(GovernanceApproval(proposalID: proposal.id(hash: hash))),
                 by: name
             )
@@ -115,19 +108,4 @@ import Testing
         #expect(same, "blocks differ at height \(height)")
     }
 
-    /// A transaction from `name`'s department account, with its next sequence.
-    func signed(_ network: ProcessNetwork, _ payload: TransactionPayload, by name: String) throws -> SignedTransaction {
-        let key = try network.account(name)
-        let next = network.nextSequences[name, default: 0]
-        network.nextSequences[name] = next + 1
-        return try SignedTransaction(
-            signing: Transaction(
-                chainID: network.genesis.chainID,
-                sender: key.publicKey.bytes,
-                sequence: next,
-                payload: payload
-            ),
-            with: key
-        )
-    }
 }
