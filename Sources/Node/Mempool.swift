@@ -110,16 +110,18 @@ public final class Mempool: Sendable {
 
     /// Admits transactions against `state` (the committed state), verifying their signatures in one batch
     /// across all cores. One outcome each: the transaction id, or why it was refused. Transactions already
-    /// held or just committed are duplicates without a second signature check (a block can arrive before the
-    /// gossip that carried its transactions).
+    /// held, just committed, or repeated within the batch are duplicates without a signature check (a block
+    /// can arrive before the gossip that carried its transactions).
     public func add<State: StateReader>(
         _ transactions: [SignedTransaction],
         state: State
     ) -> [Result<Digest, MempoolRefusal>] {
         let encoded = transactions.map(\.canonicalBytes)
         let ids = encoded.map { hash.hash($0) }
+        // Held, just committed, or repeated earlier in this batch.
+        var inBatch: Set<Digest> = []
         let known: [Bool] = contents.withLockedValue { contents in
-            ids.map { contents.entries[$0] != nil || contents.committed.contains($0) }
+            ids.map { contents.entries[$0] != nil || contents.committed.contains($0) || !inBatch.insert($0).inserted }
         }
         let unknown = transactions.indices.filter { !known[$0] }
         var signatures = [Bool](repeating: false, count: transactions.count)
@@ -153,11 +155,7 @@ public final class Mempool: Sendable {
         let sequence = transaction.transaction.sequence
         // The sequence after this sender's pending transactions if it has any; otherwise the state's next one,
         // but never below one a commit has already used (the state read may be from just before it).
-        // (A repeat inside one batch is held by now: refused as a duplicate, not for its sequence.)
-        let (held, pending, floor) = contents.withLockedValue {
-            ($0.entries[id] != nil, $0.chainNext(sender), $0.committedNext[sender])
-        }
-        if held { return .failure(.duplicate) }
+        let (pending, floor) = contents.withLockedValue { ($0.chainNext(sender), $0.committedNext[sender]) }
         let stateNext = pending == nil ? (try? executor.nextSequence(of: sender, state: state)) ?? nil : nil
         let expected = pending ?? floor.map { max($0, stateNext ?? 0) } ?? stateNext
         // Ahead of the expected sequence: checked in every other respect, then held aside.
