@@ -46,12 +46,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "Storage", dependencies: ["CRocksDB", "LedgerCore", "Consensus"]),
+        .target(name: "Storage", dependencies: ["CRocksDB", "LedgerCore", "Consensus", "Verifier"]),
         .target(name: "Node", dependencies: ["P2P", "Storage", "Consensus"]),
         .target(
             name: "NodeAPI",
             dependencies: [
-                "Node", "Storage", "LedgerCore", "LedgerCrypto", .product(name: "Hummingbird", package: "hummingbird"),
+                "Node", "Storage", "LedgerCore", "LedgerCrypto", "Verifier",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .target(
@@ -64,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "civic",
             dependencies: [
-                "LedgerCrypto", "LedgerCore", "CivicCommandLine",
+                "LedgerCrypto", "LedgerCore", "CivicCommandLine", "Verifier",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -26,6 +26,10 @@ enum LedgerKey {
 
     static func root(_ height: UInt64) -> [UInt8] { Array("root/".utf8) + self.height(height) }
 
+    /// Heights whose header names a next validator set other than its own: the hand-offs receipts carry.
+    static let handOffPrefix = Array("handoff/".utf8)
+    static func handOff(_ height: UInt64) -> [UInt8] { handOffPrefix + self.height(height) }
+
     /// State values sort by key, then newest version first (the version is stored inverted).
     static func value(_ key: Digest, version: UInt64) -> [UInt8] { key.bytes + height(~version) }
 

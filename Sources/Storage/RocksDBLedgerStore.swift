@@ -130,6 +130,9 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
             location.write(results[index])
             batch.put(transaction.id(hash: hash).bytes, location.bytes, column: LedgerColumn.transactions)
         }
+        if block.header.nextValidatorSetHash != block.header.validatorSetHash {
+            batch.put(LedgerKey.handOff(height), [], column: LedgerColumn.meta)
+        }
         add(prepared, to: &batch)
         batch.put(LedgerKey.committedHeight, LedgerKey.height(height), column: LedgerColumn.meta)
         try write(batch)
@@ -294,7 +297,7 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
     }
 
     /// Calls `body` with each key and value in `range` until it returns false.
-    private func scan(
+    func scan(
         _ range: RocksDBKeyRange,
         _ column: String,
         _ body: ([UInt8], [UInt8]) -> Bool

@@ -1,19 +1,6 @@
 import LedgerCore
 import LedgerCrypto
 
-/// One named check of a verification and how it went, in words a clerk can read.
-public struct VerificationCheck: Hashable, Sendable {
-    public let name: String
-    public let passed: Bool
-    public let detail: String
-
-    public init(_ name: String, passed: Bool, _ detail: String) {
-        self.name = name
-        self.passed = passed
-        self.detail = detail
-    }
-}
-
 /// The outcome of checking a certificate (`docs/verifier.md`, "Certificates").
 public struct CertificateVerdict: Sendable {
     /// Every check, in the order made; a check that could not be made for an earlier failure is absent.
@@ -48,44 +35,25 @@ public enum CertificateVerifier {
             CertificateVerdict(checks: checks, record: record, height: header.height, time: header.time)
         }
 
-        do {
-            let signers = try HeaderVerifier.verify(
-                header,
-                certificate: evidence.certificate,
-                handOffs: evidence.handOffs,
-                genesis: genesis
-            )
-            let changes = evidence.handOffs.count
+        let (headerChecks, signers) = HeaderVerifier.checks(
+            header,
+            certificate: evidence.certificate,
+            handOffs: evidence.handOffs,
+            genesis: genesis
+        )
+        checks = headerChecks
+        guard signers != nil else { return verdict() }
+
+        guard evidence.number.isEmpty || evidence.number == number else {
             checks.append(
                 VerificationCheck(
-                    "validator sets",
-                    passed: true,
-                    changes == 0
-                        ? "the genesis validators sign at height \(header.height)"
-                        : "\(changes) validator-set change\(changes == 1 ? "" : "s") followed from genesis"
+                    "document",
+                    passed: false,
+                    "the evidence is for certificate number \(evidence.number), not \(number)"
                 )
             )
-            let signed = evidence.certificate.signatures.reduce(UInt64(0)) { total, entry in
-                total + signers.validators[Int(entry.validatorIndex)].power
-            }
-            checks.append(
-                VerificationCheck(
-                    "commit certificate",
-                    passed: true,
-                    "block \(header.height) is final: signed by validators holding \(signed) of \(signers.totalPower) voting power"
-                )
-            )
-        } catch {
-            let name: String
-            switch error {
-            case .certificate(let height, _) where height == header.height: name = "commit certificate"
-            case .wrongChain: name = "chain"
-            default: name = "validator sets"
-            }
-            checks.append(VerificationCheck(name, passed: false, error.description))
             return verdict()
         }
-
         let certificateKey = CertificateAnchor.key(number: number, documentDigest: documentDigest, hash: hash)
         let stateKey = StateKeys(hash: hash).certificate(certificateKey)
         guard evidence.proof.key == stateKey else {
@@ -126,6 +94,9 @@ public enum CertificateVerifier {
                 "the record is in the ledger state of block \(header.height)"
             )
         )
+        let inclusion = recording(record, key: certificateKey, evidence: evidence, genesis: genesis)
+        checks.append(inclusion)
+        guard inclusion.passed else { return verdict() }
         // The key already binds the digest; the record names it too, and must agree.
         guard record.documentDigest == documentDigest else {
             checks.append(
@@ -137,5 +108,63 @@ public enum CertificateVerifier {
             VerificationCheck("document", passed: true, "the document's digest is the one \(record.issuer) anchored")
         )
         return verdict(record: record)
+    }
+
+    /// The "inclusion proof" check: the evidence's transaction is in a final block at the height of the
+    /// record's latest event, applied, and is exactly the anchoring or status change that made that event.
+    static func recording(
+        _ record: CertificateRecord,
+        key: Digest,
+        evidence: CertificateEvidence,
+        genesis: Genesis
+    ) -> VerificationCheck {
+        func failed(_ detail: String) -> VerificationCheck {
+            VerificationCheck("inclusion proof", passed: false, detail)
+        }
+        guard let included = evidence.transaction, let event = record.history.last else {
+            return failed("the evidence does not carry the transaction that recorded the certificate's latest event")
+        }
+        let height = included.header.height
+        guard height == event.height else {
+            return failed(
+                "the transaction is in block \(height), the latest event was recorded in block \(event.height)"
+            )
+        }
+        do {
+            try HeaderVerifier.verify(
+                included.header,
+                certificate: included.certificate,
+                handOffs: evidence.handOffs.filter { $0.header.height < height },
+                genesis: genesis
+            )
+        } catch {
+            return failed("the block holding the transaction is not final: \(error)")
+        }
+        let inclusion = TransactionVerifier.inclusion(included, genesis: genesis)
+        guard inclusion.passed else { return inclusion }
+        guard included.result.isApplied else {
+            return failed("the transaction was rejected (\(included.result.code)), so it recorded nothing")
+        }
+        let matches: Bool
+        switch included.transaction.transaction.payload {
+        case .certificateAnchor(let anchor):
+            matches =
+                record.history.count == 1 && anchor.certificateKey == key
+                && anchor.documentDigest == record.documentDigest
+                && anchor.kind == record.kind && anchor.issuedAt == record.issuedAt
+        case .certificateStatusChange(let change):
+            matches =
+                change.certificateKey == key && change.newStatus == event.status && change.reason == event.reason
+                && change.replacement == event.replacement
+        default:
+            matches = false
+        }
+        guard matches else { return failed("the transaction did not record this certificate's latest event") }
+        let id = included.transaction.id(hash: genesis.suite.suite.hashFunction)
+        return VerificationCheck(
+            "inclusion proof",
+            passed: true,
+            "\(event.by) recorded \(record.history.count == 1 ? "the anchoring" : "the change to \(event.status)") in transaction \(id.hex.prefix(16))…, block \(height)"
+        )
     }
 }

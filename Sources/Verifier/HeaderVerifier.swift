@@ -73,6 +73,78 @@ public enum HeaderVerifier {
         return trusted
     }
 
+    /// `verify` as the named checks a report shows: chain, validator sets, header and commit certificate, ending
+    /// at the first that fails. Also returns the signing set when all passed.
+    public static func checks(
+        _ header: BlockHeader,
+        certificate: CommitCertificate,
+        handOffs: [ValidatorHandOff],
+        genesis: Genesis
+    ) -> (checks: [VerificationCheck], signers: ValidatorSet?) {
+        let hash = genesis.suite.suite.hashFunction
+        do {
+            let signers = try verify(header, certificate: certificate, handOffs: handOffs, genesis: genesis)
+            let changes = handOffs.count
+            let signed = certificate.signatures.reduce(UInt64(0)) { total, entry in
+                total + signers.validators[Int(entry.validatorIndex)].power
+            }
+            let checks = [
+                VerificationCheck(
+                    "chain",
+                    passed: true,
+                    "the evidence is for chain \(genesis.chainID.value), as the genesis file"
+                ),
+                VerificationCheck(
+                    "validator sets",
+                    passed: true,
+                    changes == 0
+                        ? "the genesis validators sign at height \(header.height)"
+                        : "\(changes) validator-set change\(changes == 1 ? "" : "s") followed from genesis to height \(header.height)"
+                ),
+                VerificationCheck(
+                    "header",
+                    passed: true,
+                    "block \(header.height) hashes to \(header.hash(hash).hex.prefix(16))…, the block its certificate signs"
+                ),
+                VerificationCheck(
+                    "commit certificate",
+                    passed: true,
+                    "block \(header.height) is final: signed by validators holding \(signed) of \(signers.totalPower) voting power"
+                ),
+            ]
+            return (checks, signers)
+        } catch {
+            if case .wrongChain = error { return ([VerificationCheck("chain", passed: false, error.description)], nil) }
+            var checks = [
+                VerificationCheck("chain", passed: true, "the evidence is for chain \(genesis.chainID.value)")
+            ]
+            guard case .certificate(let height, let reason) = error, height == header.height else {
+                checks.append(VerificationCheck("validator sets", passed: false, error.description))
+                return (checks, nil)
+            }
+            checks.append(
+                VerificationCheck(
+                    "validator sets",
+                    passed: true,
+                    "the header names the validator set trusted at its height"
+                )
+            )
+            if case .wrongBlock = reason {
+                checks.append(VerificationCheck("header", passed: false, error.description))
+            } else {
+                checks.append(
+                    VerificationCheck(
+                        "header",
+                        passed: true,
+                        "block \(header.height) is the block its certificate signs"
+                    )
+                )
+                checks.append(VerificationCheck("commit certificate", passed: false, error.description))
+            }
+            return (checks, nil)
+        }
+    }
+
     private static func check(
         _ header: BlockHeader,
         _ certificate: CommitCertificate,

@@ -5,6 +5,27 @@ import LedgerTestSupport
 import Testing
 import Verifier
 
+extension CertificateEvidence {
+    /// This evidence with some parts replaced, for forgeries.
+    func replacing(
+        number: String? = nil,
+        record: CertificateRecord?? = nil,
+        certificate: CommitCertificate? = nil,
+        handOffs: [ValidatorHandOff]? = nil,
+        transaction: TransactionEvidence?? = nil
+    ) -> CertificateEvidence {
+        CertificateEvidence(
+            number: number ?? self.number,
+            record: record ?? self.record,
+            proof: proof,
+            header: header,
+            certificate: certificate ?? self.certificate,
+            handOffs: handOffs ?? self.handOffs,
+            transaction: transaction ?? self.transaction
+        )
+    }
+}
+
 /// A certificate checked against ledger evidence with the genesis file alone (`docs/verifier.md`,
 /// "Certificates"): each check named, the standing as of the evidence's height, and every forgery refused.
 struct CertificateVerifierTests {
@@ -19,11 +40,16 @@ struct CertificateVerifierTests {
             evidence: chain.evidence[4]!,
             genesis: chain.genesis
         )
-        #expect(names(valid) == ["validator sets", "commit certificate", "state proof", "document"])
+        #expect(
+            names(valid) == [
+                "chain", "validator sets", "header", "commit certificate", "state proof", "inclusion proof", "document",
+            ]
+        )
         #expect(failed(valid).isEmpty)
         #expect(valid.isValid && valid.record?.status == .valid && valid.height == 4)
-        #expect(valid.checks[0].detail == "1 validator-set change followed from genesis")
-        #expect(valid.checks[1].detail.contains("holding 50 of 50 voting power"))
+        #expect(valid.checks[1].detail == "1 validator-set change followed from genesis to height 4")
+        #expect(valid.checks[3].detail.contains("holding 50 of 50 voting power"))
+        #expect(valid.checks[5].detail.contains("\(LedgerFixture.guangdong) recorded the anchoring in transaction"))
         // Before the hand-off, from genesis alone.
         let early = CertificateVerifier.verify(
             documentDigest: chain.documentDigest,
@@ -31,7 +57,7 @@ struct CertificateVerifierTests {
             evidence: chain.evidence[2]!,
             genesis: chain.genesis
         )
-        #expect(early.isValid && early.checks[0].detail.contains("genesis validators"))
+        #expect(early.isValid && early.checks[1].detail.contains("genesis validators"))
         // Revoked in block 5: every check passes, and the verdict is "not valid".
         let revoked = CertificateVerifier.verify(
             documentDigest: chain.documentDigest,
@@ -42,6 +68,7 @@ struct CertificateVerifierTests {
         #expect(failed(revoked).isEmpty)
         #expect(!revoked.isValid && revoked.record?.status == .revoked)
         #expect(revoked.record?.history.last?.reason == "registered in error")
+        #expect(revoked.checks[5].detail.contains("recorded the change to revoked"))
     }
 
     @Test func forgeriesAndMismatchesAreNotValidAndSayWhy() throws {
@@ -65,40 +92,23 @@ struct CertificateVerifierTests {
         let tamperedDocument = verdict(digest: SHA256().hash(utf8: "an edited certificate"), evidence)
         #expect(failed(tamperedDocument) == ["state proof"] && !tamperedDocument.isValid)
         #expect(tamperedDocument.checks.last?.detail.contains("another certificate") == true)
-        #expect(failed(verdict(number: "GD-2026-000124", evidence)) == ["state proof"])
+        #expect(failed(verdict(number: "GD-2026-000124", evidence)) == ["document"])
         // A record presented as valid where the proof proves the revoked one.
         let revokedEvidence = chain.evidence[6]!
-        let swapped = CertificateEvidence(
-            record: evidence.record,
-            proof: revokedEvidence.proof,
-            header: revokedEvidence.header,
-            certificate: revokedEvidence.certificate,
-            handOffs: revokedEvidence.handOffs
-        )
+        let swapped = revokedEvidence.replacing(record: evidence.record, transaction: evidence.transaction)
         let stale = verdict(swapped)
         #expect(failed(stale) == ["state proof"] && !stale.isValid)
         #expect(stale.checks.last?.detail == "the record is not the one the state proof proves")
         // Evidence after the change without its hand-off.
-        let noHandOff = CertificateEvidence(
-            record: evidence.record,
-            proof: evidence.proof,
-            header: evidence.header,
-            certificate: evidence.certificate,
-            handOffs: []
-        )
-        #expect(failed(verdict(noHandOff)) == ["validator sets"])
+        #expect(failed(verdict(evidence.replacing(handOffs: []))) == ["validator sets"])
         // A certificate with too little power.
-        let weak = CertificateEvidence(
-            record: evidence.record,
-            proof: evidence.proof,
-            header: evidence.header,
+        let weak = evidence.replacing(
             certificate: try CertifiedChain.certificate(
                 for: evidence.header,
                 validators: chain.new,
                 fixture: chain.fixture,
                 signers: [0, 1]
-            ),
-            handOffs: evidence.handOffs
+            )
         )
         let weakVerdict = verdict(weak)
         #expect(failed(weakVerdict) == ["commit certificate"] && !weakVerdict.isValid)
@@ -112,7 +122,25 @@ struct CertificateVerifierTests {
             evidence: evidence,
             genesis: other
         )
-        #expect(failed(foreign) == ["chain"])
+        #expect(failed(foreign) == ["chain"] && names(foreign) == ["chain"])
+        // Another number than the evidence was made for.
+        let renumbered = verdict(number: "GD-2026-000124", evidence.replacing(number: "GD-2026-000124"))
+        #expect(failed(renumbered) == ["state proof"])
+        #expect(failed(verdict(evidence.replacing(number: "GD-2026-000999"))) == ["document"])
+        // The inclusion proof: missing, the anchoring shown for the revoked state, or another transaction.
+        #expect(failed(verdict(evidence.replacing(transaction: .some(nil)))) == ["inclusion proof"])
+        let revokedWithAnchor = verdict(revokedEvidence.replacing(transaction: evidence.transaction))
+        #expect(failed(revokedWithAnchor) == ["inclusion proof"])
+        #expect(
+            revokedWithAnchor.checks.last?.detail.contains("block 1, the latest event was recorded in block 5") == true
+        )
+        guard case .transaction(let proposal, _)? = chain.transactionReceipts["proposal"]?.content else {
+            Issue.record("no proposal receipt")
+            return
+        }
+        let unrelated = verdict(evidence.replacing(transaction: proposal))
+        #expect(failed(unrelated) == ["inclusion proof"])
+        #expect(unrelated.checks.last?.detail == "the transaction did not record this certificate's latest event")
         // Never anchored: proven absent, not valid.
         let absent = verdict(number: "GD-never", chain.absent)
         #expect(failed(absent) == ["state proof"] && !absent.isValid)

@@ -19,10 +19,13 @@ struct VerifiedChain {
     let certificates: [UInt64: CommitCertificate]
     let old: ValidatorSet
     let new: ValidatorSet
-    /// The certificate's evidence as of each height, from the store's queries.
+    /// The certificate's evidence as of each height, as `ReceiptBuilder` assembles it from the store.
     let evidence: [UInt64: CertificateEvidence]
     /// Evidence at height 6 for number "GD-never" with the same document: proven absent.
     let absent: CertificateEvidence
+    /// Transaction receipts of the governance proposal and the anchoring (block 1) and the revocation (block 5),
+    /// by those names.
+    let transactionReceipts: [String: Receipt]
 
     var genesis: Genesis { fixture.genesis }
     var documentDigest: Digest { fixture.suite.hashFunction.hash(Self.document) }
@@ -99,36 +102,30 @@ struct VerifiedChain {
             lastCommit = certificate
         }
         let new = try store.validatorSet(at: 2, rules: fixture.genesis.rules)
-        let handOff = ValidatorHandOff(header: headers[3]!, certificate: certificates[3]!, next: new)
-        let queries = LedgerQueries(reader: store)
-        var evidence: [UInt64: CertificateEvidence] = [:]
-        for height in headers.keys {
-            let proven = try queries.certificate(certificateKey, height: height)
-            evidence[height] = CertificateEvidence(
-                record: proven.record,
-                proof: proven.proof,
-                header: proven.header,
-                certificate: certificates[height]!,
-                handOffs: height > 3 ? [handOff] : []
-            )
+        let builder = ReceiptBuilder(source: store, rules: fixture.genesis.rules)
+        func evidence(_ number: String, _ height: UInt64) throws -> CertificateEvidence {
+            let key = CertificateAnchor.key(number: number, documentDigest: digest, hash: hash)
+            guard
+                case .certificate(let evidence) = try builder.certificate(key: key, number: number, height: height)
+                    .content
+            else { throw CanonicalDecodingError(.unknownTag, at: 0, "not a certificate receipt") }
+            return evidence
         }
-        let neverKey = CertificateAnchor.key(number: "GD-never", documentDigest: digest, hash: hash)
-        let never = try queries.certificate(neverKey, height: 6)
-        let absent = CertificateEvidence(
-            record: never.record,
-            proof: never.proof,
-            header: never.header,
-            certificate: certificates[6]!,
-            handOffs: [handOff]
-        )
+        var evidenceByHeight: [UInt64: CertificateEvidence] = [:]
+        for height in headers.keys { evidenceByHeight[height] = try evidence(number, height) }
+        var receipts: [String: Receipt] = [:]
+        for (name, transaction) in [("proposal", proposal), ("anchor", anchor), ("revoke", revoke)] {
+            receipts[name] = try #require(try builder.transaction(transaction.id(hash: hash)))
+        }
         return VerifiedChain(
             fixture: fixture,
             headers: headers,
             certificates: certificates,
             old: try store.validatorSet(at: 0, rules: fixture.genesis.rules),
             new: new,
-            evidence: evidence,
-            absent: absent
+            evidence: evidenceByHeight,
+            absent: try evidence("GD-never", 6),
+            transactionReceipts: receipts
         )
     }
 }

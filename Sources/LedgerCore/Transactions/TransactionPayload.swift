@@ -24,6 +24,20 @@ public enum TransactionPayload: Hashable, Sendable, CanonicalCodable {
         }
     }
 
+    /// What the payload does, in a few words for reports.
+    public var name: String {
+        switch self {
+        case .certificateAnchor: return "certificate anchor"
+        case .certificateStatusChange: return "certificate status change"
+        case .batchAnchor: return "batch anchor"
+        case .donation: return "donation"
+        case .disbursement: return "disbursement"
+        case .subsidyBatch: return "subsidy batch"
+        case .governanceProposal: return "governance proposal"
+        case .governanceApproval: return "governance approval"
+        }
+    }
+
     public func encode(to writer: inout CanonicalWriter) {
         writer.write(tag)
         switch self {

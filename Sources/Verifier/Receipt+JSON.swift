@@ -1,0 +1,188 @@
+import LedgerCore
+import LedgerCrypto
+
+/// The JSON form of a receipt (`docs/receipts.md`): a readable summary, and the evidence as the hex of each
+/// part's canonical encoding — the bytes that are hashed and signed, so nothing is lost or re-interpreted,
+/// as Certificate Transparency carries its proofs. Reading checks that the summary is exactly what the
+/// evidence says, so a hand-edited summary is refused rather than shown.
+extension Receipt {
+    public var json: JSONValue {
+        let evidence: JSONValue
+        switch content {
+        case .certificate(let certificate):
+            evidence = .object([
+                JSONMember("number", .string(certificate.number)),
+                JSONMember("record", certificate.record.map(Self.hex) ?? .null),
+                JSONMember("state_proof", Self.hex(certificate.proof)),
+                JSONMember("header", Self.hex(certificate.header)),
+                JSONMember("commit", Self.hex(certificate.certificate)),
+                JSONMember("hand_offs", .array(certificate.handOffs.map(Self.hex))),
+                JSONMember("transaction", certificate.transaction.map(Self.json) ?? .null),
+            ])
+        case .transaction(let transaction, let handOffs):
+            evidence = .object([
+                JSONMember("transaction", Self.json(transaction)),
+                JSONMember("hand_offs", .array(handOffs.map(Self.hex))),
+            ])
+        }
+        return .object([
+            JSONMember("civic_receipt", .integer(Int64(Self.version))),
+            JSONMember("kind", .string(kind)),
+            JSONMember("summary", summary),
+            JSONMember("evidence", evidence),
+        ])
+    }
+
+    /// What the evidence claims, for people; a verifier checks the claims, never reads them from here.
+    public var summary: JSONValue {
+        var fields = [
+            JSONMember("chain_id", .string(header.chainID.value)),
+            JSONMember("height", .integer(Int64(header.height))),
+            JSONMember("time", .string(UTCTimestamp.format(header.time))),
+            JSONMember("validator_set_changes", .integer(Int64(handOffs.count))),
+        ]
+        switch content {
+        case .certificate(let evidence):
+            fields.append(JSONMember("number", .string(evidence.number)))
+            guard let record = evidence.record else {
+                fields.append(JSONMember("status", .string("not anchored")))
+                break
+            }
+            fields += [
+                JSONMember("status", .string(record.status.description)),
+                JSONMember("kind", .string("\(record.kind)")),
+                JSONMember("issuer", .string(record.issuer.value)),
+                JSONMember(
+                    "history",
+                    .array(
+                        record.history.map { event in
+                            .object([
+                                JSONMember("status", .string(event.status.description)),
+                                JSONMember("by", .string(event.by.value)),
+                                JSONMember("height", .integer(Int64(event.height))),
+                                JSONMember("reason", .string(event.reason)),
+                            ])
+                        }
+                    )
+                ),
+            ]
+        case .transaction(let evidence, _):
+            fields += [
+                JSONMember("payload", .string(evidence.transaction.transaction.payload.name)),
+                JSONMember("index", .integer(Int64(evidence.transactionProof.leafIndex))),
+                JSONMember("result", .string(evidence.result.code)),
+            ]
+        }
+        return .object(fields)
+    }
+
+    public init(json bytes: [UInt8]) throws(ReceiptError) {
+        guard bytes.count <= JSONParser.maximumSize else {
+            throw .malformed(field: "file", reason: "larger than \(JSONParser.maximumSize) bytes")
+        }
+        let document: JSONValue
+        do { document = try JSONParser.parse(bytes) } catch {
+            throw .notAReceipt("neither binary (CIVR) nor JSON: \(error)")
+        }
+        guard case .integer(let version)? = document["civic_receipt"] else {
+            throw .notAReceipt("a JSON receipt has a \"civic_receipt\" version number")
+        }
+        guard version >= 1, version <= Self.version else { throw .unsupportedVersion(Int(clamping: version)) }
+        guard let evidence = document["evidence"], case .object = evidence else {
+            throw .malformed(field: "evidence", reason: "expected an object")
+        }
+        switch document["kind"] {
+        case .string("certificate")?:
+            guard case .string(let number)? = evidence["number"] else {
+                throw .malformed(field: "evidence.number", reason: "expected a string")
+            }
+            let transaction: TransactionEvidence?
+            if evidence["transaction"] == .null {
+                transaction = nil
+            } else {
+                transaction = try Self.transaction(evidence["transaction"], "evidence.transaction")
+            }
+            let record: CertificateRecord?
+            if evidence["record"] == .null {
+                record = nil
+            } else {
+                record = try Self.decode(CertificateRecord.self, evidence["record"], "evidence.record")
+            }
+            self.init(
+                .certificate(
+                    CertificateEvidence(
+                        number: number,
+                        record: record,
+                        proof: try Self.decode(StateProof.self, evidence["state_proof"], "evidence.state_proof"),
+                        header: try Self.decode(BlockHeader.self, evidence["header"], "evidence.header"),
+                        certificate: try Self.decode(CommitCertificate.self, evidence["commit"], "evidence.commit"),
+                        handOffs: try Self.handOffs(evidence["hand_offs"]),
+                        transaction: transaction
+                    )
+                )
+            )
+        case .string("transaction")?:
+            self.init(
+                .transaction(
+                    try Self.transaction(evidence["transaction"], "evidence.transaction"),
+                    handOffs: try Self.handOffs(evidence["hand_offs"])
+                )
+            )
+        default:
+            throw .malformed(field: "kind", reason: "expected \"certificate\" or \"transaction\"")
+        }
+        guard document["summary"] == summary else { throw .summaryMismatch }
+    }
+
+    // MARK: - Parts
+
+    private static func hex(_ value: some CanonicalEncodable) -> JSONValue { .string(Hex.encode(value.canonicalBytes)) }
+
+    private static func json(_ evidence: TransactionEvidence) -> JSONValue {
+        .object([
+            JSONMember("tx", hex(evidence.transaction)),
+            JSONMember("result", hex(evidence.result)),
+            JSONMember("tx_proof", hex(evidence.transactionProof)),
+            JSONMember("result_proof", hex(evidence.resultProof)),
+            JSONMember("header", hex(evidence.header)),
+            JSONMember("commit", hex(evidence.certificate)),
+        ])
+    }
+
+    private static func transaction(_ value: JSONValue?, _ field: String) throws(ReceiptError) -> TransactionEvidence {
+        guard let value, case .object = value else { throw .malformed(field: field, reason: "expected an object") }
+        return TransactionEvidence(
+            transaction: try decode(SignedTransaction.self, value["tx"], field + ".tx"),
+            result: try decode(TransactionResult.self, value["result"], field + ".result"),
+            transactionProof: try decode(InclusionProof.self, value["tx_proof"], field + ".tx_proof"),
+            resultProof: try decode(InclusionProof.self, value["result_proof"], field + ".result_proof"),
+            header: try decode(BlockHeader.self, value["header"], field + ".header"),
+            certificate: try decode(CommitCertificate.self, value["commit"], field + ".commit")
+        )
+    }
+
+    private static func handOffs(_ value: JSONValue?) throws(ReceiptError) -> [ValidatorHandOff] {
+        guard case .array(let items)? = value, items.count <= CertificateEvidence.maximumHandOffs else {
+            throw .malformed(
+                field: "evidence.hand_offs",
+                reason: "expected an array of at most \(CertificateEvidence.maximumHandOffs)"
+            )
+        }
+        var handOffs: [ValidatorHandOff] = []
+        for (index, item) in items.enumerated() {
+            handOffs.append(try decode(ValidatorHandOff.self, item, "evidence.hand_offs[\(index)]"))
+        }
+        return handOffs
+    }
+
+    private static func decode<T: CanonicalDecodable>(
+        _ type: T.Type,
+        _ value: JSONValue?,
+        _ field: String
+    ) throws(ReceiptError) -> T {
+        guard case .string(let text)? = value, let bytes = Hex.decode(text) else {
+            throw .malformed(field: field, reason: "expected hex")
+        }
+        do { return try T(canonicalBytes: bytes) } catch { throw .malformed(field: field, reason: error.description) }
+    }
+}

@@ -1,0 +1,103 @@
+import LedgerCore
+import LedgerCrypto
+
+/// A self-contained proof that a verifier checks against the genesis file alone (`docs/receipts.md`): a
+/// certificate's standing at one height, or a transaction's commitment. Written as JSON for people and
+/// tools, or as a compact binary twin; both carry the same evidence in its canonical encoding.
+public struct Receipt: Hashable, Sendable {
+    /// The format version this code writes and the newest it reads.
+    public static let version = 1
+    /// The first bytes of a binary receipt.
+    public static let magic: [UInt8] = Array("CIVR".utf8)
+    /// The largest receipt file read: hundreds of hand-offs of large validator sets fit.
+    public static let maximumBytes = 16 << 20
+
+    /// What a receipt proves.
+    public enum Content: Hashable, Sendable {
+        case certificate(CertificateEvidence)
+        case transaction(TransactionEvidence, handOffs: [ValidatorHandOff])
+    }
+
+    public let content: Content
+
+    public init(_ content: Content) { self.content = content }
+
+    /// The header the receipt speaks for: nothing later is known to it.
+    public var header: BlockHeader {
+        switch content {
+        case .certificate(let evidence): return evidence.header
+        case .transaction(let evidence, _): return evidence.header
+        }
+    }
+
+    public var handOffs: [ValidatorHandOff] {
+        switch content {
+        case .certificate(let evidence): return evidence.handOffs
+        case .transaction(_, let handOffs): return handOffs
+        }
+    }
+
+    public var kind: String {
+        switch content {
+        case .certificate: return "certificate"
+        case .transaction: return "transaction"
+        }
+    }
+
+    // MARK: - Binary
+
+    /// `CIVR`, the version (2 bytes, big-endian), the kind (1 certificate, 2 transaction), then the evidence
+    /// in canonical encoding (and for a transaction, its hand-offs).
+    public var binary: [UInt8] {
+        var writer = CanonicalWriter()
+        writer.write(raw: Self.magic)
+        writer.write(UInt16(Self.version))
+        switch content {
+        case .certificate(let evidence):
+            writer.write(UInt8(1))
+            writer.write(evidence)
+        case .transaction(let evidence, let handOffs):
+            writer.write(UInt8(2))
+            writer.write(evidence)
+            writer.write(handOffs)
+        }
+        return writer.bytes
+    }
+
+    public init(binary bytes: [UInt8]) throws(ReceiptError) {
+        guard bytes.starts(with: Self.magic) else { throw .notAReceipt("a binary receipt starts with CIVR") }
+        guard bytes.count <= Self.maximumBytes else {
+            throw .malformed(field: "file", reason: "larger than \(Self.maximumBytes) bytes")
+        }
+        var reader = CanonicalReader(bytes)
+        do {
+            _ = try reader.readRaw(count: Self.magic.count, "magic")
+            let version = Int(try reader.read(UInt16.self))
+            guard version >= 1, version <= Self.version else { throw ReceiptError.unsupportedVersion(version) }
+            switch try reader.read(UInt8.self) {
+            case 1: content = .certificate(try reader.read(CertificateEvidence.self))
+            case 2:
+                let evidence = try reader.read(TransactionEvidence.self)
+                let handOffs = try reader.readArray(
+                    of: ValidatorHandOff.self,
+                    maxCount: CertificateEvidence.maximumHandOffs,
+                    "hand-offs"
+                )
+                content = .transaction(evidence, handOffs: handOffs)
+            case let kind: throw ReceiptError.malformed(field: "kind", reason: "unknown kind \(kind)")
+            }
+            try reader.finish()
+        } catch let error as ReceiptError {
+            throw error
+        } catch let error as CanonicalDecodingError {
+            throw .malformed(field: "evidence", reason: error.description)
+        } catch {
+            throw .malformed(field: "evidence", reason: "\(error)")
+        }
+    }
+
+    /// Reads a receipt file in either form: binary when it starts with `CIVR`, JSON otherwise.
+    public init(file bytes: [UInt8]) throws(ReceiptError) {
+        if bytes.starts(with: Self.magic) { try self.init(binary: bytes) } else { try self.init(json: bytes) }
+    }
+}

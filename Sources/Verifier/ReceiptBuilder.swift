@@ -1,0 +1,151 @@
+import LedgerCore
+import LedgerCrypto
+
+/// Assembles receipts from a node's ledger (`docs/receipts.md`): what a verifier needs and nothing it must
+/// trust the node for. Pure over `ReceiptSource`.
+public struct ReceiptBuilder<Source: ReceiptSource> {
+    public let source: Source
+    public let rules: LedgerRules
+
+    public init(source: Source, rules: LedgerRules) {
+        self.source = source
+        self.rules = rules
+    }
+
+    private var hash: any HashFunction { rules.suite.hashFunction }
+
+    /// A certificate's receipt at `height` (default: the latest): its record or the proof it is absent, and,
+    /// for a record, the transaction of its latest event. `number` is carried as given.
+    public func certificate(key: Digest, number: String, height: UInt64? = nil) throws(QueryError) -> Receipt {
+        let proven = try LedgerQueries(reader: source).certificate(key, height: height)
+        var transaction: TransactionEvidence?
+        if let record = proven.record, let event = record.history.last {
+            transaction = try recording(key, at: event.height)
+        }
+        return Receipt(
+            .certificate(
+                CertificateEvidence(
+                    number: number,
+                    record: proven.record,
+                    proof: proven.proof,
+                    header: proven.header,
+                    certificate: try certificate(at: proven.height),
+                    handOffs: try handOffs(below: proven.height),
+                    transaction: transaction
+                )
+            )
+        )
+    }
+
+    /// A committed transaction's receipt; nil when the ledger has no transaction with this id.
+    public func transaction(_ id: Digest) throws(QueryError) -> Receipt? {
+        let location: TransactionLocation?
+        do { location = try source.locateTransaction(id) } catch { throw .unreadable(error.message) }
+        guard let location else { return nil }
+        let evidence = try transaction(at: location.height, index: Int(location.index))
+        return Receipt(.transaction(evidence, handOffs: try handOffs(below: location.height)))
+    }
+
+    /// The hand-offs that lead from genesis to the validator set of `height`.
+    public func handOffs(below height: UInt64) throws(QueryError) -> [ValidatorHandOff] {
+        let heights: [UInt64]
+        do { heights = try source.validatorSetChanges(below: height) } catch { throw .unreadable(error.message) }
+        var handOffs: [ValidatorHandOff] = []
+        for changed in heights {
+            let next: ValidatorSet
+            do { next = try source.validators(forHeight: changed + 1, rules: rules) } catch {
+                throw .unreadable("validators of height \(changed + 1): \(error.message)")
+            }
+            handOffs.append(
+                ValidatorHandOff(
+                    header: try block(at: changed).header,
+                    certificate: try certificate(at: changed),
+                    next: next
+                )
+            )
+        }
+        return handOffs
+    }
+
+    // MARK: - Parts
+
+    /// The transaction in block `height` that anchored or changed the certificate with `key`: the last one
+    /// there that touched it and applied.
+    private func recording(_ key: Digest, at height: UInt64) throws(QueryError) -> TransactionEvidence {
+        let block = try block(at: height)
+        for index in block.transactions.indices.reversed() {
+            let touches: Bool
+            switch block.transactions[index].transaction.payload {
+            case .certificateAnchor(let anchor): touches = anchor.certificateKey == key
+            case .certificateStatusChange(let change): touches = change.certificateKey == key
+            default: touches = false
+            }
+            guard touches else { continue }
+            let evidence = try transaction(at: height, index: index, block: block)
+            if evidence.result.isApplied { return evidence }
+        }
+        throw .inconsistent(
+            "block \(height) records an event of certificate \(key.hex) but holds no transaction for it"
+        )
+    }
+
+    private func transaction(
+        at height: UInt64,
+        index: Int,
+        block known: Block? = nil
+    ) throws(QueryError)
+        -> TransactionEvidence
+    {
+        let block: Block
+        if let known { block = known } else { block = try self.block(at: height) }
+        guard index < block.transactions.count else {
+            throw .inconsistent("transaction \(index) of block \(height) is indexed but missing")
+        }
+        var results: [TransactionResult] = []
+        for transaction in block.transactions {
+            let location: TransactionLocation?
+            do { location = try source.locateTransaction(transaction.id(hash: hash)) } catch {
+                throw .unreadable(error.message)
+            }
+            // A transaction id appears once in a chain, so its location is this block's.
+            guard let location, location.height == height else {
+                throw .inconsistent("the result of a transaction in block \(height) is missing")
+            }
+            results.append(location.result)
+        }
+        let log = MerkleLog(hash: hash)
+        let certificate = try certificate(at: height)
+        do {
+            return TransactionEvidence(
+                transaction: block.transactions[index],
+                result: results[index],
+                transactionProof: try log.inclusionProof(
+                    index: index,
+                    leafHashes: block.transactions.map { log.leafHash($0.canonicalBytes) }
+                ),
+                resultProof: try log.inclusionProof(
+                    index: index,
+                    leafHashes: results.map { log.leafHash($0.canonicalBytes) }
+                ),
+                header: block.header,
+                certificate: certificate
+            )
+        } catch {
+            throw .inconsistent(error.reason)
+        }
+    }
+
+    private func block(at height: UInt64) throws(QueryError) -> Block {
+        let block: Block?
+        do { block = try source.block(atHeight: height) } catch { throw .unreadable(error.message) }
+        guard let block else { throw .noSuchHeight(height) }
+        return block
+    }
+
+    private func certificate(at height: UInt64) throws(QueryError) -> CommitCertificate {
+        let certificate: CommitCertificate?
+        do { certificate = try source.commitCertificate(atHeight: height) } catch { throw .unreadable(error.message) }
+        guard let certificate else { throw .inconsistent("block \(height) has no stored commit certificate") }
+        return certificate
+    }
+}

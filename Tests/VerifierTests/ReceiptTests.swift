@@ -1,0 +1,135 @@
+import Foundation
+import LedgerCore
+import LedgerCrypto
+import LedgerTestSupport
+import Testing
+import Verifier
+
+/// Receipt files (`docs/receipts.md`): both forms carry the same evidence, a changed summary or an unknown
+/// version is refused, and no input — truncated, mutated or garbage — does anything but decode or throw.
+struct ReceiptTests {
+    func certificateReceipt(_ chain: VerifiedChain, height: UInt64) -> Receipt {
+        Receipt(.certificate(chain.evidence[height]!))
+    }
+
+    @Test func bothFormsRoundTripAndVerifyAlike() throws {
+        let chain = try VerifiedChain.make()
+        for receipt in [certificateReceipt(chain, height: 4), certificateReceipt(chain, height: 6)]
+            + chain.transactionReceipts.values
+        {
+            let json = Array(receipt.json.serialized().utf8)
+            #expect(try Receipt(file: json) == receipt)
+            #expect(try Receipt(file: receipt.binary) == receipt)
+            #expect(receipt.binary.count < json.count)
+        }
+        let anchor = try #require(chain.transactionReceipts["anchor"])
+        guard case .transaction(let evidence, let handOffs) = anchor.content else {
+            Issue.record("not a transaction receipt")
+            return
+        }
+        let verdict = TransactionVerifier.verify(evidence, handOffs: handOffs, genesis: chain.genesis)
+        #expect(verdict.isProven && verdict.result.isApplied && verdict.height == 1)
+        #expect(
+            verdict.checks.map(\.name) == [
+                "chain", "validator sets", "header", "commit certificate", "inclusion proof",
+            ]
+        )
+        #expect(anchor.summary["payload"] == .string("certificate anchor"))
+        // The revocation in block 5 needs the hand-off at height 3, and the receipt carries it.
+        let revoke = try #require(chain.transactionReceipts["revoke"])
+        #expect(revoke.handOffs == [chain.handOff])
+    }
+
+    @Test func aTamperedTransactionReceiptIsRefusedByName() throws {
+        let chain = try VerifiedChain.make()
+        guard case .transaction(let evidence, let handOffs)? = chain.transactionReceipts["revoke"]?.content,
+            case .transaction(let proposal, _)? = chain.transactionReceipts["proposal"]?.content
+        else {
+            Issue.record("missing receipts")
+            return
+        }
+        func failed(_ evidence: TransactionEvidence, _ handOffs: [ValidatorHandOff]) -> [String] {
+            TransactionVerifier.verify(evidence, handOffs: handOffs, genesis: chain.genesis).checks
+                .filter { !$0.passed }.map(\.name)
+        }
+        #expect(failed(evidence, handOffs).isEmpty)
+        #expect(failed(evidence, []) == ["validator sets"])
+        // Another transaction presented with the revocation's proof and header.
+        let swapped = TransactionEvidence(
+            transaction: proposal.transaction,
+            result: evidence.result,
+            transactionProof: evidence.transactionProof,
+            resultProof: evidence.resultProof,
+            header: evidence.header,
+            certificate: evidence.certificate
+        )
+        #expect(failed(swapped, handOffs) == ["inclusion proof"])
+        // A rejected result claimed for an applied transaction.
+        let rejected = TransactionEvidence(
+            transaction: evidence.transaction,
+            result: TransactionResult(rejection: .certificateFinal, message: "forged"),
+            transactionProof: evidence.transactionProof,
+            resultProof: evidence.resultProof,
+            header: evidence.header,
+            certificate: evidence.certificate
+        )
+        #expect(failed(rejected, handOffs) == ["inclusion proof"])
+    }
+
+    @Test func editedUnknownAndForeignFilesAreRefusedWithTheReason() throws {
+        let chain = try VerifiedChain.make()
+        let receipt = certificateReceipt(chain, height: 6)
+        let text = receipt.json.serialized()
+        // A clerk-friendly lie in the summary: the evidence still says revoked.
+        let edited = text.replacingOccurrences(of: "\"status\": \"revoked\"", with: "\"status\": \"valid\"")
+        #expect(edited != text)
+        #expect(throws: ReceiptError.summaryMismatch) { try Receipt(file: Array(edited.utf8)) }
+        let newer = text.replacingOccurrences(of: "\"civic_receipt\": 1", with: "\"civic_receipt\": 2")
+        #expect(throws: ReceiptError.unsupportedVersion(2)) { try Receipt(file: Array(newer.utf8)) }
+        var binaryNewer = receipt.binary
+        binaryNewer[5] = 9
+        #expect(throws: ReceiptError.unsupportedVersion(9)) { try Receipt(file: binaryNewer) }
+        let missing = text.replacingOccurrences(of: "\"state_proof\"", with: "\"state_prooff\"")
+        #expect(throws: ReceiptError.malformed(field: "evidence.state_proof", reason: "expected hex")) {
+            try Receipt(file: Array(missing.utf8))
+        }
+        for garbage in [[], Array("%PDF-1.7 a certificate".utf8), Array("{}".utf8), Array("CIV".utf8)] {
+            #expect(throws: ReceiptError.self) { try Receipt(file: garbage) }
+        }
+    }
+
+    /// The receipt parser under mutation: truncations and random byte changes of both forms either throw a
+    /// `ReceiptError` or give a receipt that, if it differs, fails verification. Never a trap.
+    @Test func theReceiptParserIsTotal() throws {
+        let chain = try VerifiedChain.make()
+        let receipt = certificateReceipt(chain, height: 6)
+        let binary = receipt.binary
+        let json = Array(receipt.json.serialized(pretty: false).utf8)
+        for length in 0..<binary.count {
+            #expect(throws: ReceiptError.self) { try Receipt(file: Array(binary.prefix(length))) }
+        }
+        for length in stride(from: 0, to: json.count, by: 3) {
+            #expect(throws: ReceiptError.self) { try Receipt(file: Array(json.prefix(length))) }
+        }
+        var random = SeededGenerator(seed: 47)
+        var decoded = 0
+        for round in 0..<20_000 {
+            var mutated = round.isMultiple(of: 2) ? binary : json
+            for _ in 0..<Int.random(in: 1...3, using: &random) {
+                mutated[Int.random(in: 0..<mutated.count, using: &random)] ^= UInt8.random(in: 1...255, using: &random)
+            }
+            guard let parsed = try? Receipt(file: mutated), parsed != receipt else { continue }
+            decoded += 1
+            guard case .certificate(let evidence) = parsed.content else { continue }
+            let verdict = CertificateVerifier.verify(
+                documentDigest: chain.documentDigest,
+                number: VerifiedChain.number,
+                evidence: evidence,
+                genesis: chain.genesis
+            )
+            let passedAll = verdict.checks.allSatisfy { $0.passed }
+            #expect(!passedAll, "a mutated receipt passed every check")
+        }
+        #expect(decoded > 0)
+    }
+}
