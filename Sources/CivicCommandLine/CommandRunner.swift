@@ -35,7 +35,7 @@ public enum CommandRunner {
     private static func fail<Command: ParsableCommand>(_ error: any Error, _ command: Command.Type) -> Never {
         switch error {
         case let failed as CheckFailed:
-            printError(failed.message)
+            if !failed.message.isEmpty { printError(failed.message) }
             exit(1)
         case let problem as InputError:
             printError("error: \(problem.message)")

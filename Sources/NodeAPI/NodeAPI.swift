@@ -21,6 +21,15 @@ public enum NodeAPI {
         router.get("/v1/txs/:hash") { _, context -> Response in
             try transaction(context.parameters.get("hash") ?? "", node: node)
         }
+        router.get("/v1/txs/:hash/receipt") { request, context -> Response in
+            try transactionReceipt(context.parameters.get("hash") ?? "", request: request, node: node)
+        }
+        router.get("/v1/certificates/:key") { _, context -> Response in
+            try certificate(context.parameters.get("key") ?? "", node: node)
+        }
+        router.get("/v1/certificates/:key/receipt") { request, context -> Response in
+            try certificateReceipt(context.parameters.get("key") ?? "", request: request, node: node)
+        }
         router.get("/v1/status") { _, _ -> Response in status(node) }
         router.get("/v1/accounts/:key") { _, context -> Response in
             try account(context.parameters.get("key") ?? "", node: node)
@@ -183,9 +192,7 @@ public enum NodeAPI {
 
     /// `GET /v1/txs/{hash}`: committed (height, index, result), pending, or rejected (reason code).
     static func transaction(_ text: String, node: LedgerNode) throws -> Response {
-        guard let bytes = Hex.decode(text), let id = Digest(bytes: bytes) else {
-            throw ProblemDocument(.badRequest, "malformed_hash", "Malformed hash", "expected 64 hex digits")
-        }
+        let id = try digest(text, what: "hash")
         if let location = try? node.store.transactionLocation(id) {
             var fields = [
                 JSONMember("hash", .string(id.hex)),
@@ -256,6 +263,7 @@ public enum NodeAPI {
         return json(
             .object([
                 JSONMember("chain_id", .string(node.consensus.genesis.chainID.value)),
+                JSONMember("suite", .string(node.consensus.genesis.suite.rawValue)),
                 JSONMember("node_id", .string(node.configuration.node.value)),
                 JSONMember("height", .integer(Int64(committed))),
                 JSONMember("last_block_hash", .string(block?.header.hash(hash).hex ?? Digest.zero.hex)),

@@ -54,6 +54,17 @@ public enum CertificateVerifier {
             )
             return verdict()
         }
+        // A record for another digest: name the document, the likeliest cause, before the proof says the same.
+        if let record = evidence.record, record.documentDigest != documentDigest {
+            checks.append(
+                VerificationCheck(
+                    "document",
+                    passed: false,
+                    "this file's digest \(documentDigest.hex.prefix(16))… is not the one anchored (\(record.documentDigest.hex.prefix(16))…): the file was changed, or it is another document"
+                )
+            )
+            return verdict()
+        }
         let certificateKey = CertificateAnchor.key(number: number, documentDigest: documentDigest, hash: hash)
         let stateKey = StateKeys(hash: hash).certificate(certificateKey)
         guard evidence.proof.key == stateKey else {
@@ -61,7 +72,7 @@ public enum CertificateVerifier {
                 VerificationCheck(
                     "state proof",
                     passed: false,
-                    "the proof is about another certificate than this document with number \(number)"
+                    "the receipt is about another certificate than number \(number) with this document"
                 )
             )
             return verdict()

@@ -48,24 +48,8 @@ extension Receipt {
                 fields.append(JSONMember("status", .string("not anchored")))
                 break
             }
-            fields += [
-                JSONMember("status", .string(record.status.description)),
-                JSONMember("kind", .string("\(record.kind)")),
-                JSONMember("issuer", .string(record.issuer.value)),
-                JSONMember(
-                    "history",
-                    .array(
-                        record.history.map { event in
-                            .object([
-                                JSONMember("status", .string(event.status.description)),
-                                JSONMember("by", .string(event.by.value)),
-                                JSONMember("height", .integer(Int64(event.height))),
-                                JSONMember("reason", .string(event.reason)),
-                            ])
-                        }
-                    )
-                ),
-            ]
+            fields.append(JSONMember("status", .string(record.status.description)))
+            fields.append(JSONMember("certificate", record.json))
         case .transaction(let evidence, _):
             fields += [
                 JSONMember("payload", .string(evidence.transaction.transaction.payload.name)),

@@ -2,6 +2,7 @@ import CivicCommandLine
 import Foundation
 import LedgerCore
 import LedgerCrypto
+import Verifier
 
 /// What `civic` asks a node's API (`docs/api.md`): the chain, an account's next sequence, submitting a
 /// signed transaction and following it. Problem documents from the node become one-line errors.
@@ -23,6 +24,37 @@ struct NodeClient {
             throw InputError(message: "\(base) did not answer /v1/status as a CivicLedger node")
         }
         return chain
+    }
+
+    /// The network's crypto suite, as the node states it (a verifier takes it from the genesis file instead).
+    func suite() async throws -> CryptoSuiteID {
+        let (status, document) = try await get("/v1/status")
+        guard status == 200, case .string(let text)? = document["suite"], let suite = CryptoSuiteID(rawValue: text) else {
+            throw InputError(message: "\(base) did not answer /v1/status with its crypto suite")
+        }
+        return suite
+    }
+
+    /// A receipt in its binary form (`docs/receipts.md`); what the node says about it is not trusted, only
+    /// read: `civic verify` checks it.
+    func receipt(_ path: String) async throws -> Receipt {
+        let separator = path.contains("?") ? "&" : "?"
+        let response = try await APIRequest.send("GET", base + path + separator + "format=binary")
+        guard response.status == 200 else {
+            let document = try parse(response, path)
+            throw InputError(message: "the node has no receipt: \(problem(document))")
+        }
+        do { return try Receipt(binary: response.body) } catch {
+            throw InputError(message: "the node's receipt is unreadable: \(error)")
+        }
+    }
+
+    /// The path of a certificate's receipt: its key, and the number to carry (percent-encoded).
+    static func certificateReceiptPath(key: Digest, number: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let encoded = number.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+        return "/v1/certificates/\(key.hex)/receipt?number=\(encoded)"
     }
 
     /// The sequence the next transaction from `key` must carry.

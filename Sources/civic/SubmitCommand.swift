@@ -10,7 +10,7 @@ struct SubmitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "submit",
         abstract: "Sign and submit a transaction to a node.",
-        subcommands: [SubmitCertificate.self, SubmitDonation.self, SubmitDisbursement.self]
+        subcommands: [SubmitCertificate.self, SubmitStatusChange.self, SubmitDonation.self, SubmitDisbursement.self]
     )
 
     /// Signs `payload` from `signer` with the sequence the node expects, submits it, prints the hash, and
@@ -122,6 +122,73 @@ struct SubmitCertificate: AsyncParsableCommand {
                 documentDigest: digest,
                 kind: anchorKind,
                 issuedAt: issued
+            )
+        )
+        try await SubmitCommand.send(payload, signer: signer, options: submission)
+    }
+}
+
+/// `civic submit status-change`: a registrar records a divorce, a correction or a replacement on any
+/// province's certificate (mutual recognition).
+struct SubmitStatusChange: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status-change",
+        abstract: "Record that a certificate was revoked, superseded or corrected.",
+        discussion: """
+            The certificate is named by its number and its document, hashed here (the ledger knows only the key
+            H(number ‖ digest)). revoked and superseded are final. --reason is a short code with no personal
+            data, e.g. divorce-registered or clerical-correction. With --replacement-file and
+            --replacement-number, the new certificate's key is recorded too.
+            """
+    )
+
+    @OptionGroup var submission: SubmissionOptions
+
+    @Option(help: "The certificate number as printed on it.")
+    var number: String
+
+    @Option(help: "The certificate document; it is hashed locally.")
+    var file: String
+
+    @Option(help: "revoked, superseded or corrected.")
+    var status: String
+
+    @Option(help: "A short reason code (at most 64 bytes, no personal data).")
+    var reason: String = "status-change"
+
+    @Option(name: .customLong("replacement-number"), help: "The number of the certificate that replaces it.")
+    var replacementNumber: String?
+
+    @Option(name: .customLong("replacement-file"), help: "The document of the certificate that replaces it.")
+    var replacementFile: String?
+
+    func run() async throws {
+        let signer = try KeyFile.read(from: submission.key)
+        let hash = signer.suite.suite.hashFunction
+        let newStatus: CertificateStatus
+        switch status {
+        case "revoked": newStatus = .revoked
+        case "superseded": newStatus = .superseded
+        case "corrected": newStatus = .corrected
+        default: throw InputError(message: "--status must be revoked, superseded or corrected")
+        }
+        guard reason.utf8.count <= CertificateStatusChange.maximumReasonLength else {
+            throw InputError(message: "--reason is at most \(CertificateStatusChange.maximumReasonLength) bytes")
+        }
+        let replacement: Digest?
+        switch (replacementNumber, replacementFile) {
+        case (nil, nil): replacement = nil
+        case (let number?, let file?):
+            replacement = CertificateAnchor.key(number: number, documentDigest: hash.hash(try FileInput.read(file)), hash: hash)
+        default: throw InputError(message: "give both --replacement-number and --replacement-file, or neither")
+        }
+        let digest = hash.hash(try FileInput.read(file))
+        let payload = TransactionPayload.certificateStatusChange(
+            CertificateStatusChange(
+                certificateKey: CertificateAnchor.key(number: number, documentDigest: digest, hash: hash),
+                newStatus: newStatus,
+                reason: reason,
+                replacement: replacement
             )
         )
         try await SubmitCommand.send(payload, signer: signer, options: submission)

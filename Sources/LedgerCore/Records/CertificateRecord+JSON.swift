@@ -1,0 +1,29 @@
+extension CertificateRecord {
+    /// The record for people and scripts (API answers, receipt summaries): kind, issuer, issue time, current
+    /// status and every event. Informative only; what is proven is the canonical encoding.
+    public var json: JSONValue {
+        .object([
+            JSONMember("status", .string(status.description)),
+            JSONMember("kind", .string("\(kind)")),
+            JSONMember("issuer", .string(issuer.value)),
+            JSONMember("issued_at", .string(UTCTimestamp.format(issuedAt))),
+            JSONMember(
+                "history",
+                .array(
+                    history.map { event in
+                        var fields = [
+                            JSONMember("status", .string(event.status.description)),
+                            JSONMember("by", .string(event.by.value)),
+                            JSONMember("height", .integer(Int64(event.height))),
+                            JSONMember("reason", .string(event.reason)),
+                        ]
+                        if let replacement = event.replacement {
+                            fields.append(JSONMember("replacement", .string(replacement.hex)))
+                        }
+                        return .object(fields)
+                    }
+                )
+            ),
+        ])
+    }
+}

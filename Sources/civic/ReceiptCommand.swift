@@ -1,0 +1,66 @@
+import ArgumentParser
+import CivicCommandLine
+import Foundation
+import LedgerCore
+import LedgerCrypto
+import Verifier
+
+/// `civic receipt`: fetches a receipt from a node and writes it to a file for offline verification.
+struct ReceiptCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "receipt",
+        abstract: "Save a receipt: the proof of a certificate's standing (or of a transaction) for offline checks.",
+        discussion: """
+            With --number and --file: the certificate's receipt at the node's latest block (its record with
+            every proof, or the proof that it is not anchored). With --tx: a committed transaction's receipt.
+            The document is hashed here; only the certificate key H(number ‖ digest) and the number go to the
+            node. The receipt is written as JSON (or the compact binary form with --binary); check it with
+            `civic verify --receipt FILE --genesis genesis.json --file DOC`. Format: docs/receipts.md.
+            """
+    )
+
+    @Option(help: "The node's API, e.g. http://127.0.0.1:8080.")
+    var node: String
+
+    @Option(help: "The certificate number as printed on it.")
+    var number: String?
+
+    @Option(help: "The certificate document; it is hashed on this machine.")
+    var file: String?
+
+    @Option(help: "A transaction hash (64 hex digits), for a transaction's receipt instead.")
+    var tx: String?
+
+    @Option(help: "Where to write the receipt.")
+    var out: String
+
+    @Flag(help: "Write the compact binary form instead of JSON.")
+    var binary = false
+
+    func run() async throws {
+        let client = NodeClient(node)
+        let receipt: Receipt
+        switch (number, file, tx) {
+        case (let number?, let file?, nil):
+            let suite = try await client.suite().suite
+            let digest = suite.hashFunction.hash(try FileInput.read(file))
+            let key = CertificateAnchor.key(number: number, documentDigest: digest, hash: suite.hashFunction)
+            receipt = try await client.receipt(NodeClient.certificateReceiptPath(key: key, number: number))
+        case (nil, nil, let hash?):
+            guard let bytes = Hex.decode(hash), Digest(bytes: bytes) != nil else {
+                throw InputError(message: "--tx must be 64 hex digits")
+            }
+            receipt = try await client.receipt("/v1/txs/\(hash.lowercased())/receipt")
+        default:
+            throw InputError(message: "give --number and --file for a certificate, or --tx for a transaction")
+        }
+        let bytes = binary ? receipt.binary : Array((receipt.json.serialized() + "\n").utf8)
+        guard FileManager.default.createFile(atPath: out, contents: Data(bytes)) else {
+            throw InputError(message: "\(out): cannot write")
+        }
+        let header = receipt.header
+        print(
+            "wrote \(out): \(receipt.kind) receipt as of block \(header.height) (\(UTCTimestamp.format(header.time))), \(bytes.count) bytes"
+        )
+    }
+}

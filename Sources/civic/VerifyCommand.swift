@@ -1,0 +1,153 @@
+import ArgumentParser
+import CivicCommandLine
+import Foundation
+import LedgerCore
+import LedgerCrypto
+import Verifier
+
+/// `civic verify`: checks a certificate document (or a transaction) against a receipt or a node, trusting
+/// only the genesis file (`docs/verifier.md`). Exit 0 valid, 1 not valid, 2 could not check.
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check a certificate against the ledger, trusting nothing but the genesis file.",
+        discussion: """
+            Offline:  civic verify --file cert.pdf --genesis genesis.json --receipt receipt.json
+            Online:   civic verify --file cert.pdf --number GD-2026-000123 --genesis genesis.json --node URL
+            A transaction: civic verify --genesis genesis.json --receipt tx-receipt.json (or --tx HASH --node URL)
+
+            The document is hashed on this machine. Every proof is checked here — the validators' signatures,
+            the validator-set changes since genesis, the state proof and the inclusion proof — so a node or a
+            receipt that lies is caught. A receipt shows the ledger as of one block: a revocation recorded
+            later is not in it (online mode asks for the latest block). --max-age refuses older receipts.
+            Exit status: 0 valid, 1 not valid (revoked, superseded, forged, another document), 2 could not
+            check (unreadable file, unreachable node, receipt too old).
+            """
+    )
+
+    @Option(help: "The network's genesis file: the only thing trusted.")
+    var genesis: String
+
+    @Option(help: "The certificate document (PDF or any file); it is hashed locally.")
+    var file: String?
+
+    @Option(help: "The certificate number as printed on it (default: the one in the receipt).")
+    var number: String?
+
+    @Option(help: "A receipt file (JSON or binary) from `civic receipt` or the API.")
+    var receipt: String?
+
+    @Option(help: "A node's API to fetch a fresh receipt from (nothing it says is trusted).")
+    var node: String?
+
+    @Option(help: "With --node: verify this transaction (64 hex digits) instead of a certificate.")
+    var tx: String?
+
+    @Option(
+        name: .customLong("max-age"),
+        help: "Refuse a receipt whose block is older than this, e.g. 30d, 12h, 90m, 600s."
+    )
+    var maxAge: String?
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() async throws {
+        let report: VerificationReport
+        do {
+            report = try await check()
+        } catch let error as InputError where json {
+            let document = JSONValue.object([
+                JSONMember("verdict", .string("could_not_check")),
+                JSONMember("reason", .string(error.message)),
+            ])
+            print(document.serialized())
+            throw error
+        }
+        print(json ? report.json.serialized() : report.text)
+        if !report.isValid { throw CheckFailed(message: "") }
+    }
+
+    private func check() async throws -> VerificationReport {
+        let genesis: Genesis
+        do { genesis = try Genesis.parse(json: try FileInput.read(self.genesis)) } catch let error as GenesisError {
+            throw InputError(message: "\(self.genesis): \(error)")
+        }
+        let limit = try maxAge.map(Self.seconds)
+        let hash = genesis.suite.suite.hashFunction
+        let document = try file.map { hash.hash(try FileInput.read($0)) }
+        let online: Bool
+        let receipt: Receipt
+        switch (self.receipt, node) {
+        case (let path?, nil):
+            online = false
+            do { receipt = try Receipt(file: try FileInput.read(path)) } catch let error as ReceiptError {
+                throw InputError(message: "\(path): \(error)")
+            }
+        case (nil, let node?):
+            online = true
+            let client = NodeClient(node)
+            if let tx {
+                guard let bytes = Hex.decode(tx), Digest(bytes: bytes) != nil else {
+                    throw InputError(message: "--tx must be 64 hex digits")
+                }
+                receipt = try await client.receipt("/v1/txs/\(tx.lowercased())/receipt")
+            } else {
+                guard let number, let document else {
+                    throw InputError(message: "online verification of a certificate needs --number and --file")
+                }
+                let key = CertificateAnchor.key(number: number, documentDigest: document, hash: hash)
+                receipt = try await client.receipt(NodeClient.certificateReceiptPath(key: key, number: number))
+            }
+        default:
+            throw InputError(message: "give either --receipt FILE (offline) or --node URL (online)")
+        }
+        let header = receipt.header
+        let now = UInt64(max(0, Date().timeIntervalSince1970))
+        if let limit, now > header.time, now - header.time > limit {
+            throw InputError(
+                message:
+                    "the receipt is from block \(header.height) at \(UTCTimestamp.format(header.time)), older than --max-age \(maxAge ?? ""); fetch a fresh one (civic receipt) or verify online (--node)"
+            )
+        }
+        let freshness =
+            online
+            ? "Checked online: block \(header.height) was the latest the node had committed. Nothing the node said was trusted; every proof was checked here."
+            : "A receipt shows the ledger as of block \(header.height) (\(UTCTimestamp.format(header.time))): anything recorded later, such as a revocation, is not in it. To see the latest state, verify online with --node."
+        switch receipt.content {
+        case .certificate(let evidence):
+            guard let document else { throw InputError(message: "a certificate receipt is checked against --file") }
+            guard let number = number ?? (evidence.number.isEmpty ? nil : evidence.number) else {
+                throw InputError(message: "the receipt does not name the certificate number: give --number")
+            }
+            let verdict = CertificateVerifier.verify(
+                documentDigest: document,
+                number: number,
+                evidence: evidence,
+                genesis: genesis
+            )
+            var report = VerificationReport(certificate: verdict, number: number)
+            report.notes.append(freshness)
+            report.fields.append(JSONMember("mode", .string(online ? "online" : "offline")))
+            return report
+        case .transaction(let evidence, let handOffs):
+            let verdict = TransactionVerifier.verify(evidence, handOffs: handOffs, genesis: genesis)
+            return VerificationReport(transaction: verdict, payload: evidence.transaction.transaction.payload.name)
+        }
+    }
+
+    /// `30d`, `12h`, `90m`, `600s` or a bare number of seconds.
+    static func seconds(_ text: String) throws -> UInt64 {
+        let units: [Character: UInt64] = ["d": 86_400, "h": 3_600, "m": 60, "s": 1]
+        var digits = Substring(text)
+        var unit: UInt64 = 1
+        if let last = text.last, let factor = units[last] {
+            digits = digits.dropLast()
+            unit = factor
+        }
+        guard let value = UInt64(digits), value.multipliedReportingOverflow(by: unit).overflow == false else {
+            throw InputError(message: "--max-age \(text): expected a duration such as 30d, 12h, 90m or 600s")
+        }
+        return value * unit
+    }
+}
