@@ -30,6 +30,23 @@ public enum NodeAPI {
         router.get("/v1/certificates/:key/receipt") { request, context -> Response in
             try certificateReceipt(context.parameters.get("key") ?? "", request: request, node: node)
         }
+        router.get("/v1/projects/:project") { _, context -> Response in
+            try project(named: context.parameters.get("project") ?? "", node: node)
+        }
+        router.get("/v1/charities/:charity/projects/:project") { _, context -> Response in
+            try project(
+                charity: context.parameters.get("charity") ?? "",
+                project: context.parameters.get("project") ?? "",
+                node: node
+            )
+        }
+        router.get("/v1/subsidies/conflicts") { request, _ -> Response in try subsidyConflicts(request, node: node) }
+        router.get("/v1/evidence") { _, _ -> Response in try evidence(node: node) }
+        router.get("/v1/validators") { _, _ -> Response in try validators(node: node) }
+        router.get("/v1/members") { _, _ -> Response in try members(node: node) }
+        router.get("/v1/headers/:height") { _, context -> Response in
+            try header(context.parameters.get("height") ?? "", node: node)
+        }
         router.get("/v1/status") { _, _ -> Response in status(node) }
         router.get("/v1/accounts/:key") { _, context -> Response in
             try account(context.parameters.get("key") ?? "", node: node)
@@ -308,7 +325,7 @@ public enum NodeAPI {
 
 /// The block's commit certificate: its round and the members whose precommits it holds (V(height)'s
 /// validators by index), or null when the certificate or the validator set cannot be read.
-private func commit(at height: UInt64, node: LedgerNode) -> JSONValue {
+func commit(at height: UInt64, node: LedgerNode) -> JSONValue {
     let rules = node.consensus.genesis.rules
     guard let certificate = try? node.store.certificate(at: height),
         let validators = try? node.store.validatorSet(at: rules.validatorSetVersion(forHeight: height), rules: rules)

@@ -15,7 +15,8 @@ struct CivicCommand: AsyncParsableCommand {
             Full reference with examples: docs/cli.md.
             """,
         subcommands: [
-            SubmitCommand.self, TxCommand.self, ReceiptCommand.self, VerifyCommand.self, HashCommand.self, KeysCommand.self, SignCommand.self,
+            SubmitCommand.self, TxCommand.self, QueryCommand.self, ReceiptCommand.self, VerifyCommand.self,
+            HashCommand.self, KeysCommand.self, SignCommand.self,
             VerifySignatureCommand.self, MerkleCommand.self, BenchCommand.self,
         ]
     )

@@ -29,7 +29,8 @@ struct NodeClient {
     /// The network's crypto suite, as the node states it (a verifier takes it from the genesis file instead).
     func suite() async throws -> CryptoSuiteID {
         let (status, document) = try await get("/v1/status")
-        guard status == 200, case .string(let text)? = document["suite"], let suite = CryptoSuiteID(rawValue: text) else {
+        guard status == 200, case .string(let text)? = document["suite"], let suite = CryptoSuiteID(rawValue: text)
+        else {
             throw InputError(message: "\(base) did not answer /v1/status with its crypto suite")
         }
         return suite

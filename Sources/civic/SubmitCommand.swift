@@ -179,7 +179,11 @@ struct SubmitStatusChange: AsyncParsableCommand {
         switch (replacementNumber, replacementFile) {
         case (nil, nil): replacement = nil
         case (let number?, let file?):
-            replacement = CertificateAnchor.key(number: number, documentDigest: hash.hash(try FileInput.read(file)), hash: hash)
+            replacement = CertificateAnchor.key(
+                number: number,
+                documentDigest: hash.hash(try FileInput.read(file)),
+                hash: hash
+            )
         default: throw InputError(message: "give both --replacement-number and --replacement-file, or neither")
         }
         let digest = hash.hash(try FileInput.read(file))

@@ -77,7 +77,8 @@ struct VerificationReport {
             headline =
                 "VALID: \(record.kind) certificate \(number), issued by \(record.issuer) on \(UTCTimestamp.format(record.issuedAt)), is valid \(asOf)."
         case .corrected:
-            headline = "VALID: \(record.kind) certificate \(number) is valid, with a correction recorded \(change), \(asOf)."
+            headline =
+                "VALID: \(record.kind) certificate \(number) is valid, with a correction recorded \(change), \(asOf)."
         case .revoked:
             headline = "NOT VALID: \(record.kind) certificate \(number) was revoked \(change)."
         case .superseded:
@@ -108,6 +109,8 @@ struct VerificationReport {
                 "COMMITTED BUT REJECTED: transaction \(verdict.id.hex) (\(payload)) is in \(at); the ledger rules refused it: \(verdict.result.code) \(verdict.result.message)"
         }
         notes = []
-        fields = [JSONMember("transaction", .string(verdict.id.hex)), JSONMember("result", .string(verdict.result.code))]
+        fields = [
+            JSONMember("transaction", .string(verdict.id.hex)), JSONMember("result", .string(verdict.result.code)),
+        ]
     }
 }

@@ -91,7 +91,9 @@ struct CertificateVerifierTests {
         // Another document, or another number: the proof is about a different certificate.
         let tamperedDocument = verdict(digest: SHA256().hash(utf8: "an edited certificate"), evidence)
         #expect(failed(tamperedDocument) == ["document"] && !tamperedDocument.isValid)
-        #expect(tamperedDocument.checks.last?.detail.contains("the file was changed, or it is another document") == true)
+        #expect(
+            tamperedDocument.checks.last?.detail.contains("the file was changed, or it is another document") == true
+        )
         #expect(failed(verdict(number: "GD-2026-000124", evidence)) == ["document"])
         // A record presented as valid where the proof proves the revoked one.
         let revokedEvidence = chain.evidence[6]!
