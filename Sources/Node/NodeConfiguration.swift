@@ -12,6 +12,9 @@ public struct NodeConfiguration: Sendable, Equatable {
     /// `id@host:port` entries overriding the registered addresses of those nodes.
     public var peers: [OrgID: String] = [:]
     public var apiListen: String
+    /// Requests per second each API client may make on average (0: no limit), and how many at once.
+    public var apiRateLimit: Int64 = 500
+    public var apiRateBurst: Int64 = 1_000
     public var blockIntervalMilliseconds: Int64 = 250
     public var logFormat = LogFormat.text
     public var logLevel = "info"
@@ -27,7 +30,8 @@ public struct NodeConfiguration: Sendable, Equatable {
     }
 
     static let fields: Set<String> = [
-        "node_id", "genesis", "p2p.listen", "p2p.peers", "api.listen", "consensus.block_interval_ms", "log.format",
+        "node_id", "genesis", "p2p.listen", "p2p.peers", "api.listen", "api.rate_limit", "api.rate_burst",
+        "consensus.block_interval_ms", "log.format",
         "log.level", "mempool.max_transactions", "mempool.max_bytes", "mempool.max_per_sender",
     ]
 
@@ -95,6 +99,8 @@ public struct NodeConfiguration: Sendable, Equatable {
                 configuration.peers[peer] = parts[1]
             }
         }
+        if let value = try integer("api.rate_limit", 0...1_000_000) { configuration.apiRateLimit = value }
+        if let value = try integer("api.rate_burst", 1...1_000_000) { configuration.apiRateBurst = value }
         if let value = try integer("consensus.block_interval_ms", 0...60_000) {
             configuration.blockIntervalMilliseconds = value
         }
@@ -149,6 +155,9 @@ public struct NodeConfiguration: Sendable, Equatable {
             [api]
             # The HTTP API and /metrics. Read endpoints are public; keep it on a trusted network.
             listen = "\(apiListen)"
+            # Requests per second each client may make (0: no limit), and how many at once; beyond: 429.
+            rate_limit = \(apiRateLimit)
+            rate_burst = \(apiRateBurst)
 
             [consensus]
             # Least time between blocks, so transactions gather into blocks.

@@ -13,71 +13,71 @@ public enum NodeAPI {
     /// The largest batch body accepted.
     public static let maximumBatchBodyBytes = 64 << 20
 
-    public static func router(node: LedgerNode) -> Router<BasicRequestContext> {
-        let router = Router()
+    public static func router(
+        node: LedgerNode,
+        limits: RateLimiter.Limits? = .standard
+    ) -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
         router.middlewares.add(ProblemMiddleware())
-        router.post("/v1/txs") { request, _ -> Response in try await submit(request, node: node) }
-        router.post("/v1/txs/batch") { request, _ -> Response in try await submitBatch(request, node: node) }
-        router.get("/v1/txs/:hash") { _, context -> Response in
-            try transaction(context.parameters.get("hash") ?? "", node: node)
-        }
-        router.get("/v1/txs/:hash/receipt") { request, context -> Response in
-            try transactionReceipt(context.parameters.get("hash") ?? "", request: request, node: node)
-        }
-        router.get("/v1/certificates/:key") { _, context -> Response in
-            try certificate(context.parameters.get("key") ?? "", node: node)
-        }
-        router.get("/v1/certificates/:key/receipt") { request, context -> Response in
-            try certificateReceipt(context.parameters.get("key") ?? "", request: request, node: node)
-        }
-        router.get("/v1/projects/:project") { _, context -> Response in
-            try project(named: context.parameters.get("project") ?? "", node: node)
-        }
-        router.get("/v1/charities/:charity/projects/:project") { _, context -> Response in
-            try project(
-                charity: context.parameters.get("charity") ?? "",
-                project: context.parameters.get("project") ?? "",
-                node: node
-            )
-        }
-        router.get("/v1/subsidies/conflicts") { request, _ -> Response in try subsidyConflicts(request, node: node) }
-        router.get("/v1/evidence") { _, _ -> Response in try evidence(node: node) }
-        router.get("/v1/validators") { _, _ -> Response in try validators(node: node) }
-        router.get("/v1/members") { _, _ -> Response in try members(node: node) }
-        router.get("/v1/headers/:height") { _, context -> Response in
-            try header(context.parameters.get("height") ?? "", node: node)
-        }
-        router.get("/v1/status") { _, _ -> Response in status(node) }
-        router.get("/v1/accounts/:key") { _, context -> Response in
-            try account(context.parameters.get("key") ?? "", node: node)
-        }
-        router.get("/v1/blocks/:height") { _, context -> Response in
-            try block(context.parameters.get("height") ?? "", node: node)
-        }
-        router.get("/metrics") { _, _ -> Response in
-            let status = node.consensus.status
-            let text = node.metrics.render(
-                height: status.height,
-                round: status.round,
-                peers: node.network.peers.count,
-                mempoolTransactions: node.mempool.count,
-                mempoolBytes: node.mempool.bytes,
-                syncLag: node.sync.bestPeerHeight.subtractingReportingOverflow(node.consensus.committedHeight())
-                    .overflow ? 0 : node.sync.bestPeerHeight - node.consensus.committedHeight()
-            )
-            return Response(
-                status: .ok,
-                headers: [.contentType: "text/plain; version=0.0.4"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: text))
-            )
+        if let limits { router.middlewares.add(RateLimitMiddleware(limiter: RateLimiter(limits))) }
+        for endpoint in endpoints {
+            let path = RouterPath(endpoint.path.replacing("{", with: ":").replacing("}", with: ""))
+            router.on(path, method: endpoint.method) { request, context -> Response in
+                try await endpoint.handle(APIRequest(request: request, context: context), node)
+            }
         }
         return router
     }
 
+    /// Every route, as `docs/openapi.yaml` names it (`{parameter}` for a path segment).
+    public static let endpoints: [Endpoint] = [
+        Endpoint(.post, "/v1/txs") { try await submit($0.request, node: $1) },
+        Endpoint(.post, "/v1/txs/batch") { try await submitBatch($0.request, node: $1) },
+        Endpoint(.get, "/v1/txs/{hash}") { try transaction($0["hash"], node: $1) },
+        Endpoint(.get, "/v1/txs/{hash}/receipt") { try transactionReceipt($0["hash"], request: $0.request, node: $1) },
+        Endpoint(.get, "/v1/certificates/{key}") { try certificate($0["key"], node: $1) },
+        Endpoint(.get, "/v1/certificates/{key}/receipt") {
+            try certificateReceipt($0["key"], request: $0.request, node: $1)
+        },
+        Endpoint(.get, "/v1/projects/{project}") { try project(named: $0["project"], node: $1) },
+        Endpoint(.get, "/v1/charities/{charity}/projects/{project}") {
+            try project(charity: $0["charity"], project: $0["project"], node: $1)
+        },
+        Endpoint(.get, "/v1/subsidies/conflicts") { try subsidyConflicts($0.request, node: $1) },
+        Endpoint(.get, "/v1/evidence") { try evidence(node: $1) },
+        Endpoint(.get, "/v1/validators") { try validators(node: $1) },
+        Endpoint(.get, "/v1/members") { try members(node: $1) },
+        Endpoint(.get, "/v1/headers/{height}") { try header($0["height"], node: $1) },
+        Endpoint(.get, "/v1/blocks/{height}") { try block($0["height"], node: $1) },
+        Endpoint(.get, "/v1/accounts/{key}") { try account($0["key"], node: $1) },
+        Endpoint(.get, "/v1/status") { status($1) },
+        Endpoint(.get, "/metrics") { metrics($1) },
+    ]
+
+    /// `GET /metrics`: Prometheus text.
+    static func metrics(_ node: LedgerNode) -> Response {
+        let status = node.consensus.status
+        let committed = node.consensus.committedHeight()
+        let text = node.metrics.render(
+            height: status.height,
+            round: status.round,
+            peers: node.network.peers.count,
+            mempoolTransactions: node.mempool.count,
+            mempoolBytes: node.mempool.bytes,
+            syncLag: node.sync.bestPeerHeight > committed ? node.sync.bestPeerHeight - committed : 0
+        )
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/plain; version=0.0.4"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text))
+        )
+    }
+
     // MARK: - Transactions
 
-    /// `POST /v1/txs`: a signed transaction as its canonical bytes (`application/octet-stream`) or as JSON
-    /// `{"tx": "<hex>"}`. 202 with the hash when admitted; a problem document naming the reason otherwise.
+    /// `POST /v1/txs[?wait=N]`: a signed transaction as its canonical bytes (`application/octet-stream`) or as
+    /// JSON `{"tx": "<hex>"}`. 202 with the hash when admitted (with `wait`, 200 and the committed status once a
+    /// block holds it, or 202 after N seconds); a problem document naming the reason otherwise.
     static func submit(_ request: Request, node: LedgerNode) async throws -> Response {
         let bytes = try await body(of: request, upTo: maximumBodyBytes)
         let encoded: [UInt8]
@@ -98,8 +98,18 @@ public enum NodeAPI {
             throw ProblemDocument(.badRequest, "malformed_transaction", "Malformed transaction", "\(error)")
         }
         let hash = transaction.id(hash: node.consensus.genesis.suite.suite.hashFunction)
+        let wait = try waitSeconds(request)
         switch node.submit([transaction])[0] {
         case .success:
+            if let wait {
+                let deadline = ContinuousClock.now + .seconds(wait)
+                while ContinuousClock.now < deadline {
+                    if (try? node.store.transactionLocation(hash)) != nil {
+                        return try self.transaction(hash.hex, node: node)
+                    }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
             return json(
                 .object([JSONMember("hash", .string(hash.hex)), JSONMember("status", .string("pending"))]),
                 status: .accepted
@@ -113,6 +123,23 @@ public enum NodeAPI {
             }
             throw ProblemDocument(status, refusal.code, "Transaction refused", refusal.description)
         }
+    }
+
+    /// The longest `?wait=` a submission may ask for, in seconds.
+    public static let maximumWaitSeconds = 60
+
+    /// `?wait=N`: hold the answer until the transaction is committed or N seconds pass (then 202 pending).
+    private static func waitSeconds(_ request: Request) throws -> Int? {
+        guard let text = request.uri.queryParameters.get("wait") else { return nil }
+        guard let seconds = Int(text), (1...maximumWaitSeconds).contains(seconds) else {
+            throw ProblemDocument(
+                .badRequest,
+                "malformed_query",
+                "Malformed query",
+                "wait is a number of seconds from 1 to \(maximumWaitSeconds)"
+            )
+        }
+        return seconds
     }
 
     /// The most transactions one batch may carry.

@@ -119,7 +119,12 @@ enum NodeRunner {
             logger: logger
         )
         let application = Application(
-            router: NodeAPI.router(node: node),
+            router: NodeAPI.router(
+                node: node,
+                limits: settings.apiRateLimit == 0
+                    ? nil
+                    : RateLimiter.Limits(rate: Double(settings.apiRateLimit), burst: Double(settings.apiRateBurst))
+            ),
             configuration: ApplicationConfiguration(address: .hostname(api.host, port: api.port)),
             onServerRunning: { _ in
                 logger.info(
