@@ -32,7 +32,7 @@ import Testing
                 Member(
                     id: id,
                     name: "Guangdong",
-                    roles: RoleSet([.validator, .registrar]),
+                    roles: RoleSet([.validator, .registrar, .charity, .payer]),
                     accountKeys: [account.publicKey.bytes],
                     validator: ValidatorInfo(
                         power: 10,
