@@ -33,6 +33,9 @@ public final class RateLimiter: Sendable {
         self.maximumClients = maximumClients
     }
 
+    /// How many clients the table holds now.
+    public var clients: Int { buckets.withLockedValue { $0.count } }
+
     /// Takes one token for `client` at time `now` (seconds); returns the seconds to wait when there is none.
     public func take(_ client: String, now: Double) -> Double? {
         buckets.withLockedValue { buckets in

@@ -17,7 +17,10 @@ import Testing
 /// documents for bad input.
 @Suite(.serialized) struct NodeAPITests {
     /// A one-validator node with its API on a free port; `body` runs against its base URL.
-    func withNode(_ body: (String, PrivateKey, Genesis) async throws -> Void) async throws {
+    func withNode(
+        limits: RateLimiter.Limits? = .standard,
+        _ body: (String, PrivateKey, Genesis) async throws -> Void
+    ) async throws {
         let directory = TemporaryDirectory("civic-api")
         let suite = CryptoSuiteID.secp256k1SHA256.suite
         let tls = try TLSIdentity.generate(commonName: "api test")
@@ -59,7 +62,7 @@ import Testing
         )
         let port = NIOLockedValueBox(0)
         let application = Application(
-            router: NodeAPI.router(node: node),
+            router: NodeAPI.router(node: node, limits: limits),
             configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in port.withLockedValue { $0 = channel.localAddress?.port ?? 0 } },
             logger: quiet
@@ -189,6 +192,16 @@ import Testing
                 #expect(metrics.contains(name), "metrics lack \(name)")
             }
             #expect(metrics.contains("civic_rejected_transactions_total{reason=\"duplicate\"} 2"))
+        }
+    }
+
+    @Test func aClientOverItsRateGetsAProblemDocument() async throws {
+        try await withNode(limits: RateLimiter.Limits(rate: 0.5, burst: 2)) { base, _, _ in
+            var statuses: [Int] = []
+            for _ in 0..<3 { statuses.append(try await APIRequest.send("GET", base + "/v1/status").status) }
+            #expect(statuses == [200, 200, 429])
+            let refused = try await APIRequest.send("GET", base + "/v1/status")
+            #expect(try document(refused)["code"] == .string("rate_limited"))
         }
     }
 
