@@ -10,7 +10,10 @@ struct SubmitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "submit",
         abstract: "Sign and submit a transaction to a node.",
-        subcommands: [SubmitCertificate.self, SubmitStatusChange.self, SubmitDonation.self, SubmitDisbursement.self]
+        subcommands: [
+            SubmitCertificate.self, SubmitStatusChange.self, SubmitBatch.self, SubmitDonation.self,
+            SubmitDisbursement.self, SubmitSubsidyBatch.self, SubmitProposal.self, SubmitApproval.self,
+        ]
     )
 
     /// Signs `payload` from `signer` with the sequence the node expects, submits it, prints the hash, and

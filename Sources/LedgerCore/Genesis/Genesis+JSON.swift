@@ -77,6 +77,21 @@ extension Member {
     }
 }
 
+extension Member {
+    /// A member entry written as in a genesis file's `members` (for governance proposals), with every
+    /// problem at its JSON path.
+    public static func parse(json bytes: [UInt8]) throws(GenesisError) -> Member {
+        let document: JSONValue
+        do { document = try JSONParser.parse(bytes) } catch {
+            throw GenesisError(problems: [GenesisProblem(path: "$", message: "not valid JSON: \(error)")])
+        }
+        var reader = GenesisJSONReader()
+        let member = reader.member(document, "$", suite: nil)
+        guard reader.problems.isEmpty, let member else { throw GenesisError(problems: reader.problems) }
+        return member
+    }
+}
+
 /// Walks a genesis document, collecting every problem with its path.
 struct GenesisJSONReader {
     private(set) var problems: [GenesisProblem] = []
@@ -169,7 +184,7 @@ struct GenesisJSONReader {
         return rule
     }
 
-    private mutating func member(_ value: JSONValue, _ path: String, suite: CryptoSuiteID?) -> Member? {
+    mutating func member(_ value: JSONValue, _ path: String, suite: CryptoSuiteID?) -> Member? {
         guard
             let fields = object(
                 value,
