@@ -376,13 +376,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         do { return try await next(request, context) } catch let problem as ProblemDocument {
             return problem.response
         } catch let error as HTTPError {
-            return ProblemDocument(
-                error.status,
-                "http_\(error.status.code)",
-                error.status.reasonPhrase,
-                error.body ?? ""
-            )
-            .response
+            let detail =
+                error.status == .notFound && (error.body ?? "").isEmpty
+                ? "no route \(request.method) \(request.uri.path); the routes are in docs/openapi.yaml"
+                : error.body ?? ""
+            return ProblemDocument(error.status, "http_\(error.status.code)", error.status.reasonPhrase, detail)
+                .response
         } catch {
             return ProblemDocument(.internalServerError, "internal_error", "Internal error", "\(error)").response
         }

@@ -19,12 +19,15 @@ final class ProcessNetwork {
     /// Sequences used so far per account, for tests that sign as they go.
     var nextSequences: [String: UInt64] = [:]
 
-    init(validators: Int) throws {
+    init(validators: Int, suite: CryptoSuiteID = .secp256k1SHA256) throws {
         size = validators
         let civicd = KilledProcess.helper("civicd")
         let result = try KilledProcess.run(
             civicd,
-            ["testnet", "--validators", "\(validators)", "--dir", directory.path, "--block-interval-ms", "100"],
+            [
+                "testnet", "--validators", "\(validators)", "--dir", directory.path, "--block-interval-ms", "100",
+                "--suite", suite.rawValue,
+            ],
             killAfter: nil
         )
         guard result.contains("created") else { throw InputError(message: "civicd testnet failed: \(result)") }

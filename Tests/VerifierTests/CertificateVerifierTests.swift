@@ -32,8 +32,9 @@ struct CertificateVerifierTests {
     func names(_ verdict: CertificateVerdict) -> [String] { verdict.checks.map(\.name) }
     func failed(_ verdict: CertificateVerdict) -> [String] { verdict.checks.filter { !$0.passed }.map(\.name) }
 
-    @Test func aValidCertificateAndALaterRevocationAreReportedAsOfTheirHeight() throws {
-        let chain = try VerifiedChain.make()
+    @Test(arguments: CryptoSuiteID.allCases)
+    func aValidCertificateAndALaterRevocationAreReportedAsOfTheirHeight(suite: CryptoSuiteID) throws {
+        let chain = try VerifiedChain.make(suite: suite)
         let valid = CertificateVerifier.verify(
             documentDigest: chain.documentDigest,
             number: VerifiedChain.number,

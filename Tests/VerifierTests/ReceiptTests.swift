@@ -12,8 +12,9 @@ struct ReceiptTests {
         Receipt(.certificate(chain.evidence[height]!))
     }
 
-    @Test func bothFormsRoundTripAndVerifyAlike() throws {
-        let chain = try VerifiedChain.make()
+    @Test(arguments: CryptoSuiteID.allCases)
+    func bothFormsRoundTripAndVerifyAlike(suite: CryptoSuiteID) throws {
+        let chain = try VerifiedChain.make(suite: suite)
         for receipt in [certificateReceipt(chain, height: 4), certificateReceipt(chain, height: 6)]
             + chain.transactionReceipts.values
         {

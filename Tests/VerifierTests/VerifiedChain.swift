@@ -34,11 +34,11 @@ struct VerifiedChain {
         ValidatorHandOff(header: headers[3]!, certificate: certificates[3]!, next: new)
     }
 
-    static func make() throws -> VerifiedChain {
+    static func make(suite: CryptoSuiteID = .secp256k1SHA256) throws -> VerifiedChain {
         let directory = TemporaryDirectory("civic-verifier")
-        var fixture = LedgerFixture()
+        var fixture = LedgerFixture(suite: suite)
         let hash = fixture.suite.hashFunction
-        let store = try RocksDBLedgerStore(path: directory.path, suite: .secp256k1SHA256)
+        let store = try RocksDBLedgerStore(path: directory.path, suite: suite)
         defer { store.close() }
         try store.initialize(genesis: fixture.genesis)
         let guangdong = try #require(fixture.keys[LedgerFixture.guangdong])

@@ -1,0 +1,113 @@
+import Foundation
+import LedgerCore
+import LedgerCrypto
+import LedgerTestSupport
+import Testing
+
+/// `civic receipt` and `civic verify` against real nodes of each crypto suite: the exit codes the docs
+/// promise (0 valid, 1 not valid, 2 could not check) for an offline receipt before and after a revocation,
+/// online verification, a transaction receipt, an edited document, a foreign genesis, a truncated receipt
+/// and an unreachable node.
+@Suite(.serialized) struct VerifyCommandProcessTests {
+    func civic(_ arguments: [String], in directory: String) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: KilledProcess.helper("civic"))
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+
+    @Test(arguments: CryptoSuiteID.allCases)
+    func verifyGivesTheDocumentedVerdictsAndExitCodes(suite: CryptoSuiteID) async throws {
+        let network = try ProcessNetwork(validators: 1, suite: suite)
+        try network.startAll()
+        let up = await network.until(30) { await network.height(0) ?? 0 >= 1 }
+        #expect(up, "the node did not start")
+        let work = network.directory.path
+        let node = network.apis[0]
+        let genesis = work + "/genesis.json"
+        let key = work + "/accounts/beijing.key"
+        try Array("Marriage e-certificate BJ-1 (sample)".utf8).write(to: work + "/cert.pdf")
+        let certificate = ["--number", "BJ-1", "--file", "cert.pdf"]
+        func run(_ arguments: String...) throws -> (status: Int32, output: String) { try civic(arguments, in: work) }
+
+        let anchored = try civic(
+            ["submit", "certificate", "--node", node, "--key", key, "--wait"] + certificate,
+            in: work
+        )
+        #expect(anchored.status == 0, "\(anchored.output)")
+        let saved = try civic(["receipt", "--node", node, "--out", "before.json"] + certificate, in: work)
+        #expect(saved.status == 0, "\(saved.output)")
+        let valid = try run("verify", "--file", "cert.pdf", "--genesis", genesis, "--receipt", "before.json")
+        #expect(valid.status == 0 && valid.output.hasPrefix("✓ VALID"), "\(valid.output)")
+        #expect(valid.output.contains("cannot show") || valid.output.contains("is not in it"), "the as-of warning")
+
+        let revoked = try civic(
+            [
+                "submit", "status-change", "--node", node, "--key", key, "--status", "revoked", "--reason",
+                "divorce-registered", "--wait",
+            ]
+                + certificate,
+            in: work
+        )
+        #expect(revoked.status == 0, "\(revoked.output)")
+        // The old receipt still says what it said, as of its block; online says revoked.
+        #expect(try run("verify", "--file", "cert.pdf", "--genesis", genesis, "--receipt", "before.json").status == 0)
+        let online = try civic(["verify", "--genesis", genesis, "--node", node] + certificate, in: work)
+        #expect(online.status == 1 && online.output.contains("was revoked"), "\(online.output)")
+        let json = try civic(["verify", "--genesis", genesis, "--node", node, "--json"] + certificate, in: work)
+        #expect(json.status == 1 && json.output.contains("\"verdict\": \"not_valid\""), "\(json.output)")
+
+        // A transaction receipt, binary.
+        let hash = try #require(revoked.output.split(separator: "\n").first.map(String.init))
+        #expect(try run("receipt", "--node", node, "--tx", hash, "--out", "tx.civr", "--binary").status == 0)
+        let transaction = try run("verify", "--genesis", genesis, "--receipt", "tx.civr")
+        #expect(transaction.status == 0 && transaction.output.hasPrefix("✓ COMMITTED"), "\(transaction.output)")
+
+        // An edited document; a genesis of another network; a truncated receipt; an unreachable node.
+        try Array("Marriage e-certificate BJ-2 (sample)".utf8).write(to: work + "/edited.pdf")
+        let edited = try run(
+            "verify",
+            "--file",
+            "edited.pdf",
+            "--number",
+            "BJ-1",
+            "--genesis",
+            genesis,
+            "--receipt",
+            "before.json"
+        )
+        #expect(edited.status == 1 && edited.output.contains("✗ document"), "\(edited.output)")
+        let foreign = try ProcessNetwork(validators: 1, suite: suite)
+        let other = try run(
+            "verify",
+            "--file",
+            "cert.pdf",
+            "--genesis",
+            foreign.directory.path + "/genesis.json",
+            "--receipt",
+            "before.json"
+        )
+        // Both networks are called civic-local: the other genesis's validators never signed this chain.
+        #expect(other.status == 1 && other.output.contains("✗ validator sets"), "\(other.output)")
+        let receipt = try Data(contentsOf: URL(fileURLWithPath: work + "/before.json"))
+        try receipt.prefix(receipt.count / 2).write(to: URL(fileURLWithPath: work + "/cut.json"))
+        let cut = try run("verify", "--file", "cert.pdf", "--genesis", genesis, "--receipt", "cut.json")
+        #expect(cut.status == 2 && cut.output.contains("not a CivicLedger receipt"), "\(cut.output)")
+        let unreachable = try civic(
+            ["verify", "--genesis", genesis, "--node", "http://127.0.0.1:1"] + certificate,
+            in: work
+        )
+        #expect(unreachable.status == 2 && unreachable.output.contains("cannot reach"), "\(unreachable.output)")
+    }
+}
+
+extension Array where Element == UInt8 {
+    fileprivate func write(to path: String) throws { try Data(self).write(to: URL(fileURLWithPath: path)) }
+}
