@@ -125,6 +125,11 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "receipt-bench",
+            dependencies: ["LedgerCore", "LedgerCrypto", "LedgerTestSupport", "Verifier"],
+            path: "Tests/ReceiptBench"
+        ),
+        .executableTarget(
             name: "node-load",
             dependencies: ["LedgerCore", "LedgerCrypto", "CivicCommandLine"],
             path: "Tests/NodeLoad"

@@ -35,34 +35,27 @@ struct VerifiedChain {
     }
 
     static func make(suite: CryptoSuiteID = .secp256k1SHA256) throws -> VerifiedChain {
-        let directory = TemporaryDirectory("civic-verifier")
-        var fixture = LedgerFixture(suite: suite)
-        let hash = fixture.suite.hashFunction
-        let store = try RocksDBLedgerStore(path: directory.path, suite: suite)
-        defer { store.close() }
-        try store.initialize(genesis: fixture.genesis)
-        let guangdong = try #require(fixture.keys[LedgerFixture.guangdong])
+        let chain = try StoredChain(suite: suite)
+        let store = chain.store
+        let fixture = chain.fixture
+        let hash = chain.hash
         let sichuanKey = try #require(fixture.keys[LedgerFixture.sichuan])
         let sichuan = LedgerFixture.member(LedgerFixture.sichuan, [.validator, .registrar], key: sichuanKey, power: 30)
-        let proposal = fixture.sign(
+        let proposal = try chain.sign(
             .governanceProposal(GovernanceProposal(action: .updateMember(sichuan), expiresAtHeight: 100)),
-            key: guangdong,
-            sequence: 0
+            by: LedgerFixture.guangdong
         )
         let digest = hash.hash(document)
         let certificateKey = CertificateAnchor.key(number: number, documentDigest: digest, hash: hash)
-        let anchor = fixture.sign(
+        let anchor = try chain.sign(
             .certificateAnchor(
                 CertificateAnchor(certificateKey: certificateKey, documentDigest: digest, kind: .marriage, issuedAt: 1)
             ),
-            key: guangdong,
-            sequence: 1
+            by: LedgerFixture.guangdong
         )
         let approve = TransactionPayload.governanceApproval(GovernanceApproval(proposalID: proposal.id(hash: hash)))
-        let approvals = try [LedgerFixture.zhejiang, LedgerFixture.sichuan].map { id in
-            fixture.sign(approve, key: try #require(fixture.keys[id]), sequence: 0)
-        }
-        let revoke = fixture.sign(
+        let approvals = try [LedgerFixture.zhejiang, LedgerFixture.sichuan].map { try chain.sign(approve, by: $0) }
+        let revoke = try chain.sign(
             .certificateStatusChange(
                 CertificateStatusChange(
                     certificateKey: certificateKey,
@@ -71,36 +64,14 @@ struct VerifiedChain {
                     replacement: nil
                 )
             ),
-            key: guangdong,
-            sequence: 2
+            by: LedgerFixture.guangdong
         )
-        var headers: [UInt64: BlockHeader] = [:]
-        var certificates: [UInt64: CommitCertificate] = [:]
-        var lastCommit: CommitCertificate?
         for transactions in [[proposal, anchor], approvals, [], [], [revoke], []] {
-            let (block, results, prepared) = try store.buildNextBlock(
-                transactions,
-                executor: fixture.executor,
-                time: 1_795_478_400 + UInt64(headers.count),
-                proposer: LedgerFixture.guangdong,
-                lastCommit: lastCommit
-            )
+            let results = try chain.append(transactions)
             #expect(results.allSatisfy { $0.isApplied }, "\(results)")
-            let height = block.header.height
-            let validators = try store.validatorSet(
-                at: fixture.genesis.rules.validatorSetVersion(forHeight: height),
-                rules: fixture.genesis.rules
-            )
-            let certificate = try CertifiedChain.certificate(
-                for: block.header,
-                validators: validators,
-                fixture: fixture
-            )
-            try store.commit(block, certificate: certificate, results: results, state: prepared)
-            headers[height] = block.header
-            certificates[height] = certificate
-            lastCommit = certificate
         }
+        let headers = chain.headers
+        let certificates = chain.certificates
         let new = try store.validatorSet(at: 2, rules: fixture.genesis.rules)
         let builder = ReceiptBuilder(source: store, rules: fixture.genesis.rules)
         func evidence(_ number: String, _ height: UInt64) throws -> CertificateEvidence {
