@@ -10,9 +10,18 @@ struct CivicCommand: AsyncParsableCommand {
         abstract:
             "CivicLedger client: submit and follow transactions, save receipts, verify certificates; keys, hashes, signatures.",
         discussion: """
-            Crypto suites: secp256k1-sha256 (default) and sm2-sm3. Every value is printed as lower-case hex.
-            Exit status: 0 success, 1 the check failed (e.g. an invalid signature), 2 usage or input error.
-            Full reference with examples: docs/cli.md.
+            Where to start:
+              anchor a certificate       civic submit certificate --help
+              hand out its receipt       civic receipt --help
+              record a divorce           civic submit status-change --help
+              record a donation          civic submit donation --help
+              follow a project           civic query project --help
+              check a certificate        civic verify --help
+            Documents are hashed on this machine: no document, name or identity
+            number is ever sent. Suites: secp256k1-sha256 (default), sm2-sm3.
+            Exit status: 0 success or valid; 1 the ledger or a check said no
+            (rejected, not valid); 2 could not do it (usage, unreadable file,
+            unreachable node). Reference: docs/cli.md; examples: docs/examples.
             """,
         subcommands: [
             SubmitCommand.self, TxCommand.self, QueryCommand.self, ReceiptCommand.self, VerifyCommand.self,

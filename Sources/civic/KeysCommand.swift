@@ -15,8 +15,8 @@ struct KeysCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a new private key file (mode 0600) and print its public key as hex.",
             discussion: """
-                secp256k1-sha256 public keys are 33-byte compressed SEC1; sm2-sm3 public keys are 65 bytes 04‖x‖y.
-                An existing file is never overwritten.
+                secp256k1-sha256 public keys are 33-byte compressed SEC1; sm2-sm3 public
+                keys are 65 bytes 04‖x‖y. An existing file is never overwritten.
                 """
         )
 

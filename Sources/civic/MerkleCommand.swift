@@ -9,8 +9,9 @@ struct MerkleCommand: ParsableCommand {
         commandName: "merkle",
         abstract: "RFC 6962 Merkle tree root and proofs over a file with one hex-encoded leaf per line.",
         discussion: """
-            Leaves are hashed as H(0x00 ‖ leaf), nodes as H(0x01 ‖ left ‖ right), with the suite's hash.
-            Every line is one leaf (an empty line is the empty leaf); '-' reads standard input.
+            Leaves are hashed as H(0x00 ‖ leaf), nodes as H(0x01 ‖ left ‖ right), with
+            the suite's hash. Every line is one leaf (an empty line is the empty leaf);
+            '-' reads standard input.
             """,
         subcommands: [Root.self, Prove.self, Consistency.self]
     )

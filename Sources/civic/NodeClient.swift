@@ -84,10 +84,18 @@ struct NodeClient {
 
     /// Polls the transaction until it is committed or rejected, or `timeout` seconds pass.
     func wait(for hash: String, timeout: Double = 60) async throws -> JSONValue {
-        let deadline = Date().addingTimeInterval(timeout)
+        let start = Date()
+        let deadline = start.addingTimeInterval(timeout)
+        var reported = 0
         while Date() < deadline {
             let (status, document) = try await get("/v1/txs/\(hash)")
             if status == 200, case .string(let state)? = document["status"], state != "pending" { return document }
+            // Progress on standard error, every 5 s, so a slow network does not look like a hang.
+            let waited = Int(Date().timeIntervalSince(start))
+            if waited / 5 > reported {
+                reported = waited / 5
+                printError("still waiting for a block to commit it (\(waited) s of at most \(Int(timeout)) s)")
+            }
             try await Task.sleep(nanoseconds: 200_000_000)
         }
         throw InputError(message: "transaction \(hash) not committed within \(Int(timeout)) s")

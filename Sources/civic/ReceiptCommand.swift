@@ -11,11 +11,13 @@ struct ReceiptCommand: AsyncParsableCommand {
         commandName: "receipt",
         abstract: "Save a receipt: the proof of a certificate's standing (or of a transaction) for offline checks.",
         discussion: """
-            With --number and --file: the certificate's receipt at the node's latest block (its record with
-            every proof, or the proof that it is not anchored). With --tx: a committed transaction's receipt.
-            The document is hashed here; only the certificate key H(number ‖ digest) and the number go to the
-            node. The receipt is written as JSON (or the compact binary form with --binary); check it with
-            `civic verify --receipt FILE --genesis genesis.json --file DOC`. Format: docs/receipts.md.
+            With --number and --file: the certificate's receipt at the node's latest
+            block (its record with every proof, or the proof that it is not anchored).
+            With --tx: a committed transaction's receipt. The document is hashed here;
+            only the certificate key H(number ‖ digest) and the number go to the node.
+            The receipt is written as JSON (or the compact binary form with --binary);
+            check it with `civic verify --receipt FILE --genesis genesis.json --file
+            DOC`. Format: docs/receipts.md.
             """
     )
 

@@ -10,10 +10,11 @@ struct SubmitBatch: AsyncParsableCommand {
         commandName: "batch",
         abstract: "Anchor many documents at once: one Merkle root on the ledger, one inclusion proof per document.",
         discussion: """
-            Each document is hashed here; the leaves are the digests in the order given (leaf hash
-            H(0x00 ‖ digest)). The ledger records the root, the count and --label (no personal data). Each
-            document's inclusion proof is written to --proofs as JSON, to hand out with the document: with it and
-            the root, anyone can show the document was in the batch (civic merkle verify).
+            Each document is hashed here; the leaves are the digests in the order given
+            (leaf hash H(0x00 ‖ digest)). The ledger records the root, the count and
+            --label (no personal data). Each document's inclusion proof is written to
+            --proofs as JSON, to hand out with the document: with it and the root,
+            anyone can show the document was in the batch (civic merkle verify).
             """
     )
 

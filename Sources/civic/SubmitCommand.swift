@@ -86,9 +86,10 @@ struct SubmitCertificate: AsyncParsableCommand {
         commandName: "certificate",
         abstract: "Anchor an e-certificate: only its digest and a key derived from its number go on the ledger.",
         discussion: """
-            The document is hashed on this machine with the network's hash; the ledger records
-            H(number ‖ digest) and the digest, never the number or the document (docs/rules.md). Prints the
-            transaction hash; with --wait, waits until a block commits it and exits 1 if the rules refused it.
+            The document is hashed on this machine with the network's hash; the ledger
+            records H(number ‖ digest) and the digest, never the number or the document
+            (docs/rules.md). Prints the transaction hash; with --wait, waits until a
+            block commits it and exits 1 if the rules refused it.
             """
     )
 
@@ -138,9 +139,10 @@ struct SubmitStatusChange: AsyncParsableCommand {
         commandName: "status-change",
         abstract: "Record that a certificate was revoked, superseded or corrected.",
         discussion: """
-            The certificate is named by its number and its document, hashed here (the ledger knows only the key
-            H(number ‖ digest)). revoked and superseded are final. --reason is a short code with no personal
-            data, e.g. divorce-registered or clerical-correction. With --replacement-file and
+            The certificate is named by its number and its document, hashed here (the
+            ledger knows only the key H(number ‖ digest)). revoked and superseded are
+            final. --reason is a short code with no personal data, e.g.
+            divorce-registered or clerical-correction. With --replacement-file and
             --replacement-number, the new certificate's key is recorded too.
             """
     )
@@ -208,8 +210,8 @@ struct SubmitDonation: AsyncParsableCommand {
         commandName: "donation",
         abstract: "Record a donation received for a project (the donor is not named on the ledger).",
         discussion: """
-            The donor appears only as a commitment H(secret); without --donor-secret a random secret is drawn
-            and printed on standard error for the donor to keep.
+            The donor appears only as a commitment H(secret); without --donor-secret a
+            random secret is drawn and printed on standard error for the donor to keep.
             """
     )
 

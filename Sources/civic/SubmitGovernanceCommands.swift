@@ -10,9 +10,10 @@ struct SubmitProposal: AsyncParsableCommand {
         commandName: "proposal",
         abstract: "Propose admitting, updating or removing a member (validator members only).",
         discussion: """
-            --admit and --update read one member entry written as in the genesis file's "members" (id, name,
-            roles, account_keys, and validator with power, consensus_key, tls_key_pin, address). Proposing
-            counts as the proposer's approval; the change happens when approvals pass 2/3 of the validators'
+            --admit and --update read one member entry written as in the genesis file's
+            "members" (id, name, roles, account_keys, and validator with power,
+            consensus_key, tls_key_pin, address). Proposing counts as the proposer's
+            approval; the change happens when approvals pass 2/3 of the validators'
             power (civic submit approve). Prints the proposal id: its transaction hash.
             """
     )

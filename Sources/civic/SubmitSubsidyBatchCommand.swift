@@ -12,12 +12,13 @@ struct SubmitSubsidyBatch: AsyncParsableCommand {
         abstract:
             "Record a batch of subsidy payments; the ledger catches anyone paid twice for one programme and period.",
         discussion: """
-            --file is a CSV with one payment per line: identity-number,amount (amount in fen; a first line
-            starting with a letter other than a digit is taken as a header). Each person becomes a tag
-            HMAC(consortium key, "civicledger/subsidy-tag/1" ‖ identity number) with the network's hash; the
-            consortium key (--tag-key, a file of at least 32 hex digits) is shared by the paying departments and
-            kept off the ledger. The ledger records the programme, period, count, total, the Merkle root of the
-            payment records H(tag ‖ amount), and the tags — never a name or an identity number.
+            --file is a CSV with one payment per line: identity-number,amount (amount in
+            fen; a first line that does not start with a digit is a header). Each person becomes a tag HMAC(consortium key,
+            "civicledger/subsidy-tag/1" ‖ identity number) with the network's hash; the
+            consortium key (--tag-key, a file of at least 32 hex digits) is shared by
+            the paying departments and kept off the ledger. The ledger records the
+            programme, period, count, total, the Merkle root of the payment records
+            H(tag ‖ amount), and the tags — never a name or an identity number.
             """
     )
 

@@ -12,16 +12,21 @@ struct VerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Check a certificate against the ledger, trusting nothing but the genesis file.",
         discussion: """
-            Offline:  civic verify --file cert.pdf --genesis genesis.json --receipt receipt.json
-            Online:   civic verify --file cert.pdf --number GD-2026-000123 --genesis genesis.json --node URL
-            A transaction: civic verify --genesis genesis.json --receipt tx-receipt.json (or --tx HASH --node URL)
+            Offline, from a receipt:
+              civic verify --file cert.pdf --genesis genesis.json --receipt r.json
+            Online, asking a node (for the latest state):
+              civic verify --file cert.pdf --number N --genesis genesis.json \\
+                --node http://127.0.0.1:8080
+            A transaction: --receipt tx-receipt.json, or --tx HASH --node URL.
 
-            The document is hashed on this machine. Every proof is checked here — the validators' signatures,
-            the validator-set changes since genesis, the state proof and the inclusion proof — so a node or a
-            receipt that lies is caught. A receipt shows the ledger as of one block: a revocation recorded
-            later is not in it (online mode asks for the latest block). --max-age refuses older receipts.
-            Exit status: 0 valid, 1 not valid (revoked, superseded, forged, another document), 2 could not
-            check (unreadable file, unreachable node, receipt too old).
+            The document is hashed on this machine. Every proof is checked here — the
+            validators' signatures, the validator-set changes since genesis, the state
+            proof and the inclusion proof — so a node or a receipt that lies is caught.
+            A receipt shows the ledger as of one block: a revocation recorded later is
+            not in it (online mode asks for the latest block). --max-age refuses older
+            receipts. Exit status: 0 valid, 1 not valid (revoked, superseded, forged,
+            another document), 2 could not check (unreadable file, unreachable node,
+            receipt too old).
             """
     )
 
