@@ -100,7 +100,8 @@ import Testing
             let commands = Self.commands(in: text)
             #expect(!commands.isEmpty, "\(example) has no commands")
             // One shell per example, so variables set by one command serve the next.
-            var script = "cd '\(scratch.path)'\n"
+            // Never run anywhere else: a failed `cd` once left every file of the examples in the checkout.
+            var script = "cd '\(scratch.path)' || exit 97\n"
             for (number, command) in commands.enumerated() {
                 script += "{ \(command.text)\n} > out.\(number) 2> err.\(number); echo $? > status.\(number)\n"
             }
@@ -110,6 +111,7 @@ import Testing
             shell.environment = environment
             try shell.run()
             shell.waitUntilExit()
+            #expect(shell.terminationStatus != 97, "could not enter \(scratch.path)")
             for (number, command) in commands.enumerated() {
                 func read(_ name: String) -> String {
                     (try? String(contentsOfFile: "\(scratch.path)/\(name).\(number)", encoding: .utf8)) ?? ""
