@@ -20,9 +20,12 @@ import Testing
     @Test func aFloodingPeerDoesNotDelayOthers() async throws {
         let flooderIdentity = try TLSIdentity.generate(commonName: "node F")
         let a = try await TestPeer("A", group: group)
+        // B waits 30 s for a hello: under the full suite a raw peer's TLS handshake and first write once took
+        // longer than the default 5 s, and B closed it before the flood began.
         let b = try await TestPeer("B", group: group) {
             $0.inboundMessagesPerSecond = 2_000
             $0.inboundBurst = 200
+            $0.handshakeTimeoutMilliseconds = 30_000
         }
         let fEntry = PeerIdentity(node: OrgID("F")!, keyPin: flooderIdentity.keyPin, address: nil)
         a.network.registryChanged([a.identityEntry, b.identityEntry, fEntry])
