@@ -39,6 +39,9 @@ struct ReceiptCommand: AsyncParsableCommand {
     @Flag(help: "Write the compact binary form instead of JSON.")
     var binary = false
 
+    @Flag(help: "Print what was written as JSON.")
+    var json = false
+
     func run() async throws {
         let client = NodeClient(node)
         let receipt: Receipt
@@ -61,6 +64,16 @@ struct ReceiptCommand: AsyncParsableCommand {
             throw InputError(message: "\(out): cannot write")
         }
         let header = receipt.header
+        guard !json else {
+            let summary = JSONValue.object([
+                JSONMember("file", .string(out)),
+                JSONMember("kind", .string(receipt.kind)),
+                JSONMember("height", .integer(Int64(header.height))),
+                JSONMember("time", .string(UTCTimestamp.format(header.time))),
+                JSONMember("bytes", .integer(Int64(bytes.count))),
+            ])
+            return print(summary.serialized())
+        }
         print(
             "wrote \(out): \(receipt.kind) receipt as of block \(header.height) (\(UTCTimestamp.format(header.time))), \(bytes.count) bytes"
         )

@@ -63,8 +63,7 @@ import Testing
         b.network.registryChanged([a.identityEntry, b.identityEntry, cEntry])
         #expect(await eventually { a.connected(to: b) && b.connected(to: a) })
 
-        let raw = try await RawPeer(identity: c, port: b.port, group: group)
-        try await raw.write(bytes(for: input))
+        let raw = try await RawPeer(identity: c, port: b.port, group: group, sending: bytes(for: input))
         #expect(await eventually(15) { !raw.isOpen }, "the node keeps a connection that sent \(input)")
         // The node logs the reason when its side of the channel closes, which may be after the client's.
         #expect(

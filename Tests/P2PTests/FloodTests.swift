@@ -35,11 +35,10 @@ import Testing
         var random = SeededGenerator(seed: 5)
         let transaction = WireMessage.transactions([random.signedTransaction()]).frame
         let batch = Array((0..<200).map { _ in transaction }.joined())
-        let flooder = try await RawPeer(identity: flooderIdentity, port: b.port, group: group)
         let hello = WireMessage.hello(
             PeerHello(chainID: TestPeer.chain, genesisHash: TestPeer.genesisHash, nodeID: OrgID("F")!, height: 0)
         )
-        try await flooder.write(hello.frame)
+        let flooder = try await RawPeer(identity: flooderIdentity, port: b.port, group: group, sending: hello.frame)
         let floodStart = Date()
         let flooding = Task {
             while !Task.isCancelled, flooder.isOpen { try? await flooder.write(batch) }
@@ -92,9 +91,11 @@ import Testing
         a.network.registryChanged([a.identityEntry, b.identityEntry, sEntry])
         b.network.registryChanged([a.identityEntry, b.identityEntry, sEntry])
         #expect(await eventually { a.connected(to: b) })
-        let slow = try await RawPeer(identity: slowIdentity, port: b.port, group: group)
-        try await slow.write(
-            WireMessage.hello(
+        let slow = try await RawPeer(
+            identity: slowIdentity,
+            port: b.port,
+            group: group,
+            sending: WireMessage.hello(
                 PeerHello(chainID: TestPeer.chain, genesisHash: TestPeer.genesisHash, nodeID: OrgID("S")!, height: 0)
             ).frame
         )

@@ -11,7 +11,10 @@ import NIOSSL
 final class RawPeer: Sendable {
     let channel: any Channel
 
-    init(identity: TLSIdentity, port: Int, group: any EventLoopGroup) async throws {
+    /// Connects and, when `first` is not empty, writes it on the event loop as soon as the connection is up:
+    /// a test task can be starved of the cooperative pool for seconds under the full suite, long enough for
+    /// the node to close a connection that has said nothing.
+    init(identity: TLSIdentity, port: Int, group: any EventLoopGroup, sending first: [UInt8] = []) async throws {
         let tls = try PinnedTLS(identity: identity)
         channel = try await ClientBootstrap(group: group)
             .channelInitializer { channel in
@@ -25,6 +28,10 @@ final class RawPeer: Sendable {
                 }
             }
             .connect(host: "127.0.0.1", port: port)
+            .flatMap { channel in
+                guard !first.isEmpty else { return channel.eventLoop.makeSucceededFuture(channel) }
+                return channel.writeAndFlush(channel.allocator.buffer(bytes: first)).map { channel }
+            }
             .get()
     }
 
