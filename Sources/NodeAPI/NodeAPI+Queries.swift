@@ -238,17 +238,7 @@ extension NodeAPI {
 
     /// `GET /v1/headers/{height}`: a block header with every field, and its commit.
     static func header(_ text: String, node: LedgerNode) throws -> Response {
-        guard let height = UInt64(text), height > 0 else {
-            throw ProblemDocument(.badRequest, "malformed_height", "Malformed height", "expected a height from 1 up")
-        }
-        guard let block = try? node.store.block(at: height) else {
-            throw ProblemDocument(
-                .notFound,
-                "unknown_block",
-                "No such block",
-                "this node has committed up to height \(node.consensus.committedHeight())"
-            )
-        }
+        let (height, block) = try committedBlock(text, node: node)
         let header = block.header
         let hash = node.consensus.genesis.suite.suite.hashFunction
         return json(

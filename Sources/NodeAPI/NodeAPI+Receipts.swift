@@ -11,7 +11,7 @@ extension NodeAPI {
     /// `GET /v1/certificates/{key}`: status and history at the latest height (trusting this node; for proof,
     /// ask for the receipt).
     static func certificate(_ text: String, node: LedgerNode) throws -> Response {
-        let key = try digest(text, what: "certificate key")
+        let key = try digest(text, code: "malformed_key", what: "certificate key")
         let proven: ProvenRecord<CertificateRecord>
         do { proven = try LedgerQueries(reader: node.store).certificate(key) } catch {
             throw ProblemDocument(.serviceUnavailable, "ledger_unreadable", "Ledger unreadable", error.description)
@@ -37,7 +37,7 @@ extension NodeAPI {
     /// `GET /v1/certificates/{key}/receipt[?number=N][&format=binary]`: the certificate's receipt at the
     /// latest height — its record with proofs, or the proof that it is not anchored.
     static func certificateReceipt(_ text: String, request: Request, node: LedgerNode) throws -> Response {
-        let key = try digest(text, what: "certificate key")
+        let key = try digest(text, code: "malformed_key", what: "certificate key")
         let number = request.uri.queryParameters.get("number") ?? ""
         guard number.utf8.count <= CertificateEvidence.maximumNumberLength else {
             throw ProblemDocument(
@@ -57,7 +57,7 @@ extension NodeAPI {
 
     /// `GET /v1/txs/{hash}/receipt[?format=binary]`: a committed transaction's receipt.
     static func transactionReceipt(_ text: String, request: Request, node: LedgerNode) throws -> Response {
-        let id = try digest(text, what: "hash")
+        let id = try digest(text, code: "malformed_hash", what: "hash")
         let builder = ReceiptBuilder(source: node.store, rules: node.consensus.genesis.rules)
         let receipt: Receipt?
         do { receipt = try builder.transaction(id) } catch {
@@ -90,9 +90,8 @@ extension NodeAPI {
     }
 
     /// A 64-hex-digit digest from the path.
-    static func digest(_ text: String, what: String) throws -> Digest {
+    static func digest(_ text: String, code: String, what: String) throws -> Digest {
         guard let bytes = Hex.decode(text), let digest = Digest(bytes: bytes) else {
-            let code = what == "hash" ? "malformed_hash" : "malformed_key"
             throw ProblemDocument(.badRequest, code, "Malformed \(what)", "expected 64 hex digits")
         }
         return digest

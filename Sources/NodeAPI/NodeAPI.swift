@@ -236,7 +236,7 @@ public enum NodeAPI {
 
     /// `GET /v1/txs/{hash}`: committed (height, index, result), pending, or rejected (reason code).
     static func transaction(_ text: String, node: LedgerNode) throws -> Response {
-        let id = try digest(text, what: "hash")
+        let id = try digest(text, code: "malformed_hash", what: "hash")
         if let location = try? node.store.transactionLocation(id) {
             var fields = [
                 JSONMember("hash", .string(id.hex)),
@@ -322,17 +322,7 @@ public enum NodeAPI {
 
     /// `GET /v1/blocks/{height}`.
     static func block(_ text: String, node: LedgerNode) throws -> Response {
-        guard let height = UInt64(text), height > 0 else {
-            throw ProblemDocument(.badRequest, "malformed_height", "Malformed height", "expected a height from 1 up")
-        }
-        guard let block = try? node.store.block(at: height) else {
-            throw ProblemDocument(
-                .notFound,
-                "unknown_block",
-                "No such block",
-                "this node has committed up to height \(node.consensus.committedHeight())"
-            )
-        }
+        let (height, block) = try committedBlock(text, node: node)
         let hash = node.consensus.genesis.suite.suite.hashFunction
         return json(
             .object([
@@ -348,6 +338,22 @@ public enum NodeAPI {
             ])
         )
     }
+}
+
+/// The committed block at the height in the path: `malformed_height` or `unknown_block` otherwise.
+func committedBlock(_ text: String, node: LedgerNode) throws -> (UInt64, Block) {
+    guard let height = UInt64(text), height > 0 else {
+        throw ProblemDocument(.badRequest, "malformed_height", "Malformed height", "expected a height from 1 up")
+    }
+    guard let block = try? node.store.block(at: height) else {
+        throw ProblemDocument(
+            .notFound,
+            "unknown_block",
+            "No such block",
+            "this node has committed up to height \(node.consensus.committedHeight())"
+        )
+    }
+    return (height, block)
 }
 
 /// The block's commit certificate: its round and the members whose precommits it holds (V(height)'s

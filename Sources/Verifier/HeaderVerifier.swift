@@ -145,7 +145,8 @@ public enum HeaderVerifier {
         }
     }
 
-    private static func check(
+    /// Checks `header` and its `certificate` under a set already trusted for its height.
+    static func check(
         _ header: BlockHeader,
         _ certificate: CommitCertificate,
         under trusted: ValidatorSet,

@@ -10,17 +10,7 @@ import Testing
 /// and an unreachable node.
 @Suite(.serialized) struct VerifyCommandProcessTests {
     func civic(_ arguments: [String], in directory: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: KilledProcess.helper("civic"))
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        try CivicProcess.run(arguments, in: directory)
     }
 
     @Test(arguments: CryptoSuiteID.allCases)
