@@ -148,7 +148,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["LedgerCore", "LedgerCrypto", "LedgerTestSupport", "CivicCommandLine", "Node"]
+            dependencies: ["LedgerCore", "LedgerCrypto", "LedgerTestSupport", "CivicCommandLine", "Node", "NodeAPI"]
         ),
         .testTarget(name: "CivicTests", dependencies: ["LedgerCrypto", "LedgerCore"]),
     ],

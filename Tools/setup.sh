@@ -4,7 +4,7 @@
 # preprocess and compile its verifiers) serve Tools/check-model.sh.
 set -euo pipefail
 
-packages=(librocksdb-dev libsecp256k1-dev libssl-dev pkg-config openssl spin gcc)
+packages=(librocksdb-dev libsecp256k1-dev libssl-dev pkg-config openssl curl spin gcc)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -148,12 +148,17 @@ public enum NodeAPI {
     /// `POST /v1/txs/batch`: `{"txs": ["<hex>", …]}` as JSON, or as `application/octet-stream` each signed
     /// transaction's canonical bytes after its length (4 bytes, big-endian) — half the bytes and no JSON or
     /// hex work for either side. Admitted together (signatures verified as one batch across cores). Answers
-    /// 200 with one entry per transaction: its hash, or the refusal's code.
+    /// 200 with one entry per transaction: its hash, or the refusal's code; an empty batch is malformed.
     static func submitBatch(_ request: Request, node: LedgerNode) async throws -> Response {
         let bytes = try await body(of: request, upTo: maximumBatchBodyBytes)
         let transactions =
             request.headers[.contentType]?.hasPrefix("application/octet-stream") == true
             ? try binaryBatch(bytes) : try jsonBatch(bytes)
+        guard !transactions.isEmpty else {
+            throw ProblemDocument.malformedBody(
+                "a batch holds from 1 to \(maximumBatch) transactions; this one is empty"
+            )
+        }
         let hash = node.consensus.genesis.suite.suite.hashFunction
         let results = node.submit(transactions)
         let entries: [JSONValue] = zip(transactions, results).map { transaction, result in

@@ -11,7 +11,7 @@ struct JSONSchemaChecker {
 
     static let understood: Set<String> = [
         "$ref", "type", "required", "properties", "items", "enum", "pattern", "minimum", "maximum", "description",
-        "minLength", "maxLength", "maxItems", "contentEncoding",
+        "minLength", "maxLength", "minItems", "maxItems", "contentEncoding",
     ]
 
     func violations(of value: JSONValue, against schema: Any, at path: String = "$") -> [String] {
