@@ -10,14 +10,7 @@ import Storage
 extension NodeAPI {
     /// `GET /v1/projects/{project}`: the project of that id, when exactly one charity has recorded one.
     static func project(named name: String, node: LedgerNode) throws -> Response {
-        guard let project = ProjectID(name) else {
-            throw ProblemDocument(
-                .badRequest,
-                "malformed_project",
-                "Malformed project id",
-                "\(name) is not a project id"
-            )
-        }
+        let project = try projectID(name)
         let height = node.consensus.committedHeight()
         let state = node.store.state(at: height)
         let keys = node.consensus.genesis.rules.keys
@@ -27,7 +20,7 @@ extension NodeAPI {
             // Only whether it exists: the full report, with every movement, is read for the one that does.
             let exists: Bool
             do { exists = try state.value(at: keys.project(charity: charity, project: project)) != nil } catch {
-                throw ProblemDocument(.serviceUnavailable, "ledger_unreadable", "Ledger unreadable", "\(error)")
+                throw ProblemDocument.ledgerUnreadable(error)
             }
             if exists { holders.append(charity) }
         }
@@ -39,11 +32,22 @@ extension NodeAPI {
                 "charities \(holders.map(\.value).joined(separator: ", ")) each have a project \(project.value); ask /v1/charities/{charity}/projects/\(project.value)"
             )
         }
-        return try self.project(charity: holders.first?.value ?? "", project: name, node: node)
+        guard let charity = holders.first else {
+            throw ProblemDocument(.notFound, "unknown_project", "No such project", "no charity has a project \(name)")
+        }
+        return try report(charity: charity, project: project, node: node)
     }
 
     /// `GET /v1/charities/{charity}/projects/{project}`: what a project received and spent, with every movement.
     static func project(charity text: String, project name: String, node: LedgerNode) throws -> Response {
+        let project = try projectID(name)
+        guard let charity = OrgID(text) else {
+            throw ProblemDocument(.badRequest, "malformed_member", "Malformed member id", "\(text) is not a member id")
+        }
+        return try report(charity: charity, project: project, node: node)
+    }
+
+    private static func projectID(_ name: String) throws -> ProjectID {
         guard let project = ProjectID(name) else {
             throw ProblemDocument(
                 .badRequest,
@@ -52,17 +56,11 @@ extension NodeAPI {
                 "\(name) is not a project id"
             )
         }
-        guard let charity = OrgID(text) else {
-            guard text.isEmpty else {
-                throw ProblemDocument(
-                    .badRequest,
-                    "malformed_member",
-                    "Malformed member id",
-                    "\(text) is not a member id"
-                )
-            }
-            throw ProblemDocument(.notFound, "unknown_project", "No such project", "no charity has a project \(name)")
-        }
+        return project
+    }
+
+    /// A project's totals and movements, or `unknown_project`.
+    private static func report(charity: OrgID, project: ProjectID, node: LedgerNode) throws -> Response {
         let report = try query(node) { try $0.project(charity: charity, project: project) }
         guard let record = report.project.record else {
             throw ProblemDocument(
@@ -189,7 +187,7 @@ extension NodeAPI {
         let rules = node.consensus.genesis.rules
         let set: ValidatorSet
         do { set = try node.store.validators(forHeight: height + 1, rules: rules) } catch {
-            throw ProblemDocument(.serviceUnavailable, "ledger_unreadable", "Ledger unreadable", error.description)
+            throw ProblemDocument.ledgerUnreadable(error)
         }
         return json(
             .object([
@@ -280,7 +278,7 @@ extension NodeAPI {
                 try state.value(at: keys.member(id)).map { try MemberRecord(canonicalBytes: $0) }
             }
         } catch {
-            throw ProblemDocument(.serviceUnavailable, "ledger_unreadable", "Ledger unreadable", "\(error)")
+            throw ProblemDocument.ledgerUnreadable(error)
         }
     }
 
@@ -290,7 +288,7 @@ extension NodeAPI {
         _ body: (LedgerQueries<RocksDBLedgerStore>) throws -> T
     ) throws -> T {
         do { return try body(LedgerQueries(reader: node.store)) } catch {
-            throw ProblemDocument(.serviceUnavailable, "ledger_unreadable", "Ledger unreadable", "\(error)")
+            throw ProblemDocument.ledgerUnreadable(error)
         }
     }
 }

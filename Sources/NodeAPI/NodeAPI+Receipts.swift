@@ -14,7 +14,7 @@ extension NodeAPI {
         let key = try digest(text, code: "malformed_key", what: "certificate key")
         let proven: ProvenRecord<CertificateRecord>
         do { proven = try LedgerQueries(reader: node.store).certificate(key) } catch {
-            throw ProblemDocument(.serviceUnavailable, "ledger_unreadable", "Ledger unreadable", error.description)
+            throw ProblemDocument.ledgerUnreadable(error)
         }
         guard let record = proven.record else {
             throw ProblemDocument(
@@ -50,7 +50,7 @@ extension NodeAPI {
         let builder = ReceiptBuilder(source: node.store, rules: node.consensus.genesis.rules)
         let built: Receipt
         do { built = try builder.certificate(key: key, number: number) } catch {
-            throw ProblemDocument(.serviceUnavailable, "ledger_unreadable", "Ledger unreadable", error.description)
+            throw ProblemDocument.ledgerUnreadable(error)
         }
         return try receipt(built, request)
     }
@@ -61,7 +61,7 @@ extension NodeAPI {
         let builder = ReceiptBuilder(source: node.store, rules: node.consensus.genesis.rules)
         let receipt: Receipt?
         do { receipt = try builder.transaction(id) } catch {
-            throw ProblemDocument(.serviceUnavailable, "ledger_unreadable", "Ledger unreadable", error.description)
+            throw ProblemDocument.ledgerUnreadable(error)
         }
         guard let receipt else {
             throw ProblemDocument(

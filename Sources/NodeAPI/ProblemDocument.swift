@@ -20,6 +20,11 @@ struct ProblemDocument: Error {
         ProblemDocument(.badRequest, "malformed_body", "Malformed body", detail)
     }
 
+    /// The node could not read its own ledger (`ledger_unreadable`, 503).
+    static func ledgerUnreadable(_ error: any Error) -> ProblemDocument {
+        ProblemDocument(.serviceUnavailable, "ledger_unreadable", "Ledger unreadable", "\(error)")
+    }
+
     var response: Response {
         let document = JSONValue.object([
             JSONMember("type", .string("https://civicledger.org/problems/\(code)")),

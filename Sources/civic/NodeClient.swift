@@ -50,12 +50,16 @@ struct NodeClient {
         }
     }
 
-    /// The path of a certificate's receipt: its key, and the number to carry (percent-encoded).
+    /// The path of a certificate's receipt: its key, and the number to carry.
     static func certificateReceiptPath(key: Digest, number: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        let encoded = number.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
-        return "/v1/certificates/\(key.hex)/receipt?number=\(encoded)"
+        "/v1/certificates/\(key.hex)/receipt?number=\(queryValue(number))"
+    }
+
+    /// `text` percent-encoded for a query string: only RFC 3986's unreserved characters stay as they are.
+    static func queryValue(_ text: String) -> String {
+        var unreserved = CharacterSet.alphanumerics
+        unreserved.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
     }
 
     /// The sequence the next transaction from `key` must carry.

@@ -130,11 +130,7 @@ struct QueryConflicts: AsyncParsableCommand {
     var period: String
 
     func run() async throws {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        let query = [("programme", programme), ("period", period)].map {
-            "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
-        }
+        let query = [("programme", programme), ("period", period)].map { "\($0.0)=\(NodeClient.queryValue($0.1))" }
         let document = try await QueryCommand.fetch(
             options.node,
             "/v1/subsidies/conflicts?" + query.joined(separator: "&")
