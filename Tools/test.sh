@@ -17,6 +17,9 @@ Tools/check-model.sh
 echo "test: building"
 swift build --build-tests
 
+echo "test: schemathesis against a live node (Tools/api-fuzz.sh)"
+Tools/api-fuzz.sh --examples 100
+
 echo "test: running"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -18,7 +18,7 @@ public enum NodeAPI {
         limits: RateLimiter.Limits? = .standard
     ) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
-        router.middlewares.add(ProblemMiddleware())
+        router.middlewares.add(ProblemMiddleware(endpoints: endpoints))
         if let limits { router.middlewares.add(RateLimitMiddleware(limiter: RateLimiter(limits))) }
         for endpoint in endpoints {
             let path = RouterPath(endpoint.path.replacing("{", with: ":").replacing("}", with: ""))
@@ -375,8 +375,11 @@ func commit(at height: UInt64, node: LedgerNode) -> JSONValue {
     return .object([JSONMember("round", .integer(Int64(certificate.round))), JSONMember("signers", .array(signers))])
 }
 
-/// Turns thrown problem documents — and anything else — into RFC 9457 responses.
+/// Turns thrown problem documents — and anything else — into RFC 9457 responses. A path that a route has,
+/// asked with a method it does not offer, is 405 `method_not_allowed` with `Allow` (RFC 9110 §15.5.6).
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    let endpoints: [Endpoint]
+
     func handle(
         _ request: Request,
         context: Context,
@@ -387,6 +390,18 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         do { return try await next(request, context) } catch let problem as ProblemDocument {
             return problem.response
         } catch let error as HTTPError {
+            let allowed = endpoints.methods(allowedOn: request.uri.path)
+            if error.status == .notFound, !allowed.isEmpty {
+                let methods = allowed.map(\.rawValue).joined(separator: ", ")
+                var response = ProblemDocument(
+                    .methodNotAllowed,
+                    "method_not_allowed",
+                    "Method not allowed",
+                    "\(request.uri.path) answers \(methods), not \(request.method)"
+                ).response
+                response.headers[.allow] = methods
+                return response
+            }
             let detail =
                 error.status == .notFound && (error.body ?? "").isEmpty
                 ? "no route \(request.method) \(request.uri.path); the routes are in docs/openapi.yaml"

@@ -230,6 +230,10 @@ import Testing
                 ("GET", "/v1/blocks/-1", nil, nil, 400, "malformed_height"),
                 ("GET", "/v1/accounts/zz", nil, nil, 400, "malformed_key"),
                 ("GET", "/v1/accounts/" + String(repeating: "02", count: 33), nil, nil, 404, "unknown_account"),
+                ("DELETE", "/v1/status", nil, nil, 405, "method_not_allowed"),
+                ("GET", "/v1/txs/batch", nil, nil, 405, "method_not_allowed"),
+                ("PUT", "/v1/certificates/" + String(repeating: "ab", count: 32), nil, nil, 405, "method_not_allowed"),
+                ("GET", "/v1/nothing-here", nil, nil, 404, "http_404"),
             ]
             for (method, path, body, type, status, code) in cases {
                 let response = try await APIRequest.send(method, base + path, body: body, contentType: type)
@@ -244,5 +248,17 @@ import Testing
             // The node is unharmed.
             #expect(try await APIRequest.send("GET", base + "/v1/status").status == 200)
         }
+    }
+
+    @Test func aPathWithAnotherMethodNamesTheMethodsItAllows() {
+        let endpoints = NodeAPI.endpoints
+        #expect(endpoints.methods(allowedOn: "/v1/status") == [.get])
+        #expect(endpoints.methods(allowedOn: "/v1/txs") == [.post])
+        // A literal segment beats a parameter, as in the router: "batch" is not a transaction hash.
+        #expect(endpoints.methods(allowedOn: "/v1/txs/batch") == [.post])
+        #expect(endpoints.methods(allowedOn: "/v1/txs/abc") == [.get])
+        #expect(endpoints.methods(allowedOn: "/v1/txs/abc/receipt") == [.get])
+        #expect(endpoints.methods(allowedOn: "/v1/txs//receipt").isEmpty)
+        #expect(endpoints.methods(allowedOn: "/v1/nothing").isEmpty)
     }
 }
