@@ -22,6 +22,8 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
         public var consensusKey: PrivateKey?
         public var walDirectory: String
         public var signingGuardPath: String
+        /// Where to append every released signature (`SigningJournal`); nil for none.
+        public var signingJournalPath: String?
         /// How often peers are re-offered what their round needs (SPEC §11).
         public var gossipIntervalMilliseconds: Int64 = 250
         /// The least time from one height's start to the next's: a proposer waits this long after a commit
@@ -108,7 +110,10 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
         schedule = try ProposerSchedule(store: store, rules: genesis.rules)
         wal = try FileConsensusWAL(directory: configuration.walDirectory)
         if let key = configuration.consensusKey {
-            signer = try FileSigningGuard(path: configuration.signingGuardPath, key: key)
+            let journal = try configuration.signingJournalPath.map { path throws(FileSystemError) in
+                try SigningJournal(path: path)
+            }
+            signer = try FileSigningGuard(path: configuration.signingGuardPath, key: key, journal: journal)
         }
         let committed = try store.committedHeight()
         lastCertificate = try store.certificate(at: committed)

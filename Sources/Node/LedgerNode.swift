@@ -32,6 +32,8 @@ public final class LedgerNode: Sendable {
         public var mempoolLimits = Mempool.Limits()
         /// Least time between blocks (`ConsensusNode.Configuration.blockIntervalMilliseconds`).
         public var blockIntervalMilliseconds: Int64 = 250
+        /// Keep `signing-journal` beside the signing guard (`SigningJournal`).
+        public var signingJournal = false
 
         public init(node: OrgID, dataDirectory: String, consensusKey: PrivateKey?, tls: TLSIdentity) {
             self.node = node
@@ -110,6 +112,7 @@ public final class LedgerNode: Sendable {
             signingGuardPath: directory + "/signing-guard"
         )
         consensusConfiguration.blockIntervalMilliseconds = configuration.blockIntervalMilliseconds
+        if configuration.signingJournal { consensusConfiguration.signingJournalPath = directory + "/signing-journal" }
         let consensus = try ConsensusNode(
             store: store,
             genesis: genesis,

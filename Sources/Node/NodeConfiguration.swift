@@ -16,6 +16,8 @@ public struct NodeConfiguration: Sendable, Equatable {
     public var apiRateLimit: Int64 = 500
     public var apiRateBurst: Int64 = 1_000
     public var blockIntervalMilliseconds: Int64 = 250
+    /// Append every signature the consensus key releases to `data/signing-journal` (an audit trail).
+    public var signingJournal = false
     public var logFormat = LogFormat.text
     public var logLevel = "info"
     public var mempoolTransactions = 100_000
@@ -31,7 +33,7 @@ public struct NodeConfiguration: Sendable, Equatable {
 
     static let fields: Set<String> = [
         "node_id", "genesis", "p2p.listen", "p2p.peers", "api.listen", "api.rate_limit", "api.rate_burst",
-        "consensus.block_interval_ms", "log.format",
+        "consensus.block_interval_ms", "consensus.signing_journal", "log.format",
         "log.level", "mempool.max_transactions", "mempool.max_bytes", "mempool.max_per_sender",
     ]
 
@@ -104,6 +106,12 @@ public struct NodeConfiguration: Sendable, Equatable {
         if let value = try integer("consensus.block_interval_ms", 0...60_000) {
             configuration.blockIntervalMilliseconds = value
         }
+        if let entry = values["consensus.signing_journal"] {
+            guard case .bool(let value) = entry.value else {
+                throw ConfigurationError(line: entry.line, field: "consensus.signing_journal", "expected true or false")
+            }
+            configuration.signingJournal = value
+        }
         if let format = try string("log.format") {
             guard let parsed = LogFormat(rawValue: format) else {
                 throw ConfigurationError(
@@ -162,6 +170,8 @@ public struct NodeConfiguration: Sendable, Equatable {
             [consensus]
             # Least time between blocks, so transactions gather into blocks.
             block_interval_ms = \(blockIntervalMilliseconds)
+            # Append every vote and proposal this node's key signs to data/signing-journal (an audit trail).
+            signing_journal = \(signingJournal)
 
             [log]
             format = "\(logFormat.rawValue)"

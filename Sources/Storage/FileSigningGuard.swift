@@ -17,11 +17,14 @@ public final class FileSigningGuard: ConsensusSigner {
     public let path: String
     public private(set) var last: SigningRecord?
     private let key: PrivateKey
+    private let journal: SigningJournal?
 
-    /// Opens the guard's state at `path` for `key`.
-    public init(path: String, key: PrivateKey) throws(SigningGuardError) {
+    /// Opens the guard's state at `path` for `key`; with `journal`, every released signature is also
+    /// appended there.
+    public init(path: String, key: PrivateKey, journal: SigningJournal? = nil) throws(SigningGuardError) {
         self.path = path
         self.key = key
+        self.journal = journal
         let bytes: [UInt8]?
         do { bytes = try DurableFile.contents(of: path) } catch { throw .storage(error.description) }
         guard let bytes else { return }
@@ -38,6 +41,9 @@ public final class FileSigningGuard: ConsensusSigner {
             let record = SigningRecord(request, signature: signature)
             do { try DurableFile.replace(path, with: Self.encode(record, key: key.publicKey)) } catch {
                 throw .storage("could not record the signature, so it was not released: \(error)")
+            }
+            do { try journal?.append(record) } catch {
+                throw .storage("could not write the signing journal, so the signature was not released: \(error)")
             }
             last = record
             return signature

@@ -109,6 +109,7 @@ enum NodeRunner {
         configuration.listenPort = p2p.port
         configuration.peerAddresses = settings.peers
         configuration.blockIntervalMilliseconds = settings.blockIntervalMilliseconds
+        configuration.signingJournal = settings.signingJournal
         configuration.mempoolLimits.maximumTransactions = settings.mempoolTransactions
         configuration.mempoolLimits.maximumBytes = settings.mempoolBytes
         configuration.mempoolLimits.maximumPerSender = settings.mempoolPerSender

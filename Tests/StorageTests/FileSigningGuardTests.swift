@@ -47,6 +47,30 @@ struct FileSigningGuardTests {
         #expect(!FileManager.default.fileExists(atPath: path + ".tmp"))
     }
 
+    @Test func theJournalHoldsEachReleasedSignatureOnceAcrossReopens() throws {
+        let path = Self.path()
+        defer {
+            for suffix in ["", ".journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        let block = SHA256().hash(utf8: "block")
+        let guardOne = try FileSigningGuard(path: path, key: Self.key, journal: SigningJournal(path: path + ".journal"))
+        _ = try guardOne.sign(Self.prevote(1, block))
+        _ = try guardOne.sign(Self.prevote(1, block))  // the stored signature again: no new line
+        #expect(throws: SigningGuardError.self) { try guardOne.sign(Self.prevote(1, nil)) }  // refused: no line
+        let guardTwo = try FileSigningGuard(path: path, key: Self.key, journal: SigningJournal(path: path + ".journal"))
+        _ = try guardTwo.sign(Self.prevote(2, nil))
+        let text = try String(contentsOfFile: path + ".journal", encoding: .utf8)
+        #expect(text == "5 1 prevote \(block.hex)\n5 2 prevote nil\n")
+        let entries = text.split(separator: "\n").compactMap { SigningJournal.Entry(line: $0) }
+        #expect(
+            entries == [
+                SigningJournal.Entry(height: 5, round: 1, step: .prevote, blockHash: block),
+                SigningJournal.Entry(height: 5, round: 2, step: .prevote, blockHash: nil),
+            ]
+        )
+        #expect(SigningJournal.Entry(line: "5 2 prevo") == nil, "a torn line is not an entry")
+    }
+
     @Test func aDamagedOrForeignStateFileStopsTheGuard() throws {
         let path = Self.path()
         defer { try? FileManager.default.removeItem(atPath: path) }
