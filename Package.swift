@@ -130,6 +130,11 @@ let package = Package(
             path: "Tests/ReceiptBench"
         ),
         .executableTarget(
+            name: "chaos",
+            dependencies: ["CivicCommandLine", "LedgerCore", "LedgerCrypto", "LedgerTestSupport", "Node", "Storage"],
+            path: "Tests/Chaos"
+        ),
+        .executableTarget(
             name: "node-load",
             dependencies: ["LedgerCore", "LedgerCrypto", "CivicCommandLine"],
             path: "Tests/NodeLoad"

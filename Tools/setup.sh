@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine needs to build, test and run CivicLedger. Idempotent: installs only
 # what is missing (after apt-get update), and checks the Swift toolchain. spin (and gcc, which it uses to
-# preprocess and compile its verifiers) serve Tools/check-model.sh.
+# preprocess and compile its verifiers) serve Tools/check-model.sh; iproute2 and iptables Tools/chaos.sh's
+# network namespaces and link cuts; python3-venv Tools/api-fuzz.sh's pinned schemathesis.
 set -euo pipefail
 
-packages=(librocksdb-dev libsecp256k1-dev libssl-dev pkg-config openssl curl spin gcc)
+packages=(librocksdb-dev libsecp256k1-dev libssl-dev pkg-config openssl curl spin gcc iproute2 iptables python3-venv)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
