@@ -134,6 +134,13 @@ let package = Package(
             dependencies: ["CivicCommandLine", "LedgerCore", "LedgerCrypto", "LedgerTestSupport", "Node", "Storage"],
             path: "Tests/Chaos"
         ),
+        .target(name: "FuzzDriver", path: "Tests/FuzzDriver"),
+        .executableTarget(
+            name: "civic-fuzz",
+            dependencies: ["FuzzDriver", "LedgerCore", "LedgerCrypto", "LedgerTestSupport", "Node", "P2P", "Verifier"],
+            path: "Tests/Fuzz",
+            exclude: ["Corpus"]
+        ),
         .executableTarget(
             name: "node-load",
             dependencies: ["LedgerCore", "LedgerCrypto", "CivicCommandLine"],

@@ -20,6 +20,9 @@ swift build --build-tests
 echo "test: schemathesis against a live node (Tools/api-fuzz.sh)"
 Tools/api-fuzz.sh --examples 100
 
+echo "test: libFuzzer, 10 seconds per target (Tools/fuzz.sh)"
+Tools/fuzz.sh all 10
+
 echo "test: a 3-minute chaos run (Tools/chaos.sh)"
 Tools/chaos.sh --minutes 3 --seed "${CIVIC_CHAOS_SEED:-1}"
 

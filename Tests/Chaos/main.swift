@@ -27,6 +27,8 @@ else {
     print("usage: chaos --minutes M (1 or more) --seed S --civicd PATH --dir DIR [--loopback]")
     exit(2)
 }
+// One line at a time, even into a pipe: the run is watched as it goes.
+setvbuf(stdout, nil, _IOLBF, 0)
 let started = Date()
 func now() -> Double { Date().timeIntervalSince(started) }
 func say(_ text: String) { print(String(format: "[%7.1fs] ", now()) + text) }
