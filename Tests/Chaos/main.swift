@@ -24,14 +24,14 @@ guard let minutes = option("--minutes").flatMap(Double.init), minutes >= 1,
     let seed = option("--seed").flatMap(UInt64.init),
     let civicd = option("--civicd"), let directory = option("--dir")
 else {
-    print("usage: chaos --minutes M (1 or more) --seed S --civicd PATH --dir DIR [--loopback]")
+    emit("usage: chaos --minutes M (1 or more) --seed S --civicd PATH --dir DIR [--loopback]")
     exit(2)
 }
-// One line at a time, even into a pipe: the run is watched as it goes.
-setvbuf(stdout, nil, _IOLBF, 0)
+/// Writes a line at once, even into a pipe: the run is watched as it goes.
+func emit(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 let started = Date()
 func now() -> Double { Date().timeIntervalSince(started) }
-func say(_ text: String) { print(String(format: "[%7.1fs] ", now()) + text) }
+func say(_ text: String) { emit(String(format: "[%7.1fs] ", now()) + text) }
 
 _ = try run(civicd, ["testnet", "--validators", "4", "--dir", directory])
 let fabric: Fabric
@@ -59,7 +59,7 @@ while !ready && now() < 90 {
 guard ready else {
     cluster.stopAll()
     fabric.tearDown()
-    print("chaos: the network did not start (logs in \(directory)); 1 violations")
+    emit("chaos: the network did not start (logs in \(directory)); 1 violations")
     exit(1)
 }
 
@@ -176,22 +176,22 @@ for count in quietest {
     gap = count == 0 ? gap + 1 : 0
     longestGap = max(longestGap, gap)
 }
-print("")
-print(
+emit("")
+emit(
     "faults: \(schedule.count) (\(counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")))"
 )
-print(
+emit(
     "load: \(load.acknowledged.count) transactions acknowledged (\(String(format: "%.1f", Double(load.acknowledged.count) / total))/s on average, "
         + "best second \(busiest)), \(load.resubmissions) answers missed and retried, "
         + "longest stretch with no acknowledgement during faults \(longestGap) s"
 )
-print(
+emit(
     "checked: \(checkedHeight) heights × \(cluster.size) nodes identical, \(journalLines) signing-journal lines, "
         + "recommit \(recommit.map { String(format: "%.2f s", $0) } ?? "none") (limit \(Int(recommitLimit)) s), "
         + "all caught up \(caughtUp.map { String(format: "%.2f s", $0) } ?? "never") (limit \(Int(catchUpLimit)) s)"
 )
-for violation in violations.prefix(50) { print("violation: \(violation)") }
-print(
+for violation in violations.prefix(50) { emit("violation: \(violation)") }
+emit(
     "chaos: \(Int(minutes)) minutes, seed \(seed), \(schedule.count) faults, \(load.acknowledged.count) acknowledged, "
         + "\(checkedHeight) heights on \(cluster.size) nodes: \(violations.count) violations"
 )
