@@ -22,14 +22,31 @@ struct LedgerStoreCrashTests {
     }
 
     @Test func everyReopenLandsOnTheLastCommittedHeight() throws {
+        var random = SeededGenerator(seed: UInt64(Date().timeIntervalSince1970))
+        let (acknowledged, pastAcknowledgement) = try Self.crashRounds(Self.kills) { directory, _ in
+            try Self.runAndKill(directory, after: Int.random(in: 20...400, using: &random))
+        }
+        print(
+            "crash test: \(Self.kills) kills, reached height \(acknowledged), \(pastAcknowledgement) reopened past the last acknowledgement"
+        )
+    }
+
+    /// Runs `round` (which interrupts a writer in `directory` and returns the heights it acknowledged) `count`
+    /// times, and checks every reopen: the store is at its last fully committed height — every acknowledged
+    /// commit survived, at most one unacknowledged block more — its state root equals the header's and the
+    /// root a clean run computes for that height, and a state proof from it verifies. Returns the height
+    /// reached and how many reopens landed one past the last acknowledgement.
+    static func crashRounds(
+        _ count: Int,
+        round: (_ directory: String, _ round: Int) throws -> [UInt64]
+    ) throws -> (UInt64, Int) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "civic-crash-\(UUID().uuidString)"
         ).path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let fixture = LedgerFixture()
-        var random = SeededGenerator(seed: UInt64(Date().timeIntervalSince1970))
         var acknowledged: UInt64 = 0
-        var killedMidWrite = 0
+        var pastAcknowledgement = 0
         // A clean, uninterrupted run of the same workload, advanced as far as the crashing one gets.
         let cleanDirectory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "civic-clean-\(UUID().uuidString)"
@@ -39,34 +56,34 @@ struct LedgerStoreCrashTests {
         defer { clean.close() }
         try clean.initialize(genesis: fixture.genesis)
 
-        for round in 0..<Self.kills {
-            let heights = try Self.runAndKill(directory, after: Int.random(in: 20...400, using: &random))
+        for index in 0..<count {
+            let heights = try round(directory, index)
             if let last = heights.last { acknowledged = max(acknowledged, last) }
 
             let store = try RocksDBLedgerStore(path: directory, suite: .secp256k1SHA256)
             defer { store.close() }
             guard (try? store.committedHeight()) != nil else {
-                // Killed before genesis was written: nothing was acknowledged yet.
-                #expect(acknowledged == 0, "round \(round): genesis lost after commits were acknowledged")
+                // Interrupted before genesis was written: nothing was acknowledged yet.
+                #expect(acknowledged == 0, "round \(index): genesis lost after commits were acknowledged")
                 continue
             }
             let height = try store.committedHeight()
-            #expect(height >= acknowledged, "round \(round): acknowledged \(acknowledged), reopened at \(height)")
-            #expect(height <= acknowledged + 1, "round \(round): more than one unacknowledged block")
-            if height > acknowledged { killedMidWrite += 1 }
+            #expect(height >= acknowledged, "round \(index): acknowledged \(acknowledged), reopened at \(height)")
+            #expect(height <= acknowledged + 1, "round \(index): more than one unacknowledged block")
+            if height > acknowledged { pastAcknowledgement += 1 }
             acknowledged = height
             guard height > 0 else { continue }
 
             let block = try #require(try store.block(at: height))
             let root = try store.stateRoot(at: height)
-            #expect(root == block.header.stateRoot, "round \(round): state root differs from header at \(height)")
+            #expect(root == block.header.stateRoot, "round \(index): state root differs from header at \(height)")
             // A clean run gives one root per height: compute it once and compare every later reopen.
             while try clean.committedHeight() < height {
                 _ = try LedgerStoreTests.commitBlocks(clean, fixture, count: 1)
             }
             #expect(
                 root == (try clean.stateRoot(at: height)),
-                "round \(round): root at \(height) differs from a clean run"
+                "round \(index): root at \(height) differs from a clean run"
             )
             // The state holds exactly what the committed blocks wrote.
             let account = fixture.stateKeys.account(fixture.keys[LedgerFixture.guangdong]!.publicKey.bytes)
@@ -75,8 +92,6 @@ struct LedgerStoreCrashTests {
             #expect(try AccountRecord(canonicalBytes: value!).nextSequence == height * 18)
         }
         #expect(acknowledged > 0, "the writer never committed: the test proved nothing")
-        print(
-            "crash test: \(Self.kills) kills, reached height \(acknowledged), \(killedMidWrite) reopened past the last acknowledgement"
-        )
+        return (acknowledged, pastAcknowledgement)
     }
 }
