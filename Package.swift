@@ -142,6 +142,16 @@ let package = Package(
             exclude: ["Corpus"]
         ),
         .executableTarget(
+            name: "compare-load",
+            dependencies: ["LedgerCore", "LedgerCrypto", "CivicCommandLine"],
+            path: "Tests/CompareLoad"
+        ),
+        .executableTarget(
+            name: "overload",
+            dependencies: ["LedgerCore", "LedgerCrypto", "CivicCommandLine"],
+            path: "Tests/Overload"
+        ),
+        .executableTarget(
             name: "node-load",
             dependencies: ["LedgerCore", "LedgerCrypto", "CivicCommandLine"],
             path: "Tests/NodeLoad"

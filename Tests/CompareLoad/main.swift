@@ -1,0 +1,159 @@
+// Closed-loop durable writes against etcd or CivicLedger, for `Tools/compare-etcd.sh` (docs/benchmarks.md):
+// CLIENTS clients each write, wait for the durable commit, and write again, for SECONDS seconds after a
+// 3-second warm-up. An etcd write is a `put` through the v3 HTTP gateway (acknowledged once a majority has
+// it in its fsynced raft log); a CivicLedger write is one signed certificate anchor sent with `?wait`
+// (acknowledged once a block holding it is committed — synced to RocksDB with its commit certificate). Every
+// etcd value is a signed CivicLedger transaction of the same size, so both store the same bytes per write.
+// Prints one line: `SYSTEM: N writes in T s = W writes/s; latency p50 X ms, p99 Y ms; E errors`.
+//   compare-load etcd URL[,URL…] CLIENTS SECONDS NETWORK-DIR
+//   compare-load civic URL[,URL…] CLIENTS SECONDS NETWORK-DIR
+import CivicCommandLine
+import Foundation
+import LedgerCore
+import LedgerCrypto
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+let arguments = CommandLine.arguments
+guard arguments.count == 6, ["etcd", "civic"].contains(arguments[1]), let clients = Int(arguments[3]), clients > 0,
+    let seconds = Double(arguments[4]), seconds > 0
+else {
+    print("usage: compare-load etcd|civic URL[,URL…] CLIENTS SECONDS NETWORK-DIR")
+    exit(2)
+}
+let system = arguments[1]
+let targets = arguments[2].split(separator: ",").map(String.init)
+let directory = arguments[5]
+let genesis = try Genesis.parse(json: Array(try Data(contentsOf: URL(fileURLWithPath: directory + "/genesis.json"))))
+let hash = genesis.suite.suite.hashFunction
+let accounts = try FileManager.default.contentsOfDirectory(atPath: directory + "/accounts").filter {
+    $0 != "charity.key"
+}.sorted().map { try KeyFile.read(from: "\(directory)/accounts/\($0)") }
+
+/// One connection per client: the default pool would queue waiting writes behind a handful of connections.
+let session: URLSession = {
+    let configuration = URLSessionConfiguration.ephemeral
+    configuration.httpMaximumConnectionsPerHost = clients
+    configuration.timeoutIntervalForRequest = 60
+    return URLSession(configuration: configuration)
+}()
+
+func post(_ url: String, _ body: [UInt8], _ type: String) async -> (Int, [UInt8])? {
+    guard let target = URL(string: url) else { return nil }
+    var request = URLRequest(url: target, timeoutInterval: 60)
+    request.httpMethod = "POST"
+    request.httpBody = Data(body)
+    request.setValue(type, forHTTPHeaderField: "Content-Type")
+    guard let (data, response) = try? await session.data(for: request) else { return nil }
+    return ((response as? HTTPURLResponse)?.statusCode ?? 0, Array(data))
+}
+
+/// The next sequence of each account, read once; client `c` of `clients` writes with account `c % accounts`
+/// and takes every `clients / accounts`-th sequence from its own offset, so the clients of one account
+/// interleave without ever choosing the same sequence (the mempool holds early arrivals until the gap fills).
+var readBases: [UInt64] = []
+for account in accounts where system == "civic" {
+    guard let response = try? await APIRequest.send("GET", targets[0] + "/v1/accounts/\(account.publicKey.hex)"),
+        let document = try? JSONParser.parse(response.body), case .integer(let next)? = document["next_sequence"]
+    else {
+        print("compare-load: cannot read the accounts' sequences from \(targets[0])")
+        exit(1)
+    }
+    readBases.append(UInt64(next))
+}
+let bases = readBases
+let perAccount = (clients + accounts.count - 1) / accounts.count
+let run = UInt64(Date().timeIntervalSince1970 * 1000)
+
+func transaction(client: Int, round: Int) throws -> SignedTransaction {
+    let account = client % accounts.count
+    let sequence = (bases.isEmpty ? 0 : bases[account]) + UInt64(client / accounts.count + round * perAccount)
+    return try SignedTransaction(
+        signing: Transaction(
+            chainID: genesis.chainID,
+            sender: accounts[account].publicKey.bytes,
+            sequence: sequence,
+            payload: .certificateAnchor(
+                CertificateAnchor(
+                    certificateKey: hash.hash(utf8: "compare \(run) client \(client) round \(round)"),
+                    documentDigest: hash.hash(utf8: "compare \(run) document \(client) round \(round)"),
+                    kind: .marriage,
+                    issuedAt: 1_795_000_000
+                )
+            )
+        ),
+        with: accounts[account]
+    )
+}
+
+/// One durable write; true once it is acknowledged as committed.
+func write(client: Int, round: Int) async -> Bool {
+    guard let signed = try? transaction(client: client, round: round) else { return false }
+    let target = targets[client % targets.count]
+    if system == "etcd" {
+        let key = Data("compare/\(run)/\(client)/\(round)".utf8).base64EncodedString()
+        let value = Data(signed.canonicalBytes).base64EncodedString()
+        let body = Array("{\"key\":\"\(key)\",\"value\":\"\(value)\"}".utf8)
+        guard let (status, response) = await post(target + "/v3/kv/put", body, "application/json") else { return false }
+        return status == 200 && (try? JSONParser.parse(response))?["header"] != nil
+    }
+    // The same signed bytes again if the first answer is lost: a retry never skips a sequence.
+    for _ in 0..<3 {
+        if let (status, response) = await post(
+            target + "/v1/txs?wait=60",
+            signed.canonicalBytes,
+            "application/octet-stream"
+        ),
+            status == 200, (try? JSONParser.parse(response))?["status"] == .string("committed")
+        {
+            return true
+        }
+        try? await Task.sleep(for: .milliseconds(100))
+    }
+    return false
+}
+
+final class Tally: @unchecked Sendable {
+    let lock = NSLock()
+    var latencies: [Double] = []
+    var errors = 0
+}
+let tally = Tally()
+let start = Date()
+let warmUp = 3.0
+let end = start.addingTimeInterval(warmUp + seconds)
+await withTaskGroup(of: Void.self) { group in
+    for client in 0..<clients {
+        group.addTask {
+            var round = 0
+            while Date() < end {
+                let sent = Date()
+                let ok = await write(client: client, round: round)
+                round += 1
+                // Only writes started after the warm-up and finished before the end count.
+                guard sent.timeIntervalSince(start) >= warmUp, Date() <= end else { continue }
+                tally.lock.withLock {
+                    if ok { tally.latencies.append(Date().timeIntervalSince(sent)) } else { tally.errors += 1 }
+                }
+            }
+        }
+    }
+}
+let latencies = tally.latencies.sorted()
+func percentile(_ p: Double) -> Double {
+    latencies.isEmpty ? .nan : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] * 1000
+}
+print(
+    String(
+        format: "%@: %d writes in %.0f s = %.0f writes/s; latency p50 %.1f ms, p99 %.1f ms; %d errors",
+        system,
+        latencies.count,
+        seconds,
+        Double(latencies.count) / seconds,
+        percentile(0.5),
+        percentile(0.99),
+        tally.errors
+    )
+)
