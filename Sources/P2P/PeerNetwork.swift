@@ -24,6 +24,8 @@ public final class PeerNetwork: Sendable {
         var backoff: [OrgID: Backoff] = [:]
         var running = false
         var stopped = false
+        /// Peers whose links the test fault switch cuts (`cutLinks(to:)`).
+        var cut: Set<OrgID> = []
     }
 
     public let registry: PeerRegistry
@@ -107,6 +109,16 @@ public final class PeerNetwork: Sendable {
 
     public func peer(_ node: OrgID) -> PeerConnection? { state.withLockedValue { $0.connections[node] } }
 
+    /// The test fault switch (`Tools/chaos.sh` on machines without network namespaces, docs/reliability.md):
+    /// treats the links to `nodes` as cut — closes them and refuses them — until a later call heals them.
+    public func cutLinks(to nodes: Set<OrgID>) {
+        let closing = state.withLockedValue { state -> [PeerConnection] in
+            state.cut = nodes
+            return nodes.compactMap { state.connections[$0] }
+        }
+        for connection in closing { connection.close("link cut by the test fault switch") }
+    }
+
     /// Sends `message` to every connected peer except `excluded`, framing it once.
     public func broadcast(_ message: WireMessage, except excluded: OrgID? = nil, priority: SendPriority? = nil) {
         let frame = message.frame
@@ -164,6 +176,9 @@ public final class PeerNetwork: Sendable {
         let outcome: Result<(replaced: PeerConnection?, delegate: (any PeerNetworkDelegate)?), RegistrationRefusal> =
             state.withLockedValue { state in
                 guard state.running else { return .failure(.init(reason: "the node is shutting down")) }
+                guard !state.cut.contains(connection.node) else {
+                    return .failure(.init(reason: "link cut by the test fault switch"))
+                }
                 // The registry may have changed since this connection's TLS handshake: `registryChanged`
                 // replaces the registry before it closes connections, so a check here leaves no gap.
                 guard registry.identity(of: connection.node)?.keyPin == connection.keyPin else {

@@ -140,12 +140,16 @@ enum NodeRunner {
             },
             logger: logger
         )
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: NodeService(node: node)),
+            .init(service: application),
+        ]
+        if let path = ProcessInfo.processInfo.environment[LinkFaultSwitch.variable] {
+            services.append(.init(service: LinkFaultSwitch(path: path, node: node, logger: logger)))
+        }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [
-                    .init(service: NodeService(node: node)),
-                    .init(service: application),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

@@ -26,10 +26,9 @@ struct ChaosError: Error, CustomStringConvertible {
 }
 
 /// The network the nodes talk over. `NamespaceFabric`: each node in a network namespace of its own, every pair
-/// joined by a veth pair, links cut with iptables. `LoopbackFabric`: all on 127.0.0.1, no link cuts.
+/// joined by a veth pair, links cut with iptables. `LoopbackFabric`: all on 127.0.0.1, links cut by the
+/// nodes' test fault switch.
 protocol Fabric: AnyObject {
-    /// Whether links can be cut.
-    var cutsLinks: Bool { get }
     /// The address node `index` listens on for peers, and the one its API answers on.
     func peerHost(_ index: Int) -> String
     func apiHost(_ index: Int) -> String
@@ -48,7 +47,6 @@ protocol Fabric: AnyObject {
 /// arriving over that pair's veth: a silent black hole, as a failed switch or firewall would make.
 /// (This machine's kernel has no queueing disciplines, so `tc netem` cannot be used; iptables can.)
 final class NamespaceFabric: Fabric {
-    let cutsLinks = true
     private let tag: String
     private let size: Int
     private var cuts: [Int: Int] = [:]
@@ -140,13 +138,50 @@ final class NamespaceFabric: Fabric {
     }
 }
 
-/// Every node on 127.0.0.1: process faults only, for machines without root or `ip netns`.
+/// Every node on 127.0.0.1, for machines without root or `ip netns`: links are cut inside the nodes by the
+/// test fault switch (`CIVIC_TEST_LINK_FAULTS`): node i reads `DIR/node<i>/link-faults`, the member ids whose
+/// links it treats as cut (it closes and refuses them — a fast failure rather than a silent black hole).
 final class LoopbackFabric: Fabric {
-    let cutsLinks = false
+    private let directory: String
+    private let nodeIDs: [String]
+    private var cuts: [Int: Int] = [:]
+
+    init(directory: String, nodes: Int) throws {
+        self.directory = directory
+        nodeIDs = try (0..<nodes).map { index in
+            let text = try String(contentsOfFile: "\(directory)/node\(index)/config.toml", encoding: .utf8)
+            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("node_id = ") }) else {
+                throw ChaosError("node\(index) has no node_id")
+            }
+            return String(line.dropFirst("node_id = \"".count).dropLast())
+        }
+        for index in 0..<nodes { try write(index) }
+    }
+
+    private func faults(_ index: Int) -> String { "\(directory)/node\(index)/link-faults" }
+    private func key(_ a: Int, _ b: Int) -> Int { min(a, b) * nodeIDs.count + max(a, b) }
+
+    private func write(_ index: Int) throws {
+        let cut = nodeIDs.indices.filter { other in other != index && (cuts[key(index, other)] ?? 0) > 0 }
+        try (cut.map { nodeIDs[$0] + "\n" }.joined()).write(toFile: faults(index), atomically: true, encoding: .utf8)
+    }
+
     func peerHost(_ index: Int) -> String { "127.0.0.1" }
     func apiHost(_ index: Int) -> String { "127.0.0.1" }
-    func launcher(_ index: Int) -> [String] { [] }
-    func cut(_ a: Int, _ b: Int) throws { throw ChaosError("links cannot be cut on loopback") }
-    func heal(_ a: Int, _ b: Int) throws {}
+    func launcher(_ index: Int) -> [String] { ["/usr/bin/env", "CIVIC_TEST_LINK_FAULTS=\(faults(index))"] }
+
+    func cut(_ a: Int, _ b: Int) throws {
+        cuts[key(a, b), default: 0] += 1
+        try write(a)
+        try write(b)
+    }
+
+    func heal(_ a: Int, _ b: Int) throws {
+        guard let count = cuts[key(a, b)], count > 0 else { return }
+        cuts[key(a, b)] = count - 1
+        try write(a)
+        try write(b)
+    }
+
     func tearDown() {}
 }

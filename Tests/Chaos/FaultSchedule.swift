@@ -42,7 +42,7 @@ struct ScheduledFault {
 /// two nodes have a stopped process at once (two of four stops the network, which must then halt safely and
 /// resume when one returns), and no fault starts after `until`.
 enum FaultSchedule {
-    static func make(seed: UInt64, nodes: Int, from: Double, until: Double, linkCuts: Bool) -> [ScheduledFault] {
+    static func make(seed: UInt64, nodes: Int, from: Double, until: Double) -> [ScheduledFault] {
         var random = SeededGenerator(seed: seed)
         var faults: [ScheduledFault] = []
         var time = from
@@ -50,7 +50,7 @@ enum FaultSchedule {
             time += Double.random(in: 2...8, using: &random)
             guard time < until else { break }
             let stopped = Set(faults.filter { $0.end > time }.compactMap(\.fault.stoppedNode))
-            let kind = Int.random(in: 0..<(linkCuts ? 4 : 2), using: &random)
+            let kind = Int.random(in: 0..<4, using: &random)
             let node = Int.random(in: 0..<nodes, using: &random)
             let fault: Fault
             let duration: Double

@@ -36,8 +36,8 @@ func say(_ text: String) { emit(String(format: "[%7.1fs] ", now()) + text) }
 _ = try run(civicd, ["testnet", "--validators", "4", "--dir", directory])
 let fabric: Fabric
 if CommandLine.arguments.contains("--loopback") || !NamespaceFabric.available {
-    fabric = LoopbackFabric()
-    say("nodes on 127.0.0.1: process faults only (link cuts need root, ip netns and iptables)")
+    fabric = try LoopbackFabric(directory: directory, nodes: 4)
+    say("nodes on 127.0.0.1 (no root, ip netns or iptables): links cut by the nodes' test fault switch")
 } else {
     fabric = try NamespaceFabric(nodes: 4, tag: String(getpid() % 10_000))
     say("nodes in 4 network namespaces joined by veth pairs; links cut with iptables")
@@ -72,8 +72,7 @@ let schedule = FaultSchedule.make(
     seed: seed,
     nodes: cluster.size,
     from: faultsFrom,
-    until: faultsUntil,
-    linkCuts: fabric.cutsLinks
+    until: faultsUntil
 )
 say("load started: \(accounts.count) accounts; \(schedule.count) faults scheduled from seed \(seed)")
 

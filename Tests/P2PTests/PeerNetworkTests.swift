@@ -130,6 +130,24 @@ import Testing
         await b.network.shutdown()
     }
 
+    /// The test fault switch (the chaos run's link cuts without network namespaces): a cut link is closed and
+    /// stays refused from both ends' dials; healed, it comes back.
+    @Test func aCutLinkStaysDownUntilHealed() async throws {
+        let a = try await TestPeer("A", group: group)
+        let b = try await TestPeer("B", group: group)
+        a.network.registryChanged([a.identityEntry, b.identityEntry])
+        b.network.registryChanged([a.identityEntry, b.identityEntry])
+        #expect(await eventually { a.connected(to: b) && b.connected(to: a) })
+        a.network.cutLinks(to: [b.node])
+        #expect(await eventually { !a.connected(to: b) && !b.connected(to: a) })
+        try await Task.sleep(nanoseconds: 800_000_000)
+        #expect(!a.connected(to: b) && !b.connected(to: a), "a redial got through the cut")
+        a.network.cutLinks(to: [])
+        #expect(await eventually { a.connected(to: b) && b.connected(to: a) })
+        await a.network.shutdown()
+        await b.network.shutdown()
+    }
+
     /// A peer that restarts on the same address — here with a renewed certificate over the same key — is
     /// redialed (backoff) and the connection comes back with no registry change.
     @Test func aRestartedPeerWithARenewedCertificateIsRedialed() async throws {
