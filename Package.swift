@@ -137,7 +137,7 @@ let package = Package(
         .target(name: "FuzzDriver", path: "Tests/FuzzDriver"),
         .executableTarget(
             name: "civic-fuzz",
-            dependencies: ["FuzzDriver", "LedgerCore", "LedgerCrypto", "LedgerTestSupport", "Node", "P2P", "Verifier"],
+            dependencies: ["FuzzDriver", "LedgerCore", "LedgerCrypto", "Node", "P2P", "Verifier"],
             path: "Tests/Fuzz",
             exclude: ["Corpus"]
         ),

@@ -42,6 +42,15 @@ stop_all() {
     pids=()
 }
 trap 'stop_all; rm -rf "$work"' EXIT
+# Waits up to 30 s for URL's answer to match PATTERN.
+wait_for() {
+    for _ in $(seq 1 150); do
+        curl -sf "$1" | grep -q "$2" && return 0
+        sleep 0.2
+    done
+    echo "compare: $1 did not come up" >&2
+    return 1
+}
 free_ports() { python3 -c "
 import socket
 sockets = [socket.socket() for _ in range($1)]
@@ -66,12 +75,7 @@ for i in 0 1 2; do
     pids+=($!)
     urls+=("http://127.0.0.1:${ports[$i]}")
 done
-for url in "${urls[@]}"; do
-    for _ in $(seq 1 100); do
-        curl -sf "$url/health" | grep -q '"health":"true"' && break
-        sleep 0.2
-    done
-done
+for url in "${urls[@]}"; do wait_for "$url/health" '"health":"true"'; done
 etcd_line=$("$bin/compare-load" etcd "$(IFS=,; echo "${urls[*]}")" "$clients" "$seconds" "$work/net")
 echo "  $etcd_line"
 stop_all
@@ -83,12 +87,7 @@ for i in 0 1 2 3; do
     pids+=($!)
     apis+=("http://$(sed -n '/^\[api\]/,/^\[/s/^listen = "\(.*\)"/\1/p' "$work/net/node$i/config.toml")")
 done
-for i in 0 1 2 3; do
-    for _ in $(seq 1 150); do
-        curl -sf "${apis[$i]}/v1/status" | grep -q '"height": [1-9]' && break
-        sleep 0.2
-    done
-done
+for api in "${apis[@]}"; do wait_for "$api/v1/status" '"height": [1-9]'; done
 civic_line=$("$bin/compare-load" civic "$(IFS=,; echo "${apis[*]}")" "$clients" "$seconds" "$work/net")
 echo "  $civic_line"
 stop_all

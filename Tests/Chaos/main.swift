@@ -43,10 +43,9 @@ if CommandLine.arguments.contains("--loopback") || !NamespaceFabric.available {
     say("nodes in 4 network namespaces joined by veth pairs; links cut with iptables")
 }
 let cluster = try Cluster(directory: directory, civicd: civicd, fabric: fabric)
-let genesis = try Genesis.parse(json: Array(try Data(contentsOf: URL(fileURLWithPath: directory + "/genesis.json"))))
-let accounts = try FileManager.default.contentsOfDirectory(atPath: directory + "/accounts").filter {
-    $0 != "charity.key"
-}.sorted().map { try KeyFile.read(from: "\(directory)/accounts/\($0)") }
+let network = try TestnetDirectory(directory)
+let genesis = network.genesis
+let accounts = network.departmentAccounts
 
 for index in 0..<cluster.size { try cluster.start(index) }
 var ready = false

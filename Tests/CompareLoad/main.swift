@@ -25,12 +25,10 @@ else {
 }
 let system = arguments[1]
 let targets = arguments[2].split(separator: ",").map(String.init)
-let directory = arguments[5]
-let genesis = try Genesis.parse(json: Array(try Data(contentsOf: URL(fileURLWithPath: directory + "/genesis.json"))))
+let network = try TestnetDirectory(arguments[5])
+let genesis = network.genesis
 let hash = genesis.suite.suite.hashFunction
-let accounts = try FileManager.default.contentsOfDirectory(atPath: directory + "/accounts").filter {
-    $0 != "charity.key"
-}.sorted().map { try KeyFile.read(from: "\(directory)/accounts/\($0)") }
+let accounts = network.departmentAccounts
 
 /// One connection per client: the default pool would queue waiting writes behind a handful of connections.
 let session: URLSession = {

@@ -20,21 +20,15 @@ import Foundation
         return 0
     }
 #else
-    /// Without libFuzzer: replays inputs (a corpus, a crash artifact) through a target, or writes the seeds.
+    /// Without libFuzzer: replays inputs (a corpus, a finding) through a target.
     ///   civic-fuzz TARGET FILE-OR-DIRECTORY…      runs each file once; prints how many
-    ///   civic-fuzz --write-seeds DIRECTORY        writes DIRECTORY/TARGET/… for the generated targets
     @main
     enum Replay {
         static func main() throws {
             let arguments = Array(CommandLine.arguments.dropFirst())
-            if arguments.first == "--write-seeds", arguments.count == 2 {
-                let count = try Seeds.write(to: arguments[1])
-                print("civic-fuzz: wrote \(count) seed inputs under \(arguments[1])")
-                return
-            }
             guard let name = arguments.first, let target = FuzzTarget(rawValue: name), arguments.count > 1 else {
                 let targets = FuzzTarget.allCases.map(\.rawValue).joined(separator: "|")
-                print("usage: civic-fuzz \(targets) FILE-OR-DIRECTORY…  |  civic-fuzz --write-seeds DIRECTORY")
+                print("usage: civic-fuzz \(targets) FILE-OR-DIRECTORY…")
                 exit(2)
             }
             var count = 0

@@ -15,22 +15,12 @@ else {
     print("usage: node-load DIR RATE SECONDS single|batch")
     exit(2)
 }
-let directory = arguments[1]
+let network = try TestnetDirectory(arguments[1])
 let batchAnchors = arguments[4] == "batch"
-let genesis = try Genesis.parse(json: Array(try Data(contentsOf: URL(fileURLWithPath: directory + "/genesis.json"))))
+let genesis = network.genesis
 let hash = genesis.suite.suite.hashFunction
-let nodes = try FileManager.default.contentsOfDirectory(atPath: directory).filter {
-    $0.hasPrefix("node") && FileManager.default.fileExists(atPath: "\(directory)/\($0)/config.toml")
-}.sorted()
-let apis: [String] = try nodes.map { node in
-    let lines = try String(contentsOfFile: "\(directory)/\(node)/config.toml", encoding: .utf8).split(separator: "\n")
-    guard let api = lines.firstIndex(of: "[api]"), let listen = lines[api...].first(where: { $0.hasPrefix("listen") })
-    else { throw InputError(message: "no api in \(node)") }
-    return "http://" + listen.split(separator: "\"")[1]
-}
-let accounts = try FileManager.default.contentsOfDirectory(atPath: directory + "/accounts").filter {
-    $0 != "charity.key"
-}.sorted().map { try KeyFile.read(from: "\(directory)/accounts/\($0)") }
+let apis = network.apis
+let accounts = network.departmentAccounts
 
 func json(_ url: String) async -> JSONValue? {
     guard let response = try? await APIRequest.send("GET", url, timeout: 10), response.status == 200 else { return nil }
