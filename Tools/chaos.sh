@@ -8,7 +8,7 @@
 #
 # As root with `ip netns` and iptables (setup installs iptables), the nodes run in network namespaces of the
 # run's own making joined by veth pairs, and links are cut there; elsewhere (or with --loopback) they run on
-# 127.0.0.1 with process faults only. Logs and the nodes' homes are kept in .build-chaos/last/.
+# 127.0.0.1 and links are cut by the nodes' test fault switch. Logs and homes are kept in .build-chaos/last/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,9 +41,12 @@ cleanup() {
         ip netns pids "$namespace" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
         ip netns delete "$namespace" 2>/dev/null || true
     done
-    pkill -9 -f "civicd start --home $PWD/$work/" 2>/dev/null || true
+    pkill -9 -f "$PWD/$work/civicd start" 2>/dev/null || true
 }
 trap cleanup EXIT
-"$bin/chaos" --minutes "$minutes" --seed "$seed" --civicd "$bin/civicd" --dir "$PWD/$work" "${extra[@]}" \
+# The run restarts nodes from its own copy of civicd: a rebuild meanwhile must not change or block them.
+mkdir -p "$work"
+cp "$bin/civicd" "$work/civicd"
+"$bin/chaos" --minutes "$minutes" --seed "$seed" --civicd "$PWD/$work/civicd" --dir "$PWD/$work/net" "${extra[@]}" \
     | tee .build-chaos/last.txt
 exit "${PIPESTATUS[0]}"
