@@ -147,22 +147,23 @@ public struct NodeConfiguration: Sendable, Equatable {
 
     /// The file `civicd init` and `civicd testnet` write.
     public var toml: String {
-        let peerList = peers.sorted { $0.key < $1.key }.map { "\"\($0.key)@\($0.value)\"" }.joined(separator: ", ")
+        let peerList = peers.sorted { $0.key < $1.key }.map { TOMLSubset.quoted("\($0.key)@\($0.value)") }
+            .joined(separator: ", ")
         return """
             # CivicLedger node configuration (docs/node.md, "Configuration").
-            node_id = "\(nodeID)"
+            node_id = \(TOMLSubset.quoted(nodeID.value))
             # The network's genesis file, relative to this directory.
-            genesis = "\(genesis)"
+            genesis = \(TOMLSubset.quoted(genesis))
 
             [p2p]
             # Where other member nodes connect (mutual TLS; keys/tls.crt and keys/tls.key).
-            listen = "\(p2pListen)"
+            listen = \(TOMLSubset.quoted(p2pListen))
             # Addresses that override the ones registered in genesis: "id@host:port".
             peers = [\(peerList)]
 
             [api]
             # The HTTP API and /metrics. Read endpoints are public; keep it on a trusted network.
-            listen = "\(apiListen)"
+            listen = \(TOMLSubset.quoted(apiListen))
             # Requests per second each client may make (0: no limit), and how many at once; beyond: 429.
             rate_limit = \(apiRateLimit)
             rate_burst = \(apiRateBurst)
@@ -174,8 +175,8 @@ public struct NodeConfiguration: Sendable, Equatable {
             signing_journal = \(signingJournal)
 
             [log]
-            format = "\(logFormat.rawValue)"
-            level = "\(logLevel)"
+            format = \(TOMLSubset.quoted(logFormat.rawValue))
+            level = \(TOMLSubset.quoted(logLevel))
 
             [mempool]
             max_transactions = \(mempoolTransactions)
@@ -191,7 +192,14 @@ public struct NodeConfiguration: Sendable, Equatable {
             (0...65_535).contains(port)
         else { return nil }
         let host = String(address[..<colon])
-        return host.isEmpty ? nil : (host, port)
+        // A name or an IPv4 address, or an IPv6 address in brackets: nothing a config file must quote.
+        let allowed = { (byte: UInt8) in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || Array("[]:.-_".utf8).contains(byte)
+        }
+        guard !host.isEmpty, host.utf8.count <= 255, host.utf8.allSatisfy(allowed) else { return nil }
+        return (host, port)
     }
 
     private static func isHostPort(_ text: String) -> Bool { split(text) != nil }

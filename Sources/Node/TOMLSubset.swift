@@ -86,6 +86,21 @@ public enum TOMLSubset {
         throw ConfigurationError(line: line, field: field, "expected a \"string\", a number, true, false or [\"…\"]")
     }
 
+    /// `text` as a string this parser reads back to the same text.
+    static func quoted(_ text: String) -> String {
+        var result = "\""
+        for character in text {
+            switch character {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\t": result += "\\t"
+            default: result.append(character)
+            }
+        }
+        return result + "\""
+    }
+
     private static func parseString(_ text: String, line: Int, _ field: String) throws(ConfigurationError) -> String {
         guard text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") else {
             throw ConfigurationError(line: line, field: field, "a string is written \"like this\"")
@@ -106,6 +121,14 @@ public enum TOMLSubset {
                 escaped = true
             } else if character == "\"" {
                 throw ConfigurationError(line: line, field: field, "a quote inside a string must be escaped")
+            } else if character != "\t",
+                character.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            {
+                throw ConfigurationError(
+                    line: line,
+                    field: field,
+                    "a control character inside a string must be escaped"
+                )
             } else {
                 result.append(character)
             }

@@ -22,6 +22,26 @@ struct NodeConfigurationTests {
         #expect(try NodeConfiguration.parse(configuration.toml) == configuration)
     }
 
+    /// Found by the config fuzz target: a listen address holding quotes and backslashes was accepted and then
+    /// written out unescaped, so the file read back as something else. Addresses now refuse what a config
+    /// file must quote, and every string is written escaped.
+    @Test func stringsNeedingEscapesReadBackAndAddressesRefuseThem() throws {
+        var configuration = NodeConfiguration(
+            nodeID: OrgID("440000")!,
+            genesis: "../gen\"es\\is\t.json",
+            p2pListen: "127.0.0.1:26656",
+            apiListen: "127.0.0.1:8080"
+        )
+        configuration.signingJournal = true
+        #expect(try NodeConfiguration.parse(configuration.toml) == configuration)
+        for listen in ["127\\\".\\\\\\\"..0.0.1:31354", "my host:1", "a\\tb:2"] {
+            let text =
+                "node_id = \"A\"\ngenesis = \"g\"\n[p2p]\nlisten = \"1.2.3.4:5\"\n[api]\nlisten = \"\(listen)\"\n"
+            #expect(throws: ConfigurationError.self, "\(listen)") { try NodeConfiguration.parse(text) }
+        }
+        #expect(throws: ConfigurationError.self) { try NodeConfiguration.parse("genesis = \"a\u{1}b\"\n") }
+    }
+
     @Test(arguments: [
         (
             "node_id = \"A\"\ngenesis = \"g\"\n[p2p]\nlisten = \"x\"\n[api]\nlisten = \"127.0.0.1:1\"",
