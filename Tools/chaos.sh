@@ -36,8 +36,9 @@ mkdir -p .build-chaos
 work=.build-chaos/last
 rm -rf "$work"
 # Whatever happens to the controller, no node process or namespace of this run outlives the script.
+tag=$(($$ % 10000))
 cleanup() {
-    for namespace in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^civchaos-" || true); do
+    for namespace in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^civchaos-$tag-" || true); do
         ip netns pids "$namespace" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
         ip netns delete "$namespace" 2>/dev/null || true
     done
@@ -47,6 +48,6 @@ trap cleanup EXIT
 # The run restarts nodes from its own copy of civicd: a rebuild meanwhile must not change or block them.
 mkdir -p "$work"
 cp "$bin/civicd" "$work/civicd"
-"$bin/chaos" --minutes "$minutes" --seed "$seed" --civicd "$PWD/$work/civicd" --dir "$PWD/$work/net" "${extra[@]}" \
+"$bin/chaos" --minutes "$minutes" --seed "$seed" --civicd "$PWD/$work/civicd" --dir "$PWD/$work/net" --tag "$tag" "${extra[@]}" \
     | tee .build-chaos/last.txt
 exit "${PIPESTATUS[0]}"

@@ -4,7 +4,7 @@
 // node holds identical blocks and state roots at every height, no validator signed two things at one step
 // and no node holds double-signing evidence, no node died by itself, and the network committed again within
 // `recommitLimit` after the last fault and every node caught up. Ends with `chaos: … N violations`.
-//   chaos --minutes M --seed S --civicd PATH --dir DIR [--loopback]
+//   chaos --minutes M --seed S --civicd PATH --dir DIR [--tag T] [--loopback]
 import CivicCommandLine
 import Foundation
 import LedgerCore
@@ -22,9 +22,10 @@ func option(_ name: String) -> String? {
 }
 guard let minutes = option("--minutes").flatMap(Double.init), minutes >= 1,
     let seed = option("--seed").flatMap(UInt64.init),
-    let civicd = option("--civicd"), let directory = option("--dir")
+    let civicd = option("--civicd"), let directory = option("--dir"),
+    option("--tag").map({ (1...4).contains($0.count) && $0.allSatisfy(\.isNumber) }) ?? true
 else {
-    emit("usage: chaos --minutes M (1 or more) --seed S --civicd PATH --dir DIR [--loopback]")
+    emit("usage: chaos --minutes M (1 or more) --seed S --civicd PATH --dir DIR [--tag 1-4 DIGITS] [--loopback]")
     exit(2)
 }
 /// Writes a line at once, even into a pipe: the run is watched as it goes.
@@ -39,7 +40,7 @@ if CommandLine.arguments.contains("--loopback") || !NamespaceFabric.available {
     fabric = try LoopbackFabric(directory: directory, nodes: 4)
     say("nodes on 127.0.0.1 (no root, ip netns or iptables): links cut by the nodes' test fault switch")
 } else {
-    fabric = try NamespaceFabric(nodes: 4, tag: String(getpid() % 10_000))
+    fabric = try NamespaceFabric(nodes: 4, tag: option("--tag") ?? String(getpid() % 10_000))
     say("nodes in 4 network namespaces joined by veth pairs; links cut with iptables")
 }
 let cluster = try Cluster(directory: directory, civicd: civicd, fabric: fabric)
