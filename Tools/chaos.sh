@@ -9,6 +9,7 @@
 # As root with `ip netns` and iptables (setup installs iptables), the nodes run in network namespaces of the
 # run's own making joined by veth pairs, and links are cut there; elsewhere (or with --loopback) they run on
 # 127.0.0.1 and links are cut by the nodes' test fault switch. Logs and homes are kept in .build-chaos/last/.
+# One namespace run per machine at a time: the API links from the host use fixed addresses (10.232.i.0/30).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
