@@ -143,7 +143,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "compare-load",
-            dependencies: ["LedgerCore", "LedgerCrypto", "CivicCommandLine"],
+            dependencies: [
+                "LedgerCore", "LedgerCrypto", "CivicCommandLine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             path: "Tests/CompareLoad"
         ),
         .executableTarget(

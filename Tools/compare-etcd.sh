@@ -7,17 +7,20 @@
 # signed transaction bytes — and the script prints committed writes/s and p50/p99 latency for each and, last,
 # `ratio civicledger/etcd: X.XX` (committed writes/s).
 #
-#   Tools/compare-etcd.sh [--clients C] [--seconds T]        (defaults: 1000 clients, 20 s each)
+#   Tools/compare-etcd.sh [--clients C] [--seconds T] [--block-interval-ms B]
+#                                   (defaults: 1000 clients, 20 s each, blocks at least 250 ms apart as testnet sets)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 clients=1000
 seconds=20
+interval=250
 while [ $# -gt 0 ]; do
     case "$1" in
     --clients) clients="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
-    *) echo "usage: Tools/compare-etcd.sh [--clients C] [--seconds T]" >&2; exit 2 ;;
+    --block-interval-ms) interval="$2"; shift 2 ;;
+    *) echo "usage: Tools/compare-etcd.sh [--clients C] [--seconds T] [--block-interval-ms B]" >&2; exit 2 ;;
     esac
 done
 
@@ -58,7 +61,7 @@ for s in sockets: s.bind(('127.0.0.1', 0))
 print(' '.join(str(s.getsockname()[1]) for s in sockets))"; }
 
 # The CivicLedger network first: its genesis and accounts also give the bytes every etcd write carries.
-"$bin/civicd" testnet --validators 4 --dir "$work/net" > /dev/null
+"$bin/civicd" testnet --validators 4 --block-interval-ms "$interval" --dir "$work/net" > /dev/null
 sed -i 's/^rate_limit = .*/rate_limit = 0/' "$work"/net/node*/config.toml
 
 echo "compare: etcd $(etcd --version | sed -n 's/^etcd Version: //p'), 3 members, $clients clients, $seconds s"
@@ -80,7 +83,7 @@ etcd_line=$("$bin/compare-load" etcd "$(IFS=,; echo "${urls[*]}")" "$clients" "$
 echo "  $etcd_line"
 stop_all
 
-echo "compare: CivicLedger $(git rev-parse --short HEAD 2> /dev/null || echo '?'), 4 validators, $clients clients, $seconds s"
+echo "compare: CivicLedger $(git rev-parse --short HEAD 2> /dev/null || echo '?'), 4 validators, blocks ≥ $interval ms apart, $clients clients, $seconds s"
 apis=()
 for i in 0 1 2 3; do
     "$bin/civicd" start --home "$work/net/node$i" > "$work/node$i.log" 2>&1 &

@@ -1,7 +1,7 @@
 // Closed-loop durable writes against etcd or CivicLedger, for `Tools/compare-etcd.sh` (docs/benchmarks.md):
-// CLIENTS clients each write, wait for the durable commit, and write again, for SECONDS seconds after a
-// 3-second warm-up. An etcd write is a `put` through the v3 HTTP gateway (acknowledged once a majority has
-// it in its fsynced raft log); a CivicLedger write is one signed certificate anchor sent with `?wait`
+// CLIENTS clients, each on its own keep-alive connection, write, wait for the durable commit and write again,
+// for SECONDS seconds after a 3-second warm-up. An etcd write is a `put` through the v3 HTTP gateway
+// (acknowledged once a majority has it in its fsynced raft log); a CivicLedger write is one signed certificate anchor sent with `?wait`
 // (acknowledged once a block holding it is committed — synced to RocksDB with its commit certificate). Every
 // etcd value is a signed CivicLedger transaction of the same size, so both store the same bytes per write.
 // Prints one line: `SYSTEM: N writes in T s = W writes/s; latency p50 X ms, p99 Y ms; E errors`.
@@ -11,10 +11,7 @@ import CivicCommandLine
 import Foundation
 import LedgerCore
 import LedgerCrypto
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import NIOPosix
 
 let arguments = CommandLine.arguments
 guard arguments.count == 6, ["etcd", "civic"].contains(arguments[1]), let clients = Int(arguments[3]), clients > 0,
@@ -30,23 +27,7 @@ let genesis = network.genesis
 let hash = genesis.suite.suite.hashFunction
 let accounts = network.departmentAccounts
 
-/// One connection per client: the default pool would queue waiting writes behind a handful of connections.
-let session: URLSession = {
-    let configuration = URLSessionConfiguration.ephemeral
-    configuration.httpMaximumConnectionsPerHost = clients
-    configuration.timeoutIntervalForRequest = 60
-    return URLSession(configuration: configuration)
-}()
-
-func post(_ url: String, _ body: [UInt8], _ type: String) async -> (Int, [UInt8])? {
-    guard let target = URL(string: url) else { return nil }
-    var request = URLRequest(url: target, timeoutInterval: 60)
-    request.httpMethod = "POST"
-    request.httpBody = Data(body)
-    request.setValue(type, forHTTPHeaderField: "Content-Type")
-    guard let (data, response) = try? await session.data(for: request) else { return nil }
-    return ((response as? HTTPURLResponse)?.statusCode ?? 0, Array(data))
-}
+let group = MultiThreadedEventLoopGroup.singleton
 
 /// The next sequence of each account, read once; client `c` of `clients` writes with account `c % accounts`
 /// and takes every `clients / accounts`-th sequence from its own offset, so the clients of one account
@@ -86,31 +67,22 @@ func transaction(client: Int, round: Int) throws -> SignedTransaction {
     )
 }
 
-/// One durable write; true once it is acknowledged as committed.
-func write(client: Int, round: Int) async -> Bool {
-    guard let signed = try? transaction(client: client, round: round) else { return false }
-    let target = targets[client % targets.count]
+/// One durable write over the client's connection; true once it is acknowledged as committed.
+func write(client: Int, round: Int, over connection: KeepAliveConnection) async throws -> Bool {
+    let signed = try transaction(client: client, round: round)
     if system == "etcd" {
         let key = Data("compare/\(run)/\(client)/\(round)".utf8).base64EncodedString()
         let value = Data(signed.canonicalBytes).base64EncodedString()
         let body = Array("{\"key\":\"\(key)\",\"value\":\"\(value)\"}".utf8)
-        guard let (status, response) = await post(target + "/v3/kv/put", body, "application/json") else { return false }
+        let (status, response) = try await connection.post("/v3/kv/put", body: body, contentType: "application/json")
         return status == 200 && (try? JSONParser.parse(response))?["header"] != nil
     }
-    // The same signed bytes again if the first answer is lost: a retry never skips a sequence.
-    for _ in 0..<3 {
-        if let (status, response) = await post(
-            target + "/v1/txs?wait=60",
-            signed.canonicalBytes,
-            "application/octet-stream"
-        ),
-            status == 200, (try? JSONParser.parse(response))?["status"] == .string("committed")
-        {
-            return true
-        }
-        try? await Task.sleep(for: .milliseconds(100))
-    }
-    return false
+    let (status, response) = try await connection.post(
+        "/v1/txs?wait=60",
+        body: signed.canonicalBytes,
+        contentType: "application/octet-stream"
+    )
+    return status == 200 && (try? JSONParser.parse(response))?["status"] == .string("committed")
 }
 
 final class Tally: @unchecked Sendable {
@@ -122,13 +94,27 @@ let tally = Tally()
 let start = Date()
 let warmUp = 3.0
 let end = start.addingTimeInterval(warmUp + seconds)
-await withTaskGroup(of: Void.self) { group in
+await withTaskGroup(of: Void.self) { tasks in
     for client in 0..<clients {
-        group.addTask {
+        tasks.addTask {
+            let authority = String(targets[client % targets.count].dropFirst("http://".count))
+            var connection: KeepAliveConnection?
             var round = 0
             while Date() < end {
                 let sent = Date()
-                let ok = await write(client: client, round: round)
+                var ok = false
+                do {
+                    if connection == nil {
+                        connection = try await KeepAliveConnection.connect(to: authority, group: group)
+                    }
+                    // A lost answer is retried with the same signed bytes: a retry never skips a sequence.
+                    if let open = connection { ok = try await write(client: client, round: round, over: open) }
+                } catch {
+                    await connection?.close()
+                    connection = nil
+                    try? await Task.sleep(for: .milliseconds(100))
+                    if system == "civic" { continue }
+                }
                 round += 1
                 // Only writes started after the warm-up and finished before the end count.
                 guard sent.timeIntervalSince(start) >= warmUp, Date() <= end else { continue }
@@ -136,6 +122,7 @@ await withTaskGroup(of: Void.self) { group in
                     if ok { tally.latencies.append(Date().timeIntervalSince(sent)) } else { tally.errors += 1 }
                 }
             }
+            await connection?.close()
         }
     }
 }
