@@ -18,6 +18,8 @@ public final class FileSigningGuard: ConsensusSigner {
     public private(set) var last: SigningRecord?
     private let key: PrivateKey
     private let journal: SigningJournal?
+    /// The last record is durable but its journal line failed: written before that signature is released.
+    private var journalBehind = false
 
     /// Opens the guard's state at `path` for `key`; with `journal`, every released signature is also
     /// appended there.
@@ -33,7 +35,9 @@ public final class FileSigningGuard: ConsensusSigner {
 
     public func sign(_ request: SigningRequest) throws(SigningGuardError) -> Signature {
         switch SigningGuardRule.verdict(for: request, after: last) {
-        case .reuse(let signature): return signature
+        case .reuse(let signature):
+            if journalBehind, let last { try appendToJournal(last) }
+            return signature
         case .refuse(let refusal): throw .refused(refusal)
         case .sign:
             let signature: Signature
@@ -42,11 +46,20 @@ public final class FileSigningGuard: ConsensusSigner {
             do { try DurableFile.replace(path, with: Self.encode(record, key: key.publicKey)) } catch {
                 throw .storage("could not record the signature, so it was not released: \(error)")
             }
-            do { try journal?.append(record) } catch {
-                throw .storage("could not write the signing journal, so the signature was not released: \(error)")
-            }
             last = record
+            try appendToJournal(record)
             return signature
+        }
+    }
+
+    private func appendToJournal(_ record: SigningRecord) throws(SigningGuardError) {
+        guard let journal else { return }
+        do {
+            try journal.append(record)
+            journalBehind = false
+        } catch {
+            journalBehind = true
+            throw .storage("could not write the signing journal, so the signature was not released: \(error)")
         }
     }
 

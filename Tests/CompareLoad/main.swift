@@ -4,7 +4,7 @@
 // (acknowledged once a majority has it in its fsynced raft log); a CivicLedger write is one signed certificate anchor sent with `?wait`
 // (acknowledged once a block holding it is committed — synced to RocksDB with its commit certificate). Every
 // etcd value is a signed CivicLedger transaction of the same size, so both store the same bytes per write.
-// Prints one line: `SYSTEM: N writes in T s = W writes/s; latency p50 X ms, p99 Y ms; E errors`.
+// Prints one line: `SYSTEM: N writes in T s = W writes/s; latency p50 X ms, p99 Y ms; E errors; B bytes a write`.
 //   compare-load etcd URL[,URL…] CLIENTS SECONDS NETWORK-DIR
 //   compare-load civic URL[,URL…] CLIENTS SECONDS NETWORK-DIR
 import CivicCommandLine
@@ -132,13 +132,14 @@ func percentile(_ p: Double) -> Double {
 }
 print(
     String(
-        format: "%@: %d writes in %.0f s = %.0f writes/s; latency p50 %.1f ms, p99 %.1f ms; %d errors",
+        format: "%@: %d writes in %.0f s = %.0f writes/s; latency p50 %.1f ms, p99 %.1f ms; %d errors; %d bytes a write",
         system,
         latencies.count,
         seconds,
         Double(latencies.count) / seconds,
         percentile(0.5),
         percentile(0.99),
-        tally.errors
+        tally.errors,
+        (try? transaction(client: 0, round: 0).canonicalBytes.count) ?? 0
     )
 )
