@@ -301,6 +301,7 @@ public final class RocksDB: @unchecked Sendable {
         rocksdb_options_increase_parallelism(options, Int32(max(1, settings.parallelism)))
         rocksdb_options_set_max_open_files(options, settings.maxOpenFiles)
         rocksdb_options_set_write_buffer_size(options, settings.writeBufferBytes)
+        rocksdb_options_set_db_write_buffer_size(options, settings.totalWriteBufferBytes)
         let compression: Int32 =
             switch settings.compression {
             case .none: Int32(rocksdb_no_compression)

@@ -17,6 +17,10 @@ public struct RocksDBOptions: Sendable {
     public var bloomFilterBitsPerKey = 10.0
     public var blockCacheBytes = 64 * 1024 * 1024
     public var writeBufferBytes = 64 * 1024 * 1024
+    /// All column families' memtables together (RocksDB's `db_write_buffer_size`): without it each of the
+    /// ledger's ten column families may hold two full write buffers, 1.3 GB, which a node under load does
+    /// (`Tools/overload.sh`, docs/reliability.md).
+    public var totalWriteBufferBytes = 256 * 1024 * 1024
     /// Upper bound on open table files; -1 keeps them all open.
     public var maxOpenFiles: Int32 = 512
 

@@ -10,9 +10,12 @@ import Foundation
 import LedgerCore
 import LedgerCrypto
 
+/// Writes a line at once, even into a pipe, so a long run can be watched.
+func emit(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
 let arguments = CommandLine.arguments
 guard arguments.count == 3, let minutes = Double(arguments[2]), minutes > 0 else {
-    print("usage: overload DIR MINUTES   (NODE_PIDS in the environment)")
+    emit("usage: overload DIR MINUTES   (NODE_PIDS in the environment)")
     exit(2)
 }
 let network = try TestnetDirectory(arguments[1])
@@ -144,14 +147,17 @@ func countCommitted() async {
     }
 }
 
-/// Offers `rate` transactions per second for `seconds`, in 100 ms ticks, calling `sample` every 10 s.
+/// Offers `rate` transactions per second for `seconds`, in 100 ms ticks, calling `sample` every 10 s. A slow
+/// answer does not hold the next tick back (open loop), up to 16 ticks in flight.
 func offer(rate: Int, seconds: Double, sample: (Double) async -> Void) async {
     let start = Date()
     var tick = 0
     var nextSample = 10.0
+    var inFlight: [Task<Void, Never>] = []
     while Date().timeIntervalSince(start) < seconds {
         signAhead(max(1, rate / accounts.count))
-        await send(rate / 10)
+        inFlight.append(Task { await send(rate / 10) })
+        if inFlight.count >= 16 { await inFlight.removeFirst().value }
         tick += 1
         let due = start.addingTimeInterval(Double(tick) * 0.1)
         if due.timeIntervalSinceNow > 0 { try? await Task.sleep(for: .seconds(due.timeIntervalSinceNow)) }
@@ -161,6 +167,7 @@ func offer(rate: Int, seconds: Double, sample: (Double) async -> Void) async {
             nextSample += 10
         }
     }
+    for task in inFlight { await task.value }
 }
 
 /// One node's resident memory (MB), threads and open file descriptors, from /proc.
@@ -168,14 +175,14 @@ func resources(_ pid: String) -> (rss: Double, threads: Int, descriptors: Int) {
     let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
     func field(_ name: String) -> Double {
         let line = status.split(separator: "\n").first { $0.hasPrefix(name + ":") } ?? ""
-        return Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? .nan
+        return Double(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "") ?? .nan
     }
     let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? -1
     return (field("VmRSS") / 1024, Int(field("Threads").isNaN ? -1 : field("Threads")), descriptors)
 }
 
 // 1. The committed rate: offer far more than the network can take for 40 s, count the last 30.
-print("overload: measuring the committed rate (40 s at an offered 20,000 tx/s)")
+emit("overload: measuring the committed rate (40 s at an offered 20,000 tx/s)")
 var calibrationStart = 0
 var calibrationStartTime = Date()
 await offer(rate: 20_000, seconds: 40) { elapsed in
@@ -188,7 +195,7 @@ await offer(rate: 20_000, seconds: 40) { elapsed in
 await countCommitted()
 let committedRate = Double(counter.committed - calibrationStart) / Date().timeIntervalSince(calibrationStartTime)
 let offered = Int(committedRate * 5)
-print(
+emit(
     String(
         format: "overload: committed %.0f tx/s; offering %d tx/s (5×) for %.0f minutes",
         committedRate,
@@ -210,7 +217,7 @@ let samples = Samples()
 var lastCommitted = counter.committed
 var lastSent = chains.lock.withLock { chains.sent }
 var lastTime = Date()
-print("   time   RSS MB per node             threads      fds          mempool  committed/s  offered/s")
+emit("   time   RSS MB per node             threads      fds          mempool  committed/s  offered/s")
 await offer(rate: offered, seconds: minutes * 60) { elapsed in
     await countCommitted()
     let now = Date()
@@ -226,7 +233,7 @@ await offer(rate: offered, seconds: minutes * 60) { elapsed in
     )
     (lastCommitted, lastSent, lastTime) = (counter.committed, sent, now)
     samples.all.append(sample)
-    print(
+    emit(
         String(format: "%6.0fs  ", elapsed)
             + sample.resources.map { String(format: "%6.0f", $0.rss) }.joined() + "  "
             + sample.resources.map { String(format: "%3d", $0.threads) }.joined() + "  "
@@ -246,7 +253,7 @@ let descriptors = all.flatMap { $0.resources.map(\.descriptors) }
 let meanOffered = all.map(\.offeredRate).reduce(0, +) / Double(max(1, all.count))
 let meanCommitted = all.map(\.committedRate).reduce(0, +) / Double(max(1, all.count))
 let refused = chains.lock.withLock { chains.refused }
-print(
+emit(
     String(
         format:
             "overload: offered %.0f tx/s (%.1f× the committed %.0f) for %.0f min; committed %.0f tx/s under it; "
@@ -267,4 +274,4 @@ print(
         refused.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
     )
 )
-print("overload: \(counter.committed) transactions committed in \(counter.height) blocks")
+emit("overload: \(counter.committed) transactions committed in \(counter.height) blocks")
