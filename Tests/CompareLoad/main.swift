@@ -132,7 +132,8 @@ func percentile(_ p: Double) -> Double {
 }
 print(
     String(
-        format: "%@: %d writes in %.0f s = %.0f writes/s; latency p50 %.1f ms, p99 %.1f ms; %d errors; %d bytes a write",
+        format: "%@: %d writes in %.0f s = %.0f writes/s; latency p50 %.1f ms, p99 %.1f ms; %d errors; "
+            + "%d bytes a write",
         system,
         latencies.count,
         seconds,
