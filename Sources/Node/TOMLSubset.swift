@@ -86,55 +86,56 @@ public enum TOMLSubset {
         throw ConfigurationError(line: line, field: field, "expected a \"string\", a number, true, false or [\"…\"]")
     }
 
-    /// `text` as a string this parser reads back to the same text.
+    /// `text` as a string this parser reads back to the same text. Strings are read and written by Unicode
+    /// scalar, not by character: a combining mark after an escape's letter or a quote would otherwise join it
+    /// into one character (found by the config fuzz target).
     static func quoted(_ text: String) -> String {
         var result = "\""
-        for character in text {
-            switch character {
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "\"": result += "\\\""
             case "\\": result += "\\\\"
             case "\n": result += "\\n"
             case "\t": result += "\\t"
-            default: result.append(character)
+            default: result.unicodeScalars.append(scalar)
             }
         }
         return result + "\""
     }
 
     private static func parseString(_ text: String, line: Int, _ field: String) throws(ConfigurationError) -> String {
-        guard text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") else {
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.count >= 2, scalars.first == "\"", scalars.last == "\"" else {
             throw ConfigurationError(line: line, field: field, "a string is written \"like this\"")
         }
-        var result = ""
+        var result = String.UnicodeScalarView()
         var escaped = false
-        for character in text.dropFirst().dropLast() {
+        for scalar in scalars.dropFirst().dropLast() {
             if escaped {
-                switch character {
+                switch scalar {
                 case "\"": result.append("\"")
                 case "\\": result.append("\\")
                 case "n": result.append("\n")
                 case "t": result.append("\t")
-                default: throw ConfigurationError(line: line, field: field, "unsupported escape \\\(character)")
+                default: throw ConfigurationError(line: line, field: field, "unsupported escape \\\(scalar)")
                 }
                 escaped = false
-            } else if character == "\\" {
+            } else if scalar == "\\" {
                 escaped = true
-            } else if character == "\"" {
+            } else if scalar == "\"" {
                 throw ConfigurationError(line: line, field: field, "a quote inside a string must be escaped")
-            } else if character != "\t",
-                character.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-            {
+            } else if scalar != "\t", scalar.properties.generalCategory == .control {
                 throw ConfigurationError(
                     line: line,
                     field: field,
                     "a control character inside a string must be escaped"
                 )
             } else {
-                result.append(character)
+                result.append(scalar)
             }
         }
         guard !escaped else { throw ConfigurationError(line: line, field: field, "a string ends in a backslash") }
-        return result
+        return String(result)
     }
 
     /// Splits an array's inside at commas outside strings.

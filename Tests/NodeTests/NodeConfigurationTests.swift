@@ -23,12 +23,13 @@ struct NodeConfigurationTests {
     }
 
     /// Found by the config fuzz target: a listen address holding quotes and backslashes was accepted and then
-    /// written out unescaped, so the file read back as something else. Addresses now refuse what a config
-    /// file must quote, and every string is written escaped.
+    /// written out unescaped, so the file read back as something else; and an escape followed by a combining
+    /// mark (`\t` then U+074A) read as one character. Addresses now refuse what a config file must quote,
+    /// every string is written escaped, and strings are read and written by Unicode scalar.
     @Test func stringsNeedingEscapesReadBackAndAddressesRefuseThem() throws {
         var configuration = NodeConfiguration(
             nodeID: OrgID("440000")!,
-            genesis: "../gen\"es\\is\t.json",
+            genesis: "../gen\"es\\is\t.json\t\u{74A}\"\u{301}",
             p2pListen: "127.0.0.1:26656",
             apiListen: "127.0.0.1:8080"
         )
