@@ -347,8 +347,14 @@ public enum NodeAPI {
 
 /// The committed block at the height in the path: `malformed_height` or `unknown_block` otherwise.
 func committedBlock(_ text: String, node: LedgerNode) throws -> (UInt64, Block) {
-    guard let height = UInt64(text), height > 0 else {
-        throw ProblemDocument(.badRequest, "malformed_height", "Malformed height", "expected a height from 1 up")
+    // Up to Int64's maximum, as docs/openapi.yaml says (an OpenAPI integer bound cannot reach UInt64's).
+    guard let height = UInt64(text), height > 0, height <= UInt64(Int64.max) else {
+        throw ProblemDocument(
+            .badRequest,
+            "malformed_height",
+            "Malformed height",
+            "expected a height from 1 to \(Int64.max)"
+        )
     }
     guard let block = try? node.store.block(at: height) else {
         throw ProblemDocument(

@@ -228,6 +228,7 @@ import Testing
                 ("GET", "/v1/blocks/0", nil, nil, 400, "malformed_height"),
                 ("GET", "/v1/blocks/999999", nil, nil, 404, "unknown_block"),
                 ("GET", "/v1/blocks/-1", nil, nil, 400, "malformed_height"),
+                ("GET", "/v1/blocks/9223372036854775808", nil, nil, 400, "malformed_height"),
                 ("GET", "/v1/accounts/zz", nil, nil, 400, "malformed_key"),
                 ("GET", "/v1/accounts/" + String(repeating: "02", count: 33), nil, nil, 404, "unknown_account"),
                 ("DELETE", "/v1/status", nil, nil, 405, "method_not_allowed"),
