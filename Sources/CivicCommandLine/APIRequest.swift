@@ -1,4 +1,5 @@
 import Foundation
+import LedgerCore
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -32,5 +33,11 @@ public enum APIRequest {
         } catch {
             throw InputError(message: "cannot reach \(url): \(error.localizedDescription)")
         }
+    }
+
+    /// GETs `url` and parses its JSON body; nil for anything but a 200 with JSON (for tools that poll).
+    public static func json(_ url: String, timeout: TimeInterval = 10) async -> JSONValue? {
+        guard let response = try? await send("GET", url, timeout: timeout), response.status == 200 else { return nil }
+        return try? JSONParser.parse(response.body)
     }
 }

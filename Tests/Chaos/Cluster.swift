@@ -141,10 +141,7 @@ final class Cluster: @unchecked Sendable {
     // MARK: - API
 
     func json(_ index: Int, _ path: String, timeout: Double = 5) async -> JSONValue? {
-        guard let response = try? await APIRequest.send("GET", apis[index] + path, timeout: timeout),
-            response.status == 200
-        else { return nil }
-        return try? JSONParser.parse(response.body)
+        await APIRequest.json(apis[index] + path, timeout: timeout)
     }
 
     func height(_ index: Int) async -> UInt64? {

@@ -97,9 +97,7 @@ final class ProcessNetwork {
     // MARK: - API
 
     func json(_ index: Int, _ path: String) async -> JSONValue? {
-        guard let response = try? await APIRequest.send("GET", apis[index] + path, timeout: 5), response.status == 200
-        else { return nil }
-        return try? JSONParser.parse(response.body)
+        await APIRequest.json(apis[index] + path, timeout: 5)
     }
 
     func height(_ index: Int) async -> UInt64? {

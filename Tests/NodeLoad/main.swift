@@ -22,10 +22,7 @@ let hash = genesis.suite.suite.hashFunction
 let apis = network.apis
 let accounts = network.departmentAccounts
 
-func json(_ url: String) async -> JSONValue? {
-    guard let response = try? await APIRequest.send("GET", url, timeout: 10), response.status == 200 else { return nil }
-    return try? JSONParser.parse(response.body)
-}
+func json(_ url: String) async -> JSONValue? { await APIRequest.json(url) }
 
 var sequences: [UInt64] = []
 for account in accounts {

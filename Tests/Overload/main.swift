@@ -25,10 +25,7 @@ let hash = genesis.suite.suite.hashFunction
 let apis = network.apis
 let accounts = network.departmentAccounts
 
-func json(_ url: String) async -> JSONValue? {
-    guard let response = try? await APIRequest.send("GET", url, timeout: 10), response.status == 200 else { return nil }
-    return try? JSONParser.parse(response.body)
-}
+func json(_ url: String) async -> JSONValue? { await APIRequest.json(url) }
 
 /// Each account's chain of signed transactions, signed ahead of the send cursor, and the cursor: the first
 /// sequence not yet sent, moved back to a refused one so that it goes again.
