@@ -88,7 +88,7 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
     private var heightStarted = NIODeadline.now()
     private var stopped = false
     /// Called on the loop after each commit (height, transactions, seconds since the height started).
-    private let commitListeners = NIOLockedValueBox<[@Sendable (UInt64, Int, Double) -> Void]>([])
+    private let commitListeners = NIOLockedValueBox<[@Sendable (UInt64, [Digest], Double) -> Void]>([])
     private let published = NIOLockedValueBox(PeerStatus(height: 0, round: 0))
 
     public init(
@@ -146,7 +146,9 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
     /// The height being decided and the round, as last announced to peers.
     public var status: PeerStatus { published.withLockedValue { $0 } }
 
-    public func onCommit(_ listener: @escaping @Sendable (UInt64, Int, Double) -> Void) {
+    /// Calls `listener` with the height, the committed transactions' ids and the seconds the height took,
+    /// after each commit (on the consensus loop).
+    public func onCommit(_ listener: @escaping @Sendable (UInt64, [Digest], Double) -> Void) {
         commitListeners.withLockedValue { $0.append(listener) }
     }
 
@@ -364,7 +366,7 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
         evidence.committed(block.evidence)
         let seconds = Double((NIODeadline.now() - heightStarted).nanoseconds) / 1e9
         for listener in commitListeners.withLockedValue({ $0 }) {
-            listener(block.header.height, block.transactions.count, seconds)
+            listener(block.header.height, ids, seconds)
         }
     }
 

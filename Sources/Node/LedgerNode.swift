@@ -52,6 +52,7 @@ public final class LedgerNode: Sendable {
     public let sync: BlockSync
     public let metrics: NodeMetrics
     public let tracker: TransactionTracker
+    public let commitWaiters: CommitWaiters
     /// The port the peer layer listens on.
     public let port: Int
     private let consensusGroup: MultiThreadedEventLoopGroup
@@ -66,6 +67,7 @@ public final class LedgerNode: Sendable {
         sync: BlockSync,
         metrics: NodeMetrics,
         tracker: TransactionTracker,
+        commitWaiters: CommitWaiters,
         port: Int,
         consensusGroup: MultiThreadedEventLoopGroup
     ) {
@@ -78,6 +80,7 @@ public final class LedgerNode: Sendable {
         self.sync = sync
         self.metrics = metrics
         self.tracker = tracker
+        self.commitWaiters = commitWaiters
         self.port = port
         self.consensusGroup = consensusGroup
     }
@@ -175,7 +178,10 @@ public final class LedgerNode: Sendable {
             )
         )
         let gossip = Gossip(handler: NodeGossipHandler(consensus: consensus, sync: sync, metrics: metrics))
-        consensus.onCommit { _, transactions, seconds in metrics.committed(transactions: transactions, seconds: seconds)
+        let commitWaiters = CommitWaiters(loop: group.next())
+        consensus.onCommit { _, ids, seconds in
+            metrics.committed(transactions: ids.count, seconds: seconds)
+            commitWaiters.committed(ids)
         }
         // Governance changes the member nodes: the registry follows every commit.
         let addresses = configuration.peerAddresses
@@ -210,6 +216,7 @@ public final class LedgerNode: Sendable {
             sync: sync,
             metrics: metrics,
             tracker: tracker,
+            commitWaiters: commitWaiters,
             port: port,
             consensusGroup: consensusGroup
         )

@@ -101,14 +101,15 @@ public enum NodeAPI {
         let wait = try waitSeconds(request)
         switch node.submit([transaction])[0] {
         case .success:
-            if let wait {
-                let deadline = ContinuousClock.now + .seconds(wait)
-                while ContinuousClock.now < deadline {
-                    if (try? node.store.transactionLocation(hash)) != nil {
-                        return try self.transaction(hash.hex, node: node)
-                    }
-                    try await Task.sleep(for: .milliseconds(20))
-                }
+            let store = node.store
+            if let wait,
+                await node.commitWaiters.wait(
+                    for: hash,
+                    upTo: .seconds(Int64(wait)),
+                    isCommitted: { (try? store.transactionLocation(hash)) != nil }
+                )
+            {
+                return try self.transaction(hash.hex, node: node)
             }
             return json(
                 .object([JSONMember("hash", .string(hash.hex)), JSONMember("status", .string("pending"))]),
