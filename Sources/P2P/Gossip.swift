@@ -1,6 +1,7 @@
 import LedgerCore
 import LedgerCrypto
 import NIOConcurrencyHelpers
+import NIOCore
 
 /// What the node decided about a gossiped message it saw for the first time.
 public enum GossipVerdict: Sendable, Equatable {
@@ -28,9 +29,19 @@ public protocol GossipHandler: AnyObject, Sendable {
 /// is handed to the node once — duplicates are recognised by the SHA-256 of their encoding and dropped — and
 /// every gossiped message is relayed to every other peer if the node says it is valid. Transactions travel
 /// in batches (`WireMessage.transactions`): a batch's fresh ones are handed over together and the valid ones
-/// relayed together. Non-validator observers are peers like any other and so receive everything.
+/// relayed together. Transactions to send — the node's own and those it relays — wait `transactionDelay` in an
+/// outbox, so the ones that arrive together leave as one message per peer (one frame, one TLS record, one
+/// hand-over at the receiver) rather than one each. Non-validator observers are peers like any other and so
+/// receive everything.
 public final class Gossip: PeerNetworkDelegate {
+    private struct Outbox {
+        var entries: [(transaction: SignedTransaction, except: OrgID?)] = []
+        var scheduled = false
+    }
+
     private let seen: NIOLockedValueBox<SeenCache>
+    private let outbox = NIOLockedValueBox(Outbox())
+    private let transactionDelay: TimeAmount
     private let handler: any GossipHandler
     private let network: NIOLockedValueBox<PeerNetwork?> = NIOLockedValueBox(nil)
     private let counters = NIOLockedValueBox(Counters())
@@ -43,8 +54,13 @@ public final class Gossip: PeerNetworkDelegate {
         public var rejected: UInt64 = 0
     }
 
-    public init(handler: any GossipHandler, seenCapacity: Int = 200_000) {
+    public init(
+        handler: any GossipHandler,
+        seenCapacity: Int = 200_000,
+        transactionDelay: TimeAmount = .milliseconds(5)
+    ) {
         self.handler = handler
+        self.transactionDelay = transactionDelay
         seen = NIOLockedValueBox(SeenCache(capacity: seenCapacity))
     }
 
@@ -74,9 +90,35 @@ public final class Gossip: PeerNetworkDelegate {
         broadcast(transactions, except: nil)
     }
 
+    /// Puts transactions in the outbox for every peer but `peer`; sends them after `transactionDelay`, or at
+    /// once when the outbox holds a full batch.
     private func broadcast(_ transactions: [SignedTransaction], except peer: OrgID?) {
         guard let network = network.withLockedValue({ $0 }) else { return }
-        for batch in Self.batches(transactions) { network.broadcast(.transactions(batch), except: peer) }
+        let (full, schedule) = outbox.withLockedValue { outbox -> (Bool, Bool) in
+            outbox.entries.append(contentsOf: transactions.map { ($0, peer) })
+            let schedule = !outbox.scheduled
+            outbox.scheduled = true
+            return (outbox.entries.count >= WireMessage.maximumGossipBatch, schedule)
+        }
+        if full || transactionDelay == .zero {
+            sendOutbox()
+        } else if schedule {
+            network.group.next().scheduleTask(in: transactionDelay) { self.sendOutbox() }
+        }
+    }
+
+    /// Sends each peer the outbox's transactions not excepting it, in as few messages as the limits allow.
+    private func sendOutbox() {
+        let entries = outbox.withLockedValue { outbox in
+            defer { outbox.entries = [] }
+            outbox.scheduled = false
+            return outbox.entries
+        }
+        guard !entries.isEmpty, let network = network.withLockedValue({ $0 }) else { return }
+        for peer in network.peers {
+            let transactions = entries.compactMap { $0.except == peer.node ? nil : $0.transaction }
+            for batch in Self.batches(transactions) { peer.send(.transactions(batch)) }
+        }
     }
 
     /// Splits transactions into `transactions` messages within the count and frame limits, in order.

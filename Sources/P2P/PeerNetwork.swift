@@ -31,7 +31,7 @@ public final class PeerNetwork: Sendable {
     public let registry: PeerRegistry
     public let configuration: PeerNetworkConfiguration
     let localHello: @Sendable () -> PeerHello
-    private let group: any EventLoopGroup
+    let group: any EventLoopGroup
     /// The TLS contexts every new connection uses; replaced when governance rotates this node's key.
     private let contexts: NIOLockedValueBox<PinnedTLS>
     private let state = NIOLockedValueBox(State())
