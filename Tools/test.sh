@@ -6,27 +6,30 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Each phase's start is stamped with the minutes so far, so a slow CI run shows where its time went.
+phase() { echo "test: [$((SECONDS / 60))m$((SECONDS % 60))s] $*"; }
+
 Tools/setup.sh
 
-echo "test: swift format lint --strict"
+phase "swift format lint --strict"
 swift format lint --strict -r Sources Tests Package.swift
 
-echo "test: model-checking consensus (Tools/check-model.sh)"
+phase "model-checking consensus (Tools/check-model.sh)"
 Tools/check-model.sh
 
-echo "test: building"
+phase "building"
 swift build --build-tests
 
-echo "test: schemathesis against a live node (Tools/api-fuzz.sh)"
+phase "schemathesis against a live node (Tools/api-fuzz.sh)"
 Tools/api-fuzz.sh --examples 100
 
-echo "test: libFuzzer, 10 seconds per target (Tools/fuzz.sh)"
+phase "libFuzzer, 10 seconds per target (Tools/fuzz.sh)"
 Tools/fuzz.sh all 10
 
-echo "test: a 3-minute chaos run (Tools/chaos.sh)"
+phase "a 3-minute chaos run (Tools/chaos.sh)"
 Tools/chaos.sh --minutes 3 --seed "${CIVIC_CHAOS_SEED:-1}"
 
-echo "test: running"
+phase "running"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e
@@ -43,8 +46,12 @@ failed=$(grep -cE '^✘ Test .* failed after' "$log" || true)
 total=${total:-0}
 if [ "$status" -ne 0 ]; then
     [ "$failed" -gt 0 ] || failed=1
-    echo "test: FAILED (swift test exited $status)"
+    phase "FAILED (swift test exited $status)"
     echo "$((total > failed ? total - failed : 0)) passed, $failed failed"
     exit "$status"
 fi
+# The ten slowest tests (Swift Testing's and XCTest's lines), for whoever has to keep the suite's time down.
+phase "slowest tests:"
+sed -nE -e 's/^✔ Test (.*) passed after ([0-9.]+) seconds.*/\2 s  \1/p' \
+    -e "s/^Test Case '(.*)' passed \(([0-9.]+) seconds\).*/\2 s  \1/p" "$log" | sort -rn | head -n 10 | sed 's/^/  /'
 echo "$total passed, 0 failed"
