@@ -50,8 +50,4 @@ if [ "$status" -ne 0 ]; then
     echo "$((total > failed ? total - failed : 0)) passed, $failed failed"
     exit "$status"
 fi
-# The ten slowest tests (Swift Testing's and XCTest's lines), for whoever has to keep the suite's time down.
-phase "slowest tests:"
-sed -nE -e 's/^✔ Test (.*) passed after ([0-9.]+) seconds.*/\2 s  \1/p' \
-    -e "s/^Test Case '(.*)' passed \(([0-9.]+) seconds\).*/\2 s  \1/p" "$log" | sort -rn | head -n 10 | sed 's/^/  /'
 echo "$total passed, 0 failed"
