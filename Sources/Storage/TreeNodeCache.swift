@@ -14,7 +14,8 @@ final class TreeNodeCache: Sendable {
     private let generations = Mutex(Generations())
     private let capacity: Int
 
-    /// `capacity` nodes per generation (a node is about 150 bytes in memory).
+    /// `capacity` nodes per generation (144 bytes of dictionary bucket per node, and a dictionary of N entries
+    /// has the power of two at or above 4N/3 buckets).
     init(capacity: Int) {
         self.capacity = max(1, capacity)
     }
