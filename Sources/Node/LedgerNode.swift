@@ -30,6 +30,8 @@ public final class LedgerNode: Sendable {
         /// Peer addresses that override the registered ones (a local network picks its ports at start).
         public var peerAddresses: [OrgID: String] = [:]
         public var mempoolLimits = Mempool.Limits()
+        /// State-tree nodes the store caches per generation (`RocksDBLedgerStore.init`).
+        public var treeCacheNodes = 1 << 20
         /// Least time between blocks (`ConsensusNode.Configuration.blockIntervalMilliseconds`).
         public var blockIntervalMilliseconds: Int64 = 250
         /// Keep `signing-journal` beside the signing guard (`SigningJournal`).
@@ -99,7 +101,11 @@ public final class LedgerNode: Sendable {
             withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o700]
         )
-        let store = try RocksDBLedgerStore(path: directory + "/ledger", suite: genesis.suite)
+        let store = try RocksDBLedgerStore(
+            path: directory + "/ledger",
+            suite: genesis.suite,
+            cachedNodes: configuration.treeCacheNodes
+        )
         try store.initialize(genesis: genesis)
         let executor = Executor(rules: genesis.rules)
         let metrics = NodeMetrics()

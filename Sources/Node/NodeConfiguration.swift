@@ -23,6 +23,9 @@ public struct NodeConfiguration: Sendable, Equatable {
     public var mempoolTransactions = 100_000
     public var mempoolBytes = 128 << 20
     public var mempoolPerSender = 20_000
+    /// State-tree nodes the store keeps in memory per cache generation (two generations; 2^20 nodes take
+    /// 288 MiB when full: docs/node.md).
+    public var treeCacheNodes = 1 << 20
 
     public init(nodeID: OrgID, genesis: String, p2pListen: String, apiListen: String) {
         self.nodeID = nodeID
@@ -35,6 +38,7 @@ public struct NodeConfiguration: Sendable, Equatable {
         "node_id", "genesis", "p2p.listen", "p2p.peers", "api.listen", "api.rate_limit", "api.rate_burst",
         "consensus.block_interval_ms", "consensus.signing_journal", "log.format",
         "log.level", "mempool.max_transactions", "mempool.max_bytes", "mempool.max_per_sender",
+        "storage.tree_cache_nodes",
     ]
 
     public static func parse(_ text: String) throws(ConfigurationError) -> NodeConfiguration {
@@ -142,6 +146,9 @@ public struct NodeConfiguration: Sendable, Equatable {
         if let value = try integer("mempool.max_per_sender", 1...10_000_000) {
             configuration.mempoolPerSender = Int(value)
         }
+        if let value = try integer("storage.tree_cache_nodes", 1_024...(1 << 26)) {
+            configuration.treeCacheNodes = Int(value)
+        }
         return configuration
     }
 
@@ -182,6 +189,11 @@ public struct NodeConfiguration: Sendable, Equatable {
             max_transactions = \(mempoolTransactions)
             max_bytes = \(mempoolBytes)
             max_per_sender = \(mempoolPerSender)
+
+            [storage]
+            # State-tree nodes kept in memory in each of the cache's two generations: 144 bytes a node, in a
+            # dictionary with the next power of two at or above 4/3 as many buckets (2^20 nodes: 288 MiB full).
+            tree_cache_nodes = \(treeCacheNodes)
 
             """
     }

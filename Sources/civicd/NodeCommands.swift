@@ -113,6 +113,7 @@ enum NodeRunner {
         configuration.mempoolLimits.maximumTransactions = settings.mempoolTransactions
         configuration.mempoolLimits.maximumBytes = settings.mempoolBytes
         configuration.mempoolLimits.maximumPerSender = settings.mempoolPerSender
+        configuration.treeCacheNodes = settings.treeCacheNodes
         let node = try await LedgerNode.start(
             genesis: loaded.genesis,
             configuration: configuration,

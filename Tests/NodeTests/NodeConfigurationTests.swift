@@ -19,6 +19,7 @@ struct NodeConfigurationTests {
         configuration.logFormat = .json
         configuration.logLevel = "debug"
         configuration.mempoolTransactions = 5_000
+        configuration.treeCacheNodes = 65_536
         #expect(try NodeConfiguration.parse(configuration.toml) == configuration)
     }
 
@@ -68,6 +69,10 @@ struct NodeConfigurationTests {
         (
             "node_id = \"A\"\ngenesis = \"g\"\n[p2p]\nlisten = \"1.2.3.4:5\"\n[api]\nlisten = \"1.2.3.4:6\"\n[consensus]\nblock_interval_ms = -1\n",
             "line 8, consensus.block_interval_ms"
+        ),
+        (
+            "node_id = \"A\"\ngenesis = \"g\"\n[p2p]\nlisten = \"1.2.3.4:5\"\n[api]\nlisten = \"1.2.3.4:6\"\n[storage]\ntree_cache_nodes = 10\n",
+            "line 8, storage.tree_cache_nodes"
         ),
     ])
     func mistakesNameTheirFieldAndLine(text: String, expected: String) {
