@@ -4,15 +4,17 @@
 # every node's memory, threads and file descriptors, the mempool and the refusals are sampled every 10 s.
 # Ends with the disk used per committed record. Bounded in time; stops the nodes cleanly at the end.
 #
-#   Tools/overload.sh [--minutes M]        (default 10)
+#   Tools/overload.sh [--minutes M] [--tree-cache-nodes N]   (defaults: 10 minutes; N as civicd testnet writes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 minutes=10
+tree_cache=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --minutes) minutes="$2"; shift 2 ;;
-    *) echo "usage: Tools/overload.sh [--minutes M]" >&2; exit 2 ;;
+    --tree-cache-nodes) tree_cache="$2"; shift 2 ;;
+    *) echo "usage: Tools/overload.sh [--minutes M] [--tree-cache-nodes N]" >&2; exit 2 ;;
     esac
 done
 
@@ -36,6 +38,8 @@ trap cleanup EXIT
 "$bin/civicd" testnet --validators 4 --dir "$work/net" > /dev/null
 # The API's per-client rate limit would refuse the load before the mempool does; here the mempool is tested.
 sed -i 's/^rate_limit = .*/rate_limit = 0/' "$work"/net/node*/config.toml
+# The state-tree cache is most of a loaded node's memory (docs/reliability.md): this shows what it costs.
+[ -z "$tree_cache" ] || sed -i "s/^tree_cache_nodes = .*/tree_cache_nodes = $tree_cache/" "$work"/net/node*/config.toml
 for i in 0 1 2 3; do
     "$bin/civicd" start --home "$work/net/node$i" > "$work/node$i.log" 2>&1 &
     pids+=($!)
