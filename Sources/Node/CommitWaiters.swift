@@ -58,6 +58,18 @@ public final class CommitWaiters: Sendable {
         }
     }
 
+    /// Answers every waiting client "not committed" (the node is stopping: its timers may never fire).
+    public func releaseAll() {
+        let waiters = contents.withLockedValue { contents -> [Waiter] in
+            defer { contents.waiters = [:] }
+            return contents.waiters.values.flatMap(\.values)
+        }
+        for waiter in waiters {
+            waiter.timeout.cancel()
+            waiter.continuation.resume(returning: false)
+        }
+    }
+
     /// How many clients are waiting.
     public var count: Int { contents.withLockedValue { $0.waiters.values.reduce(0) { $0 + $1.count } } }
 

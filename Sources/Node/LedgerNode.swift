@@ -248,6 +248,7 @@ public final class LedgerNode: Sendable {
     /// Stops consensus and the peer layer, then closes the store.
     public func shutdown() async throws {
         try await consensus.stop().get()
+        commitWaiters.releaseAll()
         sync.stop()
         await network.shutdown()
         try await consensusGroup.shutdownGracefully()

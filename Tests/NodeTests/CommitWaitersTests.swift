@@ -42,6 +42,16 @@ struct CommitWaitersTests {
         waiters.committed([id])
     }
 
+    @Test func aStoppingNodeReleasesEveryWaiter() async throws {
+        async let first = waiters.wait(for: id, upTo: .seconds(30)) { false }
+        async let second = waiters.wait(for: other, upTo: .seconds(30)) { false }
+        try await registered(2)
+        waiters.releaseAll()
+        #expect(await first == false)
+        #expect(await second == false)
+        #expect(waiters.count == 0)
+    }
+
     @Test func aCancelledClientStopsWaiting() async throws {
         let task = Task { await waiters.wait(for: id, upTo: .seconds(30)) { false } }
         try await registered(1)
