@@ -14,6 +14,8 @@ public final class CommitWaiters: Sendable {
     private struct Contents {
         var waiters: [Digest: [UInt64: Waiter]] = [:]
         var nextToken: UInt64 = 0
+        /// Set by `releaseAll`: later waits answer at once.
+        var released = false
     }
 
     private let contents = NIOLockedValueBox(Contents())
@@ -31,11 +33,15 @@ public final class CommitWaiters: Sendable {
         }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                contents.withLockedValue { contents in
+                let registered = contents.withLockedValue { contents -> Bool in
+                    guard !contents.released else { return false }
                     let timeout = loop.scheduleTask(in: timeout) { self.resume(id, token, with: false) }
                     contents.waiters[id, default: [:]][token] = Waiter(continuation: continuation, timeout: timeout)
+                    return true
                 }
-                if isCommitted() {
+                if !registered {
+                    continuation.resume(returning: isCommitted())
+                } else if isCommitted() {
                     resume(id, token, with: true)
                 } else if Task.isCancelled {
                     resume(id, token, with: false)
@@ -58,10 +64,14 @@ public final class CommitWaiters: Sendable {
         }
     }
 
-    /// Answers every waiting client "not committed" (the node is stopping: its timers may never fire).
+    /// Answers every waiting client "not committed", and later ones at once (the node is stopping: its timers
+    /// may never fire).
     public func releaseAll() {
         let waiters = contents.withLockedValue { contents -> [Waiter] in
-            defer { contents.waiters = [:] }
+            defer {
+                contents.waiters = [:]
+                contents.released = true
+            }
             return contents.waiters.values.flatMap(\.values)
         }
         for waiter in waiters {

@@ -50,6 +50,7 @@ struct CommitWaitersTests {
         #expect(await first == false)
         #expect(await second == false)
         #expect(waiters.count == 0)
+        #expect(await waiters.wait(for: id, upTo: .seconds(30)) { false } == false, "answered at once")
     }
 
     @Test func aCancelledClientStopsWaiting() async throws {
