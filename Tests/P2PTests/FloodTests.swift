@@ -21,11 +21,14 @@ import Testing
         let flooderIdentity = try TLSIdentity.generate(commonName: "node F")
         let a = try await TestPeer("A", group: group)
         // B waits 30 s for a hello: under the full suite a raw peer's TLS handshake and first write once took
-        // longer than the default 5 s, and B closed it before the flood began.
+        // longer than the default 5 s, and B closed it before the flood began. And B closes a peer after 10 s
+        // with nothing read from it — the raw peer answers no ping, and B stops reading it while throttling —
+        // which, with the suite's test tasks starved, once happened before the test looked.
         let b = try await TestPeer("B", group: group) {
             $0.inboundMessagesPerSecond = 2_000
             $0.inboundBurst = 200
             $0.handshakeTimeoutMilliseconds = 30_000
+            $0.deadAfterMilliseconds = 120_000
         }
         let fEntry = PeerIdentity(node: OrgID("F")!, keyPin: flooderIdentity.keyPin, address: nil)
         a.network.registryChanged([a.identityEntry, b.identityEntry, fEntry])
