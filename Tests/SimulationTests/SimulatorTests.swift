@@ -11,14 +11,17 @@ struct SimulatorTests {
     static let seeds = UInt64(ProcessInfo.processInfo.environment["CIVIC_SIM_SEEDS"] ?? "") ?? 300
 
     /// Runs seeds 1…count of a configuration; every violation is reported with the command that replays it.
+    /// Yields between seeds: the tests share the process's cooperative pool (two threads here) with every
+    /// async test, and minutes of seeds without a pause starve them.
     static func check(
         _ label: String,
         seeds count: UInt64 = seeds,
         replay: String,
         _ configuration: (UInt64) -> SimulationConfiguration
-    ) {
+    ) async {
         var failures: [String] = []
         for seed in 1...count {
+            await Task.yield()
             var simulator = Simulator(configuration: configuration(seed), seed: seed)
             for violation in simulator.run() {
                 failures.append(
@@ -30,29 +33,29 @@ struct SimulatorTests {
         print("simulation \(label): \(count) seeds, \(failures.count) violations")
     }
 
-    @Test func fourValidatorsOneByzantine() {
-        Self.check("4 validators, 1 Byzantine", replay: "--validators 4 --byzantine 1") {
+    @Test func fourValidatorsOneByzantine() async {
+        await Self.check("4 validators, 1 Byzantine", replay: "--validators 4 --byzantine 1") {
             .standard(validators: 4, byzantine: 1, seed: $0)
         }
     }
 
-    @Test func sevenValidatorsTwoByzantine() {
-        Self.check("7 validators, 2 Byzantine", replay: "--validators 7 --byzantine 2") {
+    @Test func sevenValidatorsTwoByzantine() async {
+        await Self.check("7 validators, 2 Byzantine", replay: "--validators 7 --byzantine 2") {
             .standard(validators: 7, byzantine: 2, seed: $0)
         }
     }
 
-    @Test func unequalPowers() {
+    @Test func unequalPowers() async {
         // All three honest validators are needed for a quorum (70 of 100); the Byzantine one holds 30.
-        Self.check("unequal powers", replay: "--validators 4 --byzantine 1 --powers 45,15,10,30") { seed in
+        await Self.check("unequal powers", replay: "--validators 4 --byzantine 1 --powers 45,15,10,30") { seed in
             var configuration = SimulationConfiguration.standard(validators: 4, byzantine: 1, seed: seed)
             configuration.powers = [45, 15, 10, 30]
             return configuration
         }
     }
 
-    @Test func validatorSetChangesMidRun() {
-        Self.check(
+    @Test func validatorSetChangesMidRun() async {
+        await Self.check(
             "validator-set changes",
             replay: "--validators 7 --byzantine 2 --validator-changes 4 --heights 12"
         ) { seed in
@@ -67,8 +70,8 @@ struct SimulatorTests {
     @Test(arguments: [
         SimulationConfiguration.Scenario.allRestart, .loneRestart, .fallBehind,
     ])
-    func scenario(_ scenario: SimulationConfiguration.Scenario) {
-        Self.check(
+    func scenario(_ scenario: SimulationConfiguration.Scenario) async {
+        await Self.check(
             scenario.rawValue,
             seeds: max(Self.seeds / 3, 10),
             replay: "--validators 4 --byzantine 1 --heights 10 --scenario \(scenario.rawValue)"
@@ -81,8 +84,8 @@ struct SimulatorTests {
     }
 
     /// An hour without executable blocks costs ~0.25 s of simulation per seed, so fewer seeds.
-    @Test func hourLongOutageEndsPromptly() {
-        Self.check(
+    @Test func hourLongOutageEndsPromptly() async {
+        await Self.check(
             "outage",
             seeds: max(Self.seeds / 30, 5),
             replay: "--validators 4 --byzantine 1 --scenario outage"
@@ -96,9 +99,10 @@ struct SimulatorTests {
 
     /// SPEC §8 end to end: engines detect equivocation, nodes gossip the evidence, proposers put it in blocks,
     /// and it is committed (the framing invariant checks it only ever accuses the equivocator).
-    @Test func equivocationEndsUpCommittedAsEvidence() {
+    @Test func equivocationEndsUpCommittedAsEvidence() async {
         var withEvidence = 0
         for seed in 1...UInt64(100) {
+            await Task.yield()
             var configuration = SimulationConfiguration.standard(validators: 4, byzantine: 1, seed: seed)
             configuration.byzantine = [3: .equivocate]
             var simulator = Simulator(configuration: configuration, seed: seed)
