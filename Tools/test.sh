@@ -42,7 +42,7 @@ set -e
 # Swift Testing reports the total; count failed tests from their own lines. The last line is the plain
 # 'N passed, N failed' summary CI reads.
 total=$(grep -oE 'Test run with [0-9]+ tests?' "$log" | grep -oE '[0-9]+' | tail -n 1)
-failed=$(grep -cE '^✘ Test .* failed after' "$log" || true)
+failed=$(grep -E '^✘ Test .* failed after' "$log" | grep -cv '^✘ Test run with' || true)
 total=${total:-0}
 if [ "$status" -ne 0 ]; then
     [ "$failed" -gt 0 ] || failed=1
