@@ -9,6 +9,11 @@ public final class CommitWaiters: Sendable {
     private struct Waiter {
         let continuation: CheckedContinuation<Bool, Never>
         let timeout: Scheduled<Void>
+
+        func answer(_ committed: Bool) {
+            timeout.cancel()
+            continuation.resume(returning: committed)
+        }
     }
 
     private struct Contents {
@@ -58,10 +63,7 @@ public final class CommitWaiters: Sendable {
             guard !contents.waiters.isEmpty else { return [] }
             return ids.flatMap { contents.waiters.removeValue(forKey: $0)?.values.map { $0 } ?? [] }
         }
-        for waiter in waiters {
-            waiter.timeout.cancel()
-            waiter.continuation.resume(returning: true)
-        }
+        for waiter in waiters { waiter.answer(true) }
     }
 
     /// Answers every waiting client "not committed", and later ones at once (the node is stopping: its timers
@@ -74,10 +76,7 @@ public final class CommitWaiters: Sendable {
             }
             return contents.waiters.values.flatMap(\.values)
         }
-        for waiter in waiters {
-            waiter.timeout.cancel()
-            waiter.continuation.resume(returning: false)
-        }
+        for waiter in waiters { waiter.answer(false) }
     }
 
     /// How many clients are waiting.
@@ -89,8 +88,6 @@ public final class CommitWaiters: Sendable {
             if contents.waiters[id]?.isEmpty == true { contents.waiters[id] = nil }
             return waiter
         }
-        guard let waiter else { return }
-        waiter.timeout.cancel()
-        waiter.continuation.resume(returning: committed)
+        waiter?.answer(committed)
     }
 }

@@ -109,7 +109,7 @@ public enum NodeAPI {
                     isCommitted: { (try? store.transactionLocation(hash)) != nil }
                 )
             {
-                return try self.transaction(hash.hex, node: node)
+                return try self.transaction(hash, node: node)
             }
             return json(
                 .object([JSONMember("hash", .string(hash.hex)), JSONMember("status", .string("pending"))]),
@@ -242,7 +242,10 @@ public enum NodeAPI {
 
     /// `GET /v1/txs/{hash}`: committed (height, index, result), pending, or rejected (reason code).
     static func transaction(_ text: String, node: LedgerNode) throws -> Response {
-        let id = try digest(text, code: "malformed_hash", what: "hash")
+        try transaction(try digest(text, code: "malformed_hash", what: "hash"), node: node)
+    }
+
+    static func transaction(_ id: Digest, node: LedgerNode) throws -> Response {
         if let location = try? node.store.transactionLocation(id) {
             var fields = [
                 JSONMember("hash", .string(id.hex)),

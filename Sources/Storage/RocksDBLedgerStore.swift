@@ -125,14 +125,19 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
         if let certificate {
             batch.put(LedgerKey.height(height), certificate.canonicalBytes, column: LedgerColumn.commits)
         }
+        // Every group of puts goes in key order: RocksDB inserts each into its memtable's skip list starting
+        // from where the previous one went, so a batch in key order costs less than the same batch in hash
+        // order (profiled under `Tools/compare-etcd.sh`, docs/benchmarks.md). Digests order as their bytes.
         let locations = block.transactions.enumerated().map { index, transaction in
             var location = CanonicalWriter()
             location.write(height)
             location.write(UInt32(index))
             location.write(results[index])
-            return (key: transaction.id(hash: hash).bytes, value: location.bytes)
+            return (id: transaction.id(hash: hash), value: location.bytes)
         }
-        for (key, value) in Self.inKeyOrder(locations) { batch.put(key, value, column: LedgerColumn.transactions) }
+        for (id, value) in locations.sorted(by: { $0.id < $1.id }) {
+            batch.put(id.bytes, value, column: LedgerColumn.transactions)
+        }
         if block.header.nextValidatorSetHash != block.header.validatorSetHash {
             batch.put(LedgerKey.handOff(height), [], column: LedgerColumn.meta)
         }
@@ -146,23 +151,19 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
         }
     }
 
-    /// Puts sorted by key: RocksDB inserts each into its memtable's skip list starting from where the previous
-    /// one went, so a batch in key order costs a fraction of the same batch in hash order (profiled under
-    /// `Tools/compare-etcd.sh`, docs/benchmarks.md).
-    private static func inKeyOrder<Value>(_ pairs: [(key: [UInt8], value: Value)]) -> [(key: [UInt8], value: Value)] {
-        pairs.sorted { $0.key.lexicographicallyPrecedes($1.key) }
-    }
-
     /// The nodes just written are the ones the next version reads first.
     private func cache(_ prepared: PreparedState) {
         for (key, node) in prepared.treeUpdate.newNodes { nodeCache.insert(key, node) }
     }
 
-    /// Adds a prepared state version to a batch: tree nodes, stale markers, values, and the root.
+    /// Adds a prepared state version to a batch: tree nodes, stale markers, values, and the root — each group
+    /// in key order (see `commit`).
     private func add(_ prepared: PreparedState, to batch: inout RocksDBWriteBatch) {
         let version = prepared.height
         let nodes = prepared.treeUpdate.newNodes.map { (key: $0.0.encoded, value: $0.1.canonicalBytes) }
-        for (key, node) in Self.inKeyOrder(nodes) { batch.put(key, node, column: LedgerColumn.treeNodes) }
+        for (key, node) in nodes.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            batch.put(key, node, column: LedgerColumn.treeNodes)
+        }
         // One marker per version listing every node it made stale (not one per node: each RocksDB put
         // costs a memtable insertion, and a version makes thousands of nodes stale).
         if !prepared.treeUpdate.staleNodes.isEmpty {
@@ -172,7 +173,7 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
                 column: LedgerColumn.treeStale
             )
         }
-        let writes = prepared.writes.sorted { $0.key.bytes.lexicographicallyPrecedes($1.key.bytes) }
+        let writes = prepared.writes.sorted { $0.key < $1.key }
         for write in writes {
             batch.put(LedgerKey.value(write.key, version: version), write.value, column: LedgerColumn.values)
         }
