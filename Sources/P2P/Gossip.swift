@@ -100,7 +100,7 @@ public final class Gossip: PeerNetworkDelegate {
             outbox.scheduled = true
             return (outbox.entries.count >= WireMessage.maximumGossipBatch, schedule)
         }
-        if full || transactionDelay == .zero {
+        if full {
             sendOutbox()
         } else if schedule {
             network.group.next().scheduleTask(in: transactionDelay) { self.sendOutbox() }

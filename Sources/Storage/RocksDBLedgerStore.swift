@@ -15,9 +15,8 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
     public let retainedVersions: UInt64?
 
     /// Opens the store at `path` for a network using `suite`, caching up to `cachedNodes` state-tree nodes
-    /// in memory per cache generation (the top of a 10-million-record tree is about 2^20 nodes). A full
-    /// generation of 2^20 nodes takes 288 MiB: 144 bytes per dictionary bucket, 2^21 buckets
-    /// (docs/reliability.md, "Resource limits").
+    /// in memory per cache generation (the top of a 10-million-record tree is about 2^20 nodes; what that costs
+    /// in memory: `TreeNodeCache`).
     public init(
         path: String,
         suite: CryptoSuiteID,
