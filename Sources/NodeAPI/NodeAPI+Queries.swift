@@ -74,7 +74,7 @@ extension NodeAPI {
             .object([
                 JSONMember("charity", .string(charity.value)),
                 JSONMember("project", .string(project.value)),
-                JSONMember("height", .integer(Int64(report.project.height))),
+                JSONMember("height", .unsigned(report.project.height)),
                 JSONMember("received", .integer(Int64(clamping: record.received))),
                 JSONMember("spent", .integer(Int64(clamping: record.spent))),
                 JSONMember("balance", .integer(Int64(clamping: record.balance))),
@@ -87,7 +87,7 @@ extension NodeAPI {
                                 JSONMember("donor_commitment", .string(donation.payload.donorCommitment.hex)),
                                 JSONMember("received_at", .string(UTCTimestamp.format(donation.payload.receivedAt))),
                                 JSONMember("transaction", .string(donation.transactionID.hex)),
-                                JSONMember("height", .integer(Int64(donation.height))),
+                                JSONMember("height", .unsigned(donation.height)),
                             ])
                         }
                     )
@@ -105,7 +105,7 @@ extension NodeAPI {
                                 ),
                                 JSONMember("paid_at", .string(UTCTimestamp.format(disbursement.payload.paidAt))),
                                 JSONMember("transaction", .string(disbursement.transactionID.hex)),
-                                JSONMember("height", .integer(Int64(disbursement.height))),
+                                JSONMember("height", .unsigned(disbursement.height)),
                             ])
                         }
                     )
@@ -132,7 +132,7 @@ extension NodeAPI {
             .object([
                 JSONMember("payer", .string(record.payer.value)),
                 JSONMember("batch", .string(record.batch.hex)),
-                JSONMember("height", .integer(Int64(record.height))),
+                JSONMember("height", .unsigned(record.height)),
             ])
         }
         let conflicts = proven.record?.conflicts ?? []
@@ -140,7 +140,7 @@ extension NodeAPI {
             .object([
                 JSONMember("programme", .string(String(programme))),
                 JSONMember("period", .string(String(period))),
-                JSONMember("height", .integer(Int64(proven.height))),
+                JSONMember("height", .unsigned(proven.height)),
                 JSONMember(
                     "conflicts",
                     .array(
@@ -162,7 +162,7 @@ extension NodeAPI {
         let report = try query(node) { try $0.evidence() }
         return json(
             .object([
-                JSONMember("height", .integer(Int64(report.log.height))),
+                JSONMember("height", .unsigned(report.log.height)),
                 JSONMember(
                     "evidence",
                     .array(
@@ -170,9 +170,9 @@ extension NodeAPI {
                             .object([
                                 JSONMember("accused", .string(record.accused.value)),
                                 JSONMember("kind", .string(record.evidence.kind)),
-                                JSONMember("height", .integer(Int64(record.evidence.height))),
-                                JSONMember("round", .integer(Int64(record.evidence.round))),
-                                JSONMember("committed_at", .integer(Int64(record.committedAt))),
+                                JSONMember("height", .unsigned(record.evidence.height)),
+                                JSONMember("round", .unsigned(record.evidence.round)),
+                                JSONMember("committed_at", .unsigned(record.committedAt)),
                             ])
                         }
                     )
@@ -191,7 +191,7 @@ extension NodeAPI {
         }
         return json(
             .object([
-                JSONMember("height", .integer(Int64(height + 1))),
+                JSONMember("height", .unsigned(height + 1)),
                 JSONMember("total_power", .integer(Int64(clamping: set.totalPower))),
                 JSONMember("hash", .string(set.hash(rules.suite.hashFunction).hex)),
                 JSONMember(
@@ -221,7 +221,7 @@ extension NodeAPI {
                 JSONMember("name", .string(member.name)),
                 JSONMember("roles", .array(member.roles.roles.map { .string($0.rawValue) })),
                 JSONMember("removed", .bool(record.removed)),
-                JSONMember("changed_at_height", .integer(Int64(record.changedAtHeight))),
+                JSONMember("changed_at_height", .unsigned(record.changedAtHeight)),
                 JSONMember("account_keys", .array(member.accountKeys.map { .string(Hex.encode($0)) })),
             ]
             if let validator = member.validator {
@@ -238,7 +238,7 @@ extension NodeAPI {
             }
             entries.append(.object(fields))
         }
-        return json(.object([JSONMember("height", .integer(Int64(height))), JSONMember("members", .array(entries))]))
+        return json(.object([JSONMember("height", .unsigned(height)), JSONMember("members", .array(entries))]))
     }
 
     /// `GET /v1/headers/{height}`: a block header with every field, and its commit.
@@ -248,14 +248,14 @@ extension NodeAPI {
         let hash = node.consensus.genesis.suite.suite.hashFunction
         return json(
             .object([
-                JSONMember("height", .integer(Int64(height))),
+                JSONMember("height", .unsigned(height)),
                 JSONMember("hash", .string(header.hash(hash).hex)),
                 JSONMember("chain_id", .string(header.chainID.value)),
-                JSONMember("time", .integer(Int64(header.time))),
+                JSONMember("time", .unsigned(header.time)),
                 JSONMember("proposer", .string(header.proposer.value)),
                 JSONMember("previous_block_hash", .string(header.previousBlockHash.hex)),
                 JSONMember("transactions_root", .string(header.transactionsRoot.hex)),
-                JSONMember("transaction_count", .integer(Int64(header.transactionCount))),
+                JSONMember("transaction_count", .unsigned(header.transactionCount)),
                 JSONMember("last_commit_hash", .string(header.lastCommitHash.hex)),
                 JSONMember("results_root", .string(header.resultsRoot.hex)),
                 JSONMember("state_root", .string(header.stateRoot.hex)),

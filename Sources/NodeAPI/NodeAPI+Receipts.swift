@@ -27,7 +27,7 @@ extension NodeAPI {
         return json(
             .object([
                 JSONMember("key", .string(key.hex)),
-                JSONMember("height", .integer(Int64(proven.height))),
+                JSONMember("height", .unsigned(proven.height)),
                 JSONMember("document_digest", .string(record.documentDigest.hex)),
                 JSONMember("certificate", record.json),
             ])

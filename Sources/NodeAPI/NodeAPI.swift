@@ -250,8 +250,8 @@ public enum NodeAPI {
             var fields = [
                 JSONMember("hash", .string(id.hex)),
                 JSONMember("status", .string("committed")),
-                JSONMember("height", .integer(Int64(location.height))),
-                JSONMember("index", .integer(Int64(location.index))),
+                JSONMember("height", .unsigned(location.height)),
+                JSONMember("index", .unsigned(location.index)),
                 JSONMember("applied", .bool(location.result.isApplied)),
                 JSONMember("message", .string(location.result.message)),
             ]
@@ -299,8 +299,8 @@ public enum NodeAPI {
             .object([
                 JSONMember("member", .string(record.member.value)),
                 JSONMember("active", .bool(record.active)),
-                JSONMember("committed_next_sequence", .integer(Int64(record.nextSequence))),
-                JSONMember("next_sequence", .integer(Int64(pending ?? record.nextSequence))),
+                JSONMember("committed_next_sequence", .unsigned(record.nextSequence)),
+                JSONMember("next_sequence", .unsigned(pending ?? record.nextSequence)),
             ])
         )
     }
@@ -318,10 +318,10 @@ public enum NodeAPI {
                 JSONMember("chain_id", .string(node.consensus.genesis.chainID.value)),
                 JSONMember("suite", .string(node.consensus.genesis.suite.rawValue)),
                 JSONMember("node_id", .string(node.configuration.node.value)),
-                JSONMember("height", .integer(Int64(committed))),
+                JSONMember("height", .unsigned(committed)),
                 JSONMember("last_block_hash", .string(block?.header.hash(hash).hex ?? Digest.zero.hex)),
                 JSONMember("state_root", .string(root.hex)),
-                JSONMember("round", .integer(Int64(node.consensus.status.round))),
+                JSONMember("round", .unsigned(node.consensus.status.round)),
                 JSONMember("peers", .integer(Int64(node.network.peers.count))),
                 JSONMember("catching_up", .bool(!node.sync.isCaughtUp)),
                 JSONMember("mempool_transactions", .integer(Int64(node.mempool.count))),
@@ -335,10 +335,10 @@ public enum NodeAPI {
         let hash = node.consensus.genesis.suite.suite.hashFunction
         return json(
             .object([
-                JSONMember("height", .integer(Int64(height))),
+                JSONMember("height", .unsigned(height)),
                 JSONMember("commit", commit(at: height, node: node)),
                 JSONMember("hash", .string(block.header.hash(hash).hex)),
-                JSONMember("time", .integer(Int64(block.header.time))),
+                JSONMember("time", .unsigned(block.header.time)),
                 JSONMember("proposer", .string(block.header.proposer.value)),
                 JSONMember("previous_block_hash", .string(block.header.previousBlockHash.hex)),
                 JSONMember("state_root", .string(block.header.stateRoot.hex)),
@@ -382,7 +382,7 @@ func commit(at height: UInt64, node: LedgerNode) -> JSONValue {
         let index = Int(signature.validatorIndex)
         return index < validators.validators.count ? .string(validators.validators[index].id.value) : nil
     }
-    return .object([JSONMember("round", .integer(Int64(certificate.round))), JSONMember("signers", .array(signers))])
+    return .object([JSONMember("round", .unsigned(certificate.round)), JSONMember("signers", .array(signers))])
 }
 
 /// Turns thrown problem documents — and anything else — into RFC 9457 responses. A path that a route has,

@@ -37,7 +37,7 @@ extension Receipt {
     public var summary: JSONValue {
         var fields = [
             JSONMember("chain_id", .string(header.chainID.value)),
-            JSONMember("height", .integer(Int64(header.height))),
+            JSONMember("height", .unsigned(header.height)),
             JSONMember("time", .string(UTCTimestamp.format(header.time))),
             JSONMember("validator_set_changes", .integer(Int64(handOffs.count))),
         ]
@@ -53,7 +53,7 @@ extension Receipt {
         case .transaction(let evidence, _):
             fields += [
                 JSONMember("payload", .string(evidence.transaction.transaction.payload.name)),
-                JSONMember("index", .integer(Int64(evidence.transactionProof.leafIndex))),
+                JSONMember("index", .unsigned(evidence.transactionProof.leafIndex)),
                 JSONMember("result", .string(evidence.result.code)),
             ]
         }

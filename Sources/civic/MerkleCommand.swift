@@ -56,8 +56,8 @@ struct MerkleCommand: ParsableCommand {
             let proof = try log.inclusionProof(index: index, leafHashes: hashes)
             print(
                 JSONValue.object([
-                    JSONMember("tree_size", .integer(Int64(proof.treeSize))),
-                    JSONMember("leaf_index", .integer(Int64(proof.leafIndex))),
+                    JSONMember("tree_size", .unsigned(proof.treeSize)),
+                    JSONMember("leaf_index", .unsigned(proof.leafIndex)),
                     JSONMember("root", .string(log.root(leafHashes: hashes).hex)),
                     JSONMember("hashes", .array(proof.hashes.map { .string($0.hex) })),
                 ]).serialized(pretty: false)
@@ -82,8 +82,8 @@ struct MerkleCommand: ParsableCommand {
             let proof = try log.consistencyProof(oldSize: old, leafHashes: hashes)
             print(
                 JSONValue.object([
-                    JSONMember("old_size", .integer(Int64(proof.oldSize))),
-                    JSONMember("new_size", .integer(Int64(proof.newSize))),
+                    JSONMember("old_size", .unsigned(proof.oldSize)),
+                    JSONMember("new_size", .unsigned(proof.newSize)),
                     JSONMember("hashes", .array(proof.hashes.map { .string($0.hex) })),
                 ]).serialized(pretty: false)
             )

@@ -68,7 +68,7 @@ struct ReceiptCommand: AsyncParsableCommand {
             let summary = JSONValue.object([
                 JSONMember("file", .string(out)),
                 JSONMember("kind", .string(receipt.kind)),
-                JSONMember("height", .integer(Int64(header.height))),
+                JSONMember("height", .unsigned(header.height)),
                 JSONMember("time", .string(UTCTimestamp.format(header.time))),
                 JSONMember("bytes", .integer(Int64(bytes.count))),
             ])

@@ -31,7 +31,7 @@ struct VerificationReport {
             [
                 JSONMember("verdict", .string(isValid ? "valid" : "not_valid")),
                 JSONMember("summary", .string(headline)),
-                JSONMember("height", .integer(Int64(height))),
+                JSONMember("height", .unsigned(height)),
                 JSONMember("time", .string(UTCTimestamp.format(time))),
                 JSONMember(
                     "checks",

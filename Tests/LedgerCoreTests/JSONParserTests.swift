@@ -43,6 +43,16 @@ struct JSONParserTests {
         #expect(try JSONParser.parse(Array(value.serialized(pretty: false).utf8)) == value)
     }
 
+    /// Unsigned heights and indexes: exact while they fit an `Int64`; beyond it (forged files only) a double
+    /// that reads back as itself, never a trap.
+    @Test func unsignedValuesAreExactUpToInt64AndNeverTrap() throws {
+        #expect(JSONValue.unsigned(UInt64(Int64.max)) == .integer(Int64.max))
+        #expect(JSONValue.unsigned(UInt32.max) == .integer(Int64(UInt32.max)))
+        let huge = JSONValue.unsigned(UInt64.max)
+        #expect(huge == .number(18_446_744_073_709_551_615))
+        #expect(try JSONParser.parse(Array(huge.serialized().utf8)) == huge)
+    }
+
     @Test func errorsSayWhere() {
         do {
             _ = try JSONParser.parse(Array("{\n  \"a\": tru\n}".utf8))

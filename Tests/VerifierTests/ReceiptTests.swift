@@ -99,6 +99,81 @@ struct ReceiptTests {
         }
     }
 
+    /// Heights and indexes are unsigned 64-bit; JSON integers here are signed. A forged receipt with values
+    /// beyond `Int64.max` (found by the receipt fuzzer: it trapped writing the summary) reads, shows and
+    /// re-reads like any other — and fails verification.
+    @Test func valuesBeyondSignedRangeAreShownAndRefusedNotTrapped() throws {
+        let chain = try VerifiedChain.make()
+        let huge = UInt64.max
+        let real = try #require(chain.evidence[6])
+        let record = try #require(real.record)
+        let forgedRecord = CertificateRecord(
+            documentDigest: record.documentDigest,
+            kind: record.kind,
+            issuer: record.issuer,
+            issuedAt: huge,
+            history: record.history.map {
+                CertificateEvent(
+                    status: $0.status,
+                    by: $0.by,
+                    height: huge,
+                    reason: $0.reason,
+                    replacement: $0.replacement
+                )
+            }
+        )
+        let header = real.header
+        let forgedHeader = BlockHeader(
+            chainID: header.chainID,
+            height: huge,
+            time: huge,
+            previousBlockHash: header.previousBlockHash,
+            transactionsRoot: header.transactionsRoot,
+            transactionCount: header.transactionCount,
+            stateRoot: header.stateRoot,
+            resultsRoot: header.resultsRoot,
+            evidenceRoot: header.evidenceRoot,
+            validatorSetHash: header.validatorSetHash,
+            nextValidatorSetHash: header.nextValidatorSetHash,
+            lastCommitHash: header.lastCommitHash,
+            proposer: header.proposer
+        )
+        let forged = CertificateEvidence(
+            number: real.number,
+            record: forgedRecord,
+            proof: real.proof,
+            header: forgedHeader,
+            certificate: real.certificate,
+            handOffs: real.handOffs,
+            transaction: real.transaction
+        )
+        guard case .transaction(let evidence, let handOffs)? = chain.transactionReceipts["anchor"]?.content else {
+            Issue.record("missing receipt")
+            return
+        }
+        let forgedTransaction = TransactionEvidence(
+            transaction: evidence.transaction,
+            result: evidence.result,
+            transactionProof: InclusionProof(leafIndex: huge, treeSize: huge, hashes: evidence.transactionProof.hashes),
+            resultProof: evidence.resultProof,
+            header: forgedHeader,
+            certificate: evidence.certificate
+        )
+        for receipt in [Receipt(.certificate(forged)), Receipt(.transaction(forgedTransaction, handOffs: handOffs))] {
+            let json = Array(receipt.json.serialized().utf8)
+            #expect(try Receipt(file: json) == receipt)
+            #expect(receipt.summary["height"] == .number(Double(huge)))
+        }
+        let verdict = CertificateVerifier.verify(
+            documentDigest: chain.documentDigest,
+            number: VerifiedChain.number,
+            evidence: forged,
+            genesis: chain.genesis
+        )
+        #expect(!verdict.checks.allSatisfy { $0.passed })
+        #expect(!TransactionVerifier.verify(forgedTransaction, handOffs: handOffs, genesis: chain.genesis).isProven)
+    }
+
     /// The receipt parser under mutation: truncations and random byte changes of both forms either throw a
     /// `ReceiptError` or give a receipt that, if it differs, fails verification. Never a trap.
     @Test func theReceiptParserIsTotal() throws {

@@ -30,14 +30,14 @@ extension Genesis {
             JSONMember(
                 "consensus",
                 .object([
-                    JSONMember("timeout_propose_ms", .integer(Int64(consensus.timeoutProposeMs))),
-                    JSONMember("timeout_prevote_ms", .integer(Int64(consensus.timeoutPrevoteMs))),
-                    JSONMember("timeout_precommit_ms", .integer(Int64(consensus.timeoutPrecommitMs))),
-                    JSONMember("timeout_increase_ms", .integer(Int64(consensus.timeoutIncreaseMs))),
-                    JSONMember("timeout_maximum_ms", .integer(Int64(consensus.timeoutMaximumMs))),
-                    JSONMember("maximum_block_bytes", .integer(Int64(consensus.maximumBlockBytes))),
-                    JSONMember("maximum_block_transactions", .integer(Int64(consensus.maximumBlockTransactions))),
-                    JSONMember("validator_set_delay", .integer(Int64(consensus.validatorSetDelay))),
+                    JSONMember("timeout_propose_ms", .unsigned(consensus.timeoutProposeMs)),
+                    JSONMember("timeout_prevote_ms", .unsigned(consensus.timeoutPrevoteMs)),
+                    JSONMember("timeout_precommit_ms", .unsigned(consensus.timeoutPrecommitMs)),
+                    JSONMember("timeout_increase_ms", .unsigned(consensus.timeoutIncreaseMs)),
+                    JSONMember("timeout_maximum_ms", .unsigned(consensus.timeoutMaximumMs)),
+                    JSONMember("maximum_block_bytes", .unsigned(consensus.maximumBlockBytes)),
+                    JSONMember("maximum_block_transactions", .unsigned(consensus.maximumBlockTransactions)),
+                    JSONMember("validator_set_delay", .unsigned(consensus.validatorSetDelay)),
                 ])
             ),
             JSONMember("rules", .object([JSONMember("duplicate_subsidy", .string(duplicateSubsidy.rawValue))])),
@@ -60,7 +60,7 @@ extension Member {
                 JSONMember(
                     "validator",
                     .object([
-                        JSONMember("power", .integer(Int64(validator.power))),
+                        JSONMember("power", .unsigned(validator.power)),
                         JSONMember("consensus_key", .string(Hex.encode(validator.consensusKey))),
                         JSONMember("tls_key_pin", .string(validator.tlsKeyPin.hex)),
                         JSONMember("address", .string(validator.address)),

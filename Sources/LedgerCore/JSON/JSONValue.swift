@@ -10,6 +10,14 @@ public indirect enum JSONValue: Hashable, Sendable {
     case array([JSONValue])
     case object([JSONMember])
 
+    /// An unsigned height, index, count or time. Exact up to `Int64.max`, which every real one is; a larger
+    /// one (only a forged or corrupt file carries it) becomes the nearest double, as most JSON readers would
+    /// read it anyway, rather than trapping.
+    public static func unsigned(_ value: some UnsignedInteger) -> JSONValue {
+        if let exact = Int64(exactly: value) { return .integer(exact) }
+        return .number(Double(value))
+    }
+
     /// The value of `key` in an object, nil otherwise.
     public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }

@@ -14,7 +14,7 @@ extension CertificateRecord {
                         var fields = [
                             JSONMember("status", .string(event.status.description)),
                             JSONMember("by", .string(event.by.value)),
-                            JSONMember("height", .integer(Int64(event.height))),
+                            JSONMember("height", .unsigned(event.height)),
                             JSONMember("reason", .string(event.reason)),
                         ]
                         if let replacement = event.replacement {
