@@ -2,7 +2,8 @@
 # The one test command (README, .ci/run): sets up the machine, checks formatting, builds, runs every test.
 # Long runs stay behind switches: CIVIC_FUZZ_INPUTS=N raises the decoder fuzz count (default 1,000,000 each),
 # CIVIC_SIM_SEEDS the simulator seeds per configuration (300), CIVIC_CRASH_KILLS and CIVIC_GUARD_KILLS the
-# crash tests' kills (50, 100); `civicd simulate` and `Tools/check-model.sh 3` are the long runs.
+# crash tests' kills (50, 100); `civicd simulate`, `Tools/check-model.sh 3` and `Tools/fuzz.sh all 300` are the
+# long runs. CIVIC_FUZZ_SEED and CIVIC_CHAOS_SEED (1) pick the seeded runs' seeds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,7 +25,7 @@ phase "schemathesis against a live node (Tools/api-fuzz.sh)"
 Tools/api-fuzz.sh --examples 100
 
 phase "libFuzzer, 10 seconds per target (Tools/fuzz.sh)"
-Tools/fuzz.sh all 10
+Tools/fuzz.sh all 10 --seed "${CIVIC_FUZZ_SEED:-1}"
 
 phase "a 3-minute chaos run (Tools/chaos.sh)"
 Tools/chaos.sh --minutes 3 --seed "${CIVIC_CHAOS_SEED:-1}"
