@@ -177,7 +177,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: ["LedgerCore", "LedgerCrypto", "LedgerTestSupport", "CivicCommandLine", "Node", "NodeAPI"]
         ),
-        .testTarget(name: "CivicTests", dependencies: ["LedgerCrypto", "LedgerCore"]),
+        .testTarget(name: "CivicTests", dependencies: ["LedgerCrypto", "LedgerCore", "LedgerTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

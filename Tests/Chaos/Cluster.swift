@@ -64,7 +64,7 @@ final class Cluster: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: command[0])
         process.arguments = Array(command.dropFirst())
         if !FileManager.default.fileExists(atPath: logPath(index)) {
-            FileManager.default.createFile(atPath: logPath(index), contents: nil)
+            _ = FileManager.default.createFile(atPath: logPath(index), contents: nil)
         }
         let log = FileHandle(forWritingAtPath: logPath(index))
         log?.seekToEndOfFile()

@@ -1,4 +1,5 @@
 import Foundation
+import LedgerTestSupport
 
 /// Runs the built `civic` binary and other command-line tools, capturing output and exit status.
 struct CLIResult {
@@ -15,7 +16,12 @@ enum CLIRunner {
 
     static var civic: String { productsDirectory.appendingPathComponent("civic").path }
 
-    static func run(_ executable: String, _ arguments: [String], stdin: [UInt8]? = nil) throws -> CLIResult {
+    /// Runs `executable` to its end, waiting on a thread of its own.
+    static func run(_ executable: String, _ arguments: [String], stdin: [UInt8]? = nil) async throws -> CLIResult {
+        try await onOwnThread { try runBlocking(executable, arguments, stdin: stdin) }
+    }
+
+    private static func runBlocking(_ executable: String, _ arguments: [String], stdin: [UInt8]?) throws -> CLIResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -38,13 +44,13 @@ enum CLIRunner {
         )
     }
 
-    static func civic(_ arguments: String..., stdin: [UInt8]? = nil) throws -> CLIResult {
-        try run(civic, arguments, stdin: stdin)
+    static func civic(_ arguments: String..., stdin: [UInt8]? = nil) async throws -> CLIResult {
+        try await run(civic, arguments, stdin: stdin)
     }
 
     /// Runs a tool found on PATH (sha256sum, openssl).
-    static func tool(_ name: String, _ arguments: [String]) throws -> CLIResult {
-        try run("/usr/bin/env", [name] + arguments)
+    static func tool(_ name: String, _ arguments: [String]) async throws -> CLIResult {
+        try await run("/usr/bin/env", [name] + arguments)
     }
 }
 

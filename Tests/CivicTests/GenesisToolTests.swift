@@ -9,10 +9,10 @@ struct GenesisToolTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..")
         .standardized
 
-    @Test func walkthroughBuildsAValidGenesis() throws {
+    @Test func walkthroughBuildsAValidGenesis() async throws {
         let scratch = try Scratch()
         // The test runner holds the build lock, so hand the script the civicd it already built.
-        let result = try CLIRunner.run(
+        let result = try await CLIRunner.run(
             "/usr/bin/env",
             [
                 "CIVICD=" + CLIRunner.productsDirectory.appendingPathComponent("civicd").path,
@@ -31,7 +31,7 @@ struct GenesisToolTests {
         #expect(mode == 0o600)
     }
 
-    @Test func exampleMatchesTheSchema() throws {
+    @Test func exampleMatchesTheSchema() async throws {
         let script = """
             import json, sys, jsonschema
             schema = json.load(open(sys.argv[1])); document = json.load(open(sys.argv[2]))
@@ -43,7 +43,7 @@ struct GenesisToolTests {
             except jsonschema.ValidationError:
                 print("schema ok")
             """
-        let result = try CLIRunner.tool(
+        let result = try await CLIRunner.tool(
             "python3",
             [
                 "-c", script, Self.root.appendingPathComponent("Genesis/genesis.schema.json").path,
@@ -53,7 +53,7 @@ struct GenesisToolTests {
         #expect(result.status == 0 && result.stdout.contains("schema ok"), "\(result.stderr)")
     }
 
-    @Test func validateReportsEveryProblemAndExitsOne() throws {
+    @Test func validateReportsEveryProblemAndExitsOne() async throws {
         let scratch = try Scratch()
         let text = try String(
             contentsOf: Self.root.appendingPathComponent("Genesis/example-consortium.json"),
@@ -62,13 +62,13 @@ struct GenesisToolTests {
         .replacingOccurrences(of: "\"power\": 10", with: "\"power\": 0")
         .replacingOccurrences(of: "\"civic-example-1\"", with: "\"Civic Example\"")
         let file = try scratch.write("broken.json", text)
-        let result = try CLIRunner.run(
+        let result = try await CLIRunner.run(
             CLIRunner.productsDirectory.appendingPathComponent("civicd").path,
             ["genesis", "validate", file]
         )
         #expect(result.status == 1)
         #expect(result.stderr.contains("$.chain_id") && result.stderr.contains("$.members[3].validator.power"))
-        let missing = try CLIRunner.run(
+        let missing = try await CLIRunner.run(
             CLIRunner.productsDirectory.appendingPathComponent("civicd").path,
             ["genesis", "validate", "/nope"]
         )

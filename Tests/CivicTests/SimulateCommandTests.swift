@@ -6,8 +6,8 @@ import Testing
 struct SimulateCommandTests {
     static var civicd: String { CLIRunner.productsDirectory.appendingPathComponent("civicd").path }
 
-    @Test func aSweepEndsWithItsSummaryLine() throws {
-        let result = try CLIRunner.run(
+    @Test func aSweepEndsWithItsSummaryLine() async throws {
+        let result = try await CLIRunner.run(
             Self.civicd,
             ["simulate", "--validators", "4", "--byzantine", "1", "--seeds", "20"]
         )
@@ -15,7 +15,7 @@ struct SimulateCommandTests {
         #expect(result.stdout.split(separator: "\n").last == "20 seeds, 0 violations")
         #expect(result.stderr.contains("simulated 20 seeds"))
         // One seed replays with its outcome printed.
-        let one = try CLIRunner.run(
+        let one = try await CLIRunner.run(
             Self.civicd,
             ["simulate", "--validators", "7", "--byzantine", "2", "--seeds", "1", "--first-seed", "42", "--verbose"]
         )
@@ -23,7 +23,7 @@ struct SimulateCommandTests {
         #expect(one.stdout == "seed 42: ok\n1 seeds, 0 violations\n")
     }
 
-    @Test func impossibleSettingsAreRefusedWithTheirReason() throws {
+    @Test func impossibleSettingsAreRefusedWithTheirReason() async throws {
         let cases: [([String], String)] = [
             (["--validators", "4", "--byzantine", "2"], "a third of the power"),
             (["--validators", "4", "--powers", "1,2"], "--powers needs 4"),
@@ -32,7 +32,7 @@ struct SimulateCommandTests {
             (["--scenario", "meteor"], "meteor"),
         ]
         for (arguments, reason) in cases {
-            let result = try CLIRunner.run(Self.civicd, ["simulate"] + arguments)
+            let result = try await CLIRunner.run(Self.civicd, ["simulate"] + arguments)
             #expect(result.status == 2, "\(arguments)")
             #expect(result.stderr.contains(reason), "\(arguments): \(result.stderr)")
         }

@@ -7,12 +7,12 @@ import Testing
 /// The `civic submit` commands the worked examples do not show — batch, proposal, approve — against four real
 /// nodes, and the input errors of the file-reading commands: each a clear message and exit 2, nothing sent.
 @Suite(.serialized) struct ClientCommandsProcessTests {
-    func civic(_ arguments: [String], in directory: String) throws -> (status: Int32, output: String) {
-        try CivicProcess.run(arguments, in: directory)
+    func civic(_ arguments: [String], in directory: String) async throws -> (status: Int32, output: String) {
+        try await CivicProcess.run(arguments, in: directory)
     }
 
     @Test func batchProposalAndApprovalWorkEndToEnd() async throws {
-        let network = try ProcessNetwork(validators: 4)
+        let network = try await ProcessNetwork(validators: 4)
         try network.startAll()
         let up = await network.until(60) { await network.height(0) ?? 0 >= 1 }
         #expect(up, "the network did not start")
@@ -25,7 +25,7 @@ import Testing
 
         // A batch of three documents: one root on the ledger, one proof each in the proofs file.
         for index in 1...3 { try write("diploma \(index)", "doc\(index).pdf") }
-        let batch = try civic(
+        let batch = try await civic(
             [
                 "submit", "batch", "--node", node, "--key", account("guangdong"), "--label", "2026-11 run 1",
                 "--proofs", "proofs.json", "--wait", "doc1.pdf", "doc2.pdf", "doc3.pdf",
@@ -75,14 +75,14 @@ import Testing
             )
         )
         try write(raised.json.serialized(), "sichuan.json")
-        let proposal = try civic(
+        let proposal = try await civic(
             ["submit", "proposal", "--node", node, "--key", account("beijing"), "--update", "sichuan.json", "--wait"],
             in: work
         )
         #expect(proposal.status == 0, "\(proposal.output)")
         let id = try #require(proposal.output.split(separator: "\n").first.map(String.init))
         for approver in ["shanghai", "guangdong"] {
-            let approval = try civic(
+            let approval = try await civic(
                 [
                     "submit", "approve", "--node", network.apis[1], "--key", account(approver), "--proposal", id,
                     "--wait",
@@ -98,18 +98,18 @@ import Testing
             return validators.contains { $0["id"] == .string("510000") && $0["power"] == .integer(20) }
         }
         #expect(raisedPower, "the validator set never showed Sichuan with power 20")
-        let again = try civic(
+        let again = try await civic(
             ["submit", "approve", "--node", node, "--key", account("sichuan"), "--proposal", id, "--wait"],
             in: work
         )
         #expect(again.status == 1 && again.output.contains("proposal_closed"), "\(again.output)")
     }
 
-    @Test func fileInputErrorsNameTheProblemAndSendNothing() throws {
+    @Test func fileInputErrorsNameTheProblemAndSendNothing() async throws {
         let work = TemporaryDirectory("civic-inputs")
         try FileManager.default.createDirectory(atPath: work.path, withIntermediateDirectories: true)
         let key = work.path + "/key"
-        #expect(try civic(["keys", "new", "--out", key], in: work.path).status == 0)
+        #expect(try await civic(["keys", "new", "--out", key], in: work.path).status == 0)
         func write(_ text: String, _ name: String) throws {
             try Data(text.utf8).write(to: URL(fileURLWithPath: "\(work.path)/\(name)"))
         }
@@ -151,7 +151,7 @@ import Testing
             (["submit", "batch", "--label", "x", "--proofs", "p.json", "missing.pdf"], "missing.pdf: no such file"),
         ]
         for (arguments, message) in cases {
-            let result = try civic(arguments + ["--node", node, "--key", key], in: work.path)
+            let result = try await civic(arguments + ["--node", node, "--key", key], in: work.path)
             #expect(result.status == 2 && result.output.contains(message), "\(arguments): \(result.output)")
             #expect(!result.output.contains("cannot reach"), "\(arguments) reached for the node")
         }

@@ -5,7 +5,11 @@ import Testing
 /// `civicd` as an operator meets it: bad configuration or genesis gives one clear message naming the field,
 /// exit status 2, and nothing written.
 struct DaemonCommandTests {
-    func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await onOwnThread { try Self.runBlocking(arguments) }
+    }
+
+    static func runBlocking(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: KilledProcess.helper("civicd"))
         process.arguments = arguments
@@ -18,9 +22,9 @@ struct DaemonCommandTests {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    @Test func badConfigurationOrGenesisIsNamedAndNothingIsTouched() throws {
+    @Test func badConfigurationOrGenesisIsNamedAndNothingIsTouched() async throws {
         let directory = TemporaryDirectory("civicd-cli")
-        let created = try run(["testnet", "--validators", "1", "--dir", directory.path])
+        let created = try await run(["testnet", "--validators", "1", "--dir", directory.path])
         #expect(created.status == 0, "\(created.output)")
         let home = directory.path + "/node0"
         let config = home + "/config.toml"
@@ -28,7 +32,7 @@ struct DaemonCommandTests {
 
         try original.replacingOccurrences(of: "block_interval_ms = 250", with: "block_interval_ms = \"fast\"")
             .write(toFile: config, atomically: true, encoding: .utf8)
-        let badField = try run(["start", "--home", home])
+        let badField = try await run(["start", "--home", home])
         #expect(badField.status == 2)
         #expect(badField.output.contains("consensus.block_interval_ms"), "\(badField.output)")
         #expect(badField.output.split(separator: "\n").count == 1, "one line: \(badField.output)")
@@ -39,7 +43,7 @@ struct DaemonCommandTests {
             atomically: true,
             encoding: .utf8
         )
-        let badGenesis = try run(["start", "--home", home])
+        let badGenesis = try await run(["start", "--home", home])
         #expect(badGenesis.status == 2)
         #expect(
             badGenesis.output.contains("genesis") && badGenesis.output.contains("crypto_suite"),
@@ -47,7 +51,7 @@ struct DaemonCommandTests {
         )
         #expect(!FileManager.default.fileExists(atPath: home + "/data"), "a refused start wrote data")
 
-        let again = try run(["init", "--home", home, "--node-id", "110000"])
+        let again = try await run(["init", "--home", home, "--node-id", "110000"])
         #expect(again.status == 2 && again.output.contains("already exists"))
         #expect(try String(contentsOfFile: config, encoding: .utf8) == original)
     }

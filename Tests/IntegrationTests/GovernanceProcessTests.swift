@@ -34,14 +34,14 @@ import Testing
     }
 
     @Test func anAdmittedValidatorJoinsAndSignsAndARemovedOneIsCutOff() async throws {
-        let network = try ProcessNetwork(validators: 4)
+        let network = try await ProcessNetwork(validators: 4)
         try network.startAll()
         #expect(await network.until(60) { await network.height(0) ?? 0 >= 2 })
 
         // Zhejiang's department makes its node's home, as an operator would.
         let ports = try FreePorts.take(2)
         let home = "\(network.directory.path)/node4"
-        let created = try KilledProcess.run(
+        let created = try await KilledProcess.run(
             KilledProcess.helper("civicd"),
             [
                 "init", "--home", home, "--node-id", "330000", "--p2p-listen", "127.0.0.1:\(ports[0])",

@@ -23,13 +23,13 @@ import Testing
     /// Four nodes commit 1,000 submitted transactions with identical blocks and state roots on all; one
     /// node is killed with SIGKILL under load, restarted on its files, catches up and rejoins.
     @Test func fourProcessesCommitAThousandTransactionsThroughAKill() async throws {
-        let network = try ProcessNetwork(validators: 4)
+        let network = try await ProcessNetwork(validators: 4)
         try network.startAll()
         #expect(await network.until(60) { await network.height(0) ?? 0 >= 1 })
         let first = try network.anchors(500, from: "beijing", first: 0, label: "a")
         let second = try network.anchors(500, from: "shanghai", first: 0, label: "b")
         #expect(await network.submit(Array(first.prefix(250)), to: 0) == 250)
-        network.stop(3)  // SIGKILL under load
+        await network.stop(3)  // SIGKILL under load
         #expect(await network.submit(Array(first.dropFirst(250)), to: 0) == 250)
         #expect(await network.submit(second, to: 1) == 500)
         try network.start(3)
@@ -43,13 +43,13 @@ import Testing
     /// All four killed with SIGKILL at the same moment and restarted resume from where they were, with no
     /// operator action; a node started late catches up from height 0.
     @Test func allKilledTogetherResumeAndALateNodeCatchesUp() async throws {
-        let network = try ProcessNetwork(validators: 4)
+        let network = try await ProcessNetwork(validators: 4)
         for index in 0..<3 { try network.start(index) }
         #expect(await network.until(60) { await network.height(0) ?? 0 >= 5 })
         let batch = try network.anchors(100, from: "guangdong", first: 0, label: "c")
         #expect(await network.submit(batch, to: 2) == 100)
         #expect(await network.until(60) { await allCommitted(network, hashes(network, batch), on: [0, 1, 2]) })
-        for index in 0..<3 { network.stop(index) }
+        for index in 0..<3 { await network.stop(index) }
         var before: UInt64 = 0
         try network.startAll()
         #expect(await network.until(60) { await network.height(0) != nil })
@@ -66,14 +66,14 @@ import Testing
     /// With one of four down the network keeps committing; with two down it halts without forking, and
     /// resumes when one returns.
     @Test func quorumLossHaltsWithoutForkingAndResumes() async throws {
-        let network = try ProcessNetwork(validators: 4)
+        let network = try await ProcessNetwork(validators: 4)
         try network.startAll()
         #expect(await network.until(60) { await network.height(0) ?? 0 >= 2 })
-        network.stop(3, signal: SIGTERM)
+        await network.stop(3, signal: SIGTERM)
         let one = try network.anchors(20, from: "beijing", first: 0, label: "d")
         #expect(await network.submit(one, to: 0) == 20)
         #expect(await network.until(60) { await allCommitted(network, hashes(network, one), on: [0, 1, 2]) })
-        network.stop(2, signal: SIGTERM)
+        await network.stop(2, signal: SIGTERM)
         try await Task.sleep(nanoseconds: 1_000_000_000)
         let halted = await network.height(0) ?? 0
         let two = try network.anchors(20, from: "beijing", first: 20, label: "e")

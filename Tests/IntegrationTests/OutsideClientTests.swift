@@ -9,7 +9,17 @@ import Testing
 /// `curl` on every API route with malformed, oversized and wrong-typed input (a 4xx problem document each,
 /// and the node still answers).
 @Suite(.serialized) struct OutsideClientTests {
-    func tool(_ name: String, _ arguments: [String], input: Data? = nil) throws -> (status: Int32, output: String) {
+    /// Runs a tool found on PATH to its end, waiting on a thread of its own.
+    func tool(_ name: String, _ arguments: [String], input: Data? = nil) async throws -> (status: Int32, output: String)
+    {
+        try await onOwnThread { try Self.toolBlocking(name, arguments, input: input) }
+    }
+
+    static func toolBlocking(
+        _ name: String,
+        _ arguments: [String],
+        input: Data?
+    ) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [name] + arguments
@@ -28,8 +38,8 @@ import Testing
         return (process.terminationStatus, output)
     }
 
-    @Test func openSSLClientsAreAcceptedOnlyWithAMembersCertificate() throws {
-        let network = try ProcessNetwork(validators: 2)
+    @Test func openSSLClientsAreAcceptedOnlyWithAMembersCertificate() async throws {
+        let network = try await ProcessNetwork(validators: 2)
         try network.start(0)
         let home = network.directory.path
         let config = try String(contentsOfFile: home + "/node0/config.toml", encoding: .utf8)
@@ -38,7 +48,7 @@ import Testing
                 String($0.dropFirst("listen = \"".count).dropLast())
             }
         )
-        let stranger = try tool(
+        let stranger = try await tool(
             "openssl",
             [
                 "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
@@ -46,41 +56,41 @@ import Testing
             ]
         )
         #expect(stranger.status == 0, "\(stranger.output)")
-        func connect(_ certificate: [String]) throws -> (status: Int32, output: String) {
+        func connect(_ certificate: [String]) async throws -> (status: Int32, output: String) {
             var result: (status: Int32, output: String) = (-1, "")
             // The node may still be starting: retry while the port refuses connections.
             for _ in 0..<50 {
-                result = try tool("openssl", ["s_client", "-connect", p2p, "-tls1_3", "-brief"] + certificate)
+                result = try await tool("openssl", ["s_client", "-connect", p2p, "-tls1_3", "-brief"] + certificate)
                 if !result.output.contains("Connection refused") { break }
-                Thread.sleep(forTimeInterval: 0.2)
+                try await Task.sleep(for: .milliseconds(200))
             }
             return result
         }
-        let member = try connect(["-cert", home + "/node1/keys/tls.crt", "-key", home + "/node1/keys/tls.key"])
+        let member = try await connect(["-cert", home + "/node1/keys/tls.crt", "-key", home + "/node1/keys/tls.key"])
         #expect(member.status == 0 && member.output.contains("CONNECTION ESTABLISHED"), "\(member.output)")
         #expect(!member.output.contains("alert"), "\(member.output)")
-        let foreign = try connect(["-cert", home + "/stranger.crt", "-key", home + "/stranger.key"])
+        let foreign = try await connect(["-cert", home + "/stranger.crt", "-key", home + "/stranger.key"])
         #expect(foreign.status != 0 && foreign.output.contains("alert certificate unknown"), "\(foreign.output)")
-        let anonymous = try connect([])
+        let anonymous = try await connect([])
         #expect(anonymous.status != 0 && anonymous.output.contains("alert certificate required"), "\(anonymous.output)")
         let log = try String(contentsOfFile: network.logPath(0), encoding: .utf8)
         #expect(log.contains("is not a member node's"), "the node logs the stranger's refusal")
     }
 
     @Test func curlOnEveryRouteGetsProblemDocumentsAndTheNodeCarriesOn() async throws {
-        let network = try ProcessNetwork(validators: 1)
+        let network = try await ProcessNetwork(validators: 1)
         try network.start(0)
         let up = await network.until(30) { await network.height(0) != nil }
         #expect(up, "the node did not start")
         let base = network.apis[0]
         let scratch = network.directory.path
         let oversized = scratch + "/oversized.bin"
-        FileManager.default.createFile(atPath: oversized, contents: Data(count: 3 << 20))
+        #expect(FileManager.default.createFile(atPath: oversized, contents: Data(count: 3 << 20)))
         // Bytes a command-line argument cannot carry (a NUL ends it) go through files.
         let shortLength = scratch + "/short-length.bin"
-        FileManager.default.createFile(atPath: shortLength, contents: Data([0, 0, 1]))
+        #expect(FileManager.default.createFile(atPath: shortLength, contents: Data([0, 0, 1])))
         let empty = scratch + "/empty.bin"
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
         // Path parameters no route accepts, and query strings of the wrong type.
         let badSegments = ["zz", "-1", "%00", String(repeating: "9", count: 4_000), "..%2F..%2Fetc"]
         var requests: [(method: String, path: String, body: [String])] = []
@@ -110,7 +120,7 @@ import Testing
             ("GET", "/v1/nothing-here", []),
         ]
         for request in requests {
-            let result = try tool(
+            let result = try await tool(
                 "curl",
                 ["-sS", "-X", request.method, "-o", "-", "-w", "\n%{http_code} %{content_type}", base + request.path]
                     + request.body

@@ -19,10 +19,10 @@ final class ProcessNetwork {
     /// Sequences used so far per account, for tests that sign as they go.
     var nextSequences: [String: UInt64] = [:]
 
-    init(validators: Int, suite: CryptoSuiteID = .secp256k1SHA256) throws {
+    init(validators: Int, suite: CryptoSuiteID = .secp256k1SHA256) async throws {
         size = validators
         let civicd = KilledProcess.helper("civicd")
-        let result = try KilledProcess.run(
+        let result = try await KilledProcess.run(
             civicd,
             [
                 "testnet", "--validators", "\(validators)", "--dir", directory.path, "--block-interval-ms", "100",
@@ -60,7 +60,7 @@ final class ProcessNetwork {
         let log =
             FileHandle(forWritingAtPath: logPath(index))
             ?? {
-                FileManager.default.createFile(atPath: logPath(index), contents: nil)
+                _ = FileManager.default.createFile(atPath: logPath(index), contents: nil)
                 return FileHandle(forWritingAtPath: logPath(index))
             }()
         log?.seekToEndOfFile()
@@ -82,11 +82,11 @@ final class ProcessNetwork {
 
     func logPath(_ index: Int) -> String { "\(directory.path)/node\(index).log" }
 
-    /// Sends `signal` and waits for the process to end.
-    func stop(_ index: Int, signal: Int32 = SIGKILL) {
+    /// Sends `signal` and waits (on a thread of its own) for the process to end.
+    func stop(_ index: Int, signal: Int32 = SIGKILL) async {
         guard let process = processes[index] else { return }
         kill(process.processIdentifier, signal)
-        process.waitUntilExit()
+        _ = try? await onOwnThread { process.waitUntilExit() }
         processes[index] = nil
     }
 

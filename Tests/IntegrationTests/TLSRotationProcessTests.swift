@@ -18,12 +18,12 @@ import Testing
         return true
     }
 
-    func civicd(_ arguments: [String]) throws -> String {
-        try KilledProcess.run(KilledProcess.helper("civicd"), arguments, killAfter: nil)
+    func civicd(_ arguments: [String]) async throws -> String {
+        try await KilledProcess.run(KilledProcess.helper("civicd"), arguments, killAfter: nil)
     }
 
     @Test func aRenewedCertificateAndARotatedKeyKeepTheNodeConnected() async throws {
-        let network = try ProcessNetwork(validators: 4)
+        let network = try await ProcessNetwork(validators: 4)
         try network.startAll()
         #expect(
             await network.until(60) {
@@ -37,10 +37,10 @@ import Testing
         let member = { (id: String) in network.genesis.members.first { $0.id == OrgID(id) } }
         let registered = try #require(member("310000")?.validator?.tlsKeyPin)
         let before = try String(contentsOfFile: home(1) + "/keys/tls.crt", encoding: .utf8)
-        let renewal = try civicd(["tls", "renew", "--home", home(1), "--days", "30"])
+        let renewal = try await civicd(["tls", "renew", "--home", home(1), "--days", "30"])
         #expect(renewal.contains("key pin unchanged: \(registered.hex)"), "\(renewal)")
         #expect(try String(contentsOfFile: home(1) + "/keys/tls.crt", encoding: .utf8) != before)
-        network.stop(1, signal: SIGTERM)
+        await network.stop(1, signal: SIGTERM)
         try network.start(1)
         let restartedAt = await network.height(0) ?? 0
         #expect(await network.until(60) { await fullyConnected(network) })
@@ -48,7 +48,7 @@ import Testing
 
         // Rotation: a new key waits beside the old; governance registers its pin (node 2's department proposes,
         // two others approve: 30 of 40); the node then presents it and its peers reconnect.
-        let rotation = try civicd(["tls", "rotate", "--home", home(2)])
+        let rotation = try await civicd(["tls", "rotate", "--home", home(2)])
         let line = try #require(rotation.split(separator: "\n").first { $0.hasPrefix("new key pin: ") })
         let pinBytes = try #require(Hex.decode(String(line.dropFirst("new key pin: ".count))))
         let newPin = try #require(Digest(bytes: pinBytes))
@@ -101,7 +101,7 @@ import Testing
         #expect(await network.until(60) { await fullyConnected(network) }, "node 2 did not regain its peers")
         #expect(await network.until(60) { await network.height(2) ?? 0 >= rotatedAt + 3 })
         // And after a restart it starts with the rotated key.
-        network.stop(2, signal: SIGTERM)
+        await network.stop(2, signal: SIGTERM)
         try network.start(2)
         #expect(await network.until(60) { await fullyConnected(network) })
         let (same, height) = await network.identical([0, 1, 2, 3])

@@ -9,13 +9,13 @@ import Testing
 /// online verification, a transaction receipt, an edited document, a foreign genesis, a truncated receipt
 /// and an unreachable node.
 @Suite(.serialized) struct VerifyCommandProcessTests {
-    func civic(_ arguments: [String], in directory: String) throws -> (status: Int32, output: String) {
-        try CivicProcess.run(arguments, in: directory)
+    func civic(_ arguments: [String], in directory: String) async throws -> (status: Int32, output: String) {
+        try await CivicProcess.run(arguments, in: directory)
     }
 
     @Test(arguments: CryptoSuiteID.allCases)
     func verifyGivesTheDocumentedVerdictsAndExitCodes(suite: CryptoSuiteID) async throws {
-        let network = try ProcessNetwork(validators: 1, suite: suite)
+        let network = try await ProcessNetwork(validators: 1, suite: suite)
         try network.startAll()
         let up = await network.until(30) { await network.height(0) ?? 0 >= 1 }
         #expect(up, "the node did not start")
@@ -25,20 +25,22 @@ import Testing
         let key = work + "/accounts/beijing.key"
         try Array("Marriage e-certificate BJ-1 (sample)".utf8).write(to: work + "/cert.pdf")
         let certificate = ["--number", "BJ-1", "--file", "cert.pdf"]
-        func run(_ arguments: String...) throws -> (status: Int32, output: String) { try civic(arguments, in: work) }
+        func run(_ arguments: String...) async throws -> (status: Int32, output: String) {
+            try await civic(arguments, in: work)
+        }
 
-        let anchored = try civic(
+        let anchored = try await civic(
             ["submit", "certificate", "--node", node, "--key", key, "--wait"] + certificate,
             in: work
         )
         #expect(anchored.status == 0, "\(anchored.output)")
-        let saved = try civic(["receipt", "--node", node, "--out", "before.json"] + certificate, in: work)
+        let saved = try await civic(["receipt", "--node", node, "--out", "before.json"] + certificate, in: work)
         #expect(saved.status == 0, "\(saved.output)")
-        let valid = try run("verify", "--file", "cert.pdf", "--genesis", genesis, "--receipt", "before.json")
+        let valid = try await run("verify", "--file", "cert.pdf", "--genesis", genesis, "--receipt", "before.json")
         #expect(valid.status == 0 && valid.output.hasPrefix("✓ VALID"), "\(valid.output)")
         #expect(valid.output.contains("cannot show") || valid.output.contains("is not in it"), "the as-of warning")
 
-        let revoked = try civic(
+        let revoked = try await civic(
             [
                 "submit", "status-change", "--node", node, "--key", key, "--status", "revoked", "--reason",
                 "divorce-registered", "--wait",
@@ -48,21 +50,23 @@ import Testing
         )
         #expect(revoked.status == 0, "\(revoked.output)")
         // The old receipt still says what it said, as of its block; online says revoked.
-        #expect(try run("verify", "--file", "cert.pdf", "--genesis", genesis, "--receipt", "before.json").status == 0)
-        let online = try civic(["verify", "--genesis", genesis, "--node", node] + certificate, in: work)
+        #expect(
+            try await run("verify", "--file", "cert.pdf", "--genesis", genesis, "--receipt", "before.json").status == 0
+        )
+        let online = try await civic(["verify", "--genesis", genesis, "--node", node] + certificate, in: work)
         #expect(online.status == 1 && online.output.contains("was revoked"), "\(online.output)")
-        let json = try civic(["verify", "--genesis", genesis, "--node", node, "--json"] + certificate, in: work)
+        let json = try await civic(["verify", "--genesis", genesis, "--node", node, "--json"] + certificate, in: work)
         #expect(json.status == 1 && json.output.contains("\"verdict\": \"not_valid\""), "\(json.output)")
 
         // A transaction receipt, binary.
         let hash = try #require(revoked.output.split(separator: "\n").first.map(String.init))
-        #expect(try run("receipt", "--node", node, "--tx", hash, "--out", "tx.civr", "--binary").status == 0)
-        let transaction = try run("verify", "--genesis", genesis, "--receipt", "tx.civr")
+        #expect(try await run("receipt", "--node", node, "--tx", hash, "--out", "tx.civr", "--binary").status == 0)
+        let transaction = try await run("verify", "--genesis", genesis, "--receipt", "tx.civr")
         #expect(transaction.status == 0 && transaction.output.hasPrefix("✓ COMMITTED"), "\(transaction.output)")
 
         // An edited document; a genesis of another network; a truncated receipt; an unreachable node.
         try Array("Marriage e-certificate BJ-2 (sample)".utf8).write(to: work + "/edited.pdf")
-        let edited = try run(
+        let edited = try await run(
             "verify",
             "--file",
             "edited.pdf",
@@ -74,8 +78,8 @@ import Testing
             "before.json"
         )
         #expect(edited.status == 1 && edited.output.contains("✗ document"), "\(edited.output)")
-        let foreign = try ProcessNetwork(validators: 1, suite: suite)
-        let other = try run(
+        let foreign = try await ProcessNetwork(validators: 1, suite: suite)
+        let other = try await run(
             "verify",
             "--file",
             "cert.pdf",
@@ -88,9 +92,9 @@ import Testing
         #expect(other.status == 1 && other.output.contains("✗ validator sets"), "\(other.output)")
         let receipt = try Data(contentsOf: URL(fileURLWithPath: work + "/before.json"))
         try receipt.prefix(receipt.count / 2).write(to: URL(fileURLWithPath: work + "/cut.json"))
-        let cut = try run("verify", "--file", "cert.pdf", "--genesis", genesis, "--receipt", "cut.json")
+        let cut = try await run("verify", "--file", "cert.pdf", "--genesis", genesis, "--receipt", "cut.json")
         #expect(cut.status == 2 && cut.output.contains("not a CivicLedger receipt"), "\(cut.output)")
-        let unreachable = try civic(
+        let unreachable = try await civic(
             ["verify", "--genesis", genesis, "--node", "http://127.0.0.1:1"] + certificate,
             in: work
         )

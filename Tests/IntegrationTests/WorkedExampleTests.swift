@@ -79,7 +79,7 @@ import Testing
     }
 
     @Test func everyCommandInTheWorkedExamplesRunsAsDocumented() async throws {
-        let network = try ProcessNetwork(validators: 4)
+        let network = try await ProcessNetwork(validators: 4)
         try network.startAll()
         let ready = await network.until(60) {
             let height = await network.height(0) ?? 0
@@ -110,7 +110,7 @@ import Testing
             shell.arguments = ["-c", script]
             shell.environment = environment
             try shell.run()
-            shell.waitUntilExit()
+            try await onOwnThread { shell.waitUntilExit() }
             #expect(shell.terminationStatus != 97, "could not enter \(scratch.path)")
             for (number, command) in commands.enumerated() {
                 func read(_ name: String) -> String {

@@ -12,8 +12,20 @@ public enum KilledProcess {
     }
 
     /// Runs `executable` with `arguments`, kills it after `milliseconds` (nil: lets it finish), and returns
-    /// everything it wrote to standard output.
-    public static func run(_ executable: String, _ arguments: [String], killAfter milliseconds: Int?) throws -> String {
+    /// everything it wrote to standard output. Waits on a thread of its own, not the test's.
+    public static func run(
+        _ executable: String,
+        _ arguments: [String],
+        killAfter milliseconds: Int?
+    ) async throws -> String {
+        try await onOwnThread { try runBlocking(executable, arguments, killAfter: milliseconds) }
+    }
+
+    private static func runBlocking(
+        _ executable: String,
+        _ arguments: [String],
+        killAfter milliseconds: Int?
+    ) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

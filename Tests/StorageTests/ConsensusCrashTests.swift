@@ -56,7 +56,7 @@ struct ConsensusCrashTests {
         }
     }
 
-    @Test func killedValidatorsNeverSignConflictingMessages() throws {
+    @Test func killedValidatorsNeverSignConflictingMessages() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "civic-guard-\(UUID().uuidString)"
         ).path
@@ -66,7 +66,7 @@ struct ConsensusCrashTests {
         var ledger = Ledger()
         var interrupted: [String: Int] = [:]
         for kill in 1...Self.kills {
-            let output = try KilledProcess.run(
+            let output = try await KilledProcess.run(
                 helper,
                 [directory, "\(kill)"],
                 killAfter: Int.random(in: 30...300, using: &random)
@@ -76,7 +76,7 @@ struct ConsensusCrashTests {
         let reached = ledger.highest
         // One more run, to completion: everybody resumes from its files and decides five more heights (in well
         // under a second; the minute bounds a run that stopped deciding).
-        let final = try KilledProcess.run(helper, [directory, "0", "\(reached + 5)"], killAfter: 60_000)
+        let final = try await KilledProcess.run(helper, [directory, "0", "\(reached + 5)"], killAfter: 60_000)
         _ = ledger.take(final)
 
         #expect(ledger.conflicts.isEmpty, "\(ledger.conflicts.count) conflicts, e.g. \(ledger.conflicts.prefix(3))")

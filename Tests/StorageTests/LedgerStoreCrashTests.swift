@@ -13,18 +13,22 @@ struct LedgerStoreCrashTests {
     static let kills = Int(ProcessInfo.processInfo.environment["CIVIC_CRASH_KILLS"] ?? "") ?? 50
 
     /// Runs the writer, kills it after `milliseconds`, and returns the heights it acknowledged.
-    static func runAndKill(_ directory: String, after milliseconds: Int) throws -> [UInt64] {
-        let text = try KilledProcess.run(KilledProcess.helper("crash-writer"), [directory], killAfter: milliseconds)
+    static func runAndKill(_ directory: String, after milliseconds: Int) async throws -> [UInt64] {
+        let text = try await KilledProcess.run(
+            KilledProcess.helper("crash-writer"),
+            [directory],
+            killAfter: milliseconds
+        )
         return text.split(separator: "\n").compactMap { line in
             let parts = line.split(separator: " ")
             return parts.count == 3 && parts[0] == "committed" ? UInt64(parts[1]) : nil
         }
     }
 
-    @Test func everyReopenLandsOnTheLastCommittedHeight() throws {
+    @Test func everyReopenLandsOnTheLastCommittedHeight() async throws {
         var random = SeededGenerator(seed: UInt64(Date().timeIntervalSince1970))
-        let (acknowledged, pastAcknowledgement) = try Self.crashRounds(Self.kills) { directory, _ in
-            try Self.runAndKill(directory, after: Int.random(in: 20...400, using: &random))
+        let (acknowledged, pastAcknowledgement) = try await Self.crashRounds(Self.kills) { directory, _ in
+            try await Self.runAndKill(directory, after: Int.random(in: 20...400, using: &random))
         }
         print(
             "crash test: \(Self.kills) kills, reached height \(acknowledged), \(pastAcknowledgement) reopened past the last acknowledgement"
@@ -38,8 +42,8 @@ struct LedgerStoreCrashTests {
     /// reached and how many reopens landed one past the last acknowledgement.
     static func crashRounds(
         _ count: Int,
-        round: (_ directory: String, _ round: Int) throws -> [UInt64]
-    ) throws -> (UInt64, Int) {
+        round: (_ directory: String, _ round: Int) async throws -> [UInt64]
+    ) async throws -> (UInt64, Int) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "civic-crash-\(UUID().uuidString)"
         ).path
@@ -57,7 +61,7 @@ struct LedgerStoreCrashTests {
         try clean.initialize(genesis: fixture.genesis)
 
         for index in 0..<count {
-            let heights = try round(directory, index)
+            let heights = try await round(directory, index)
             if let last = heights.last { acknowledged = max(acknowledged, last) }
 
             let store = try RocksDBLedgerStore(path: directory, suite: .secp256k1SHA256)

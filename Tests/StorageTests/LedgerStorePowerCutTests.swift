@@ -38,13 +38,30 @@ struct LedgerStorePowerCutTests {
     }
 
     /// Runs the writer in `directory` under the injector, up to `maximumHeight`; returns the heights it
-    /// acknowledged and how it ended.
+    /// acknowledged and how it ended. Waits on a thread of its own.
     static func runWriter(
         _ directory: String,
         maximumHeight: UInt64,
         mode: String,
         after writes: Int
-    ) throws -> (heights: [UInt64], status: Int32, reason: Process.TerminationReason) {
+    ) async throws -> WriterRun {
+        try await onOwnThread {
+            try runWriterBlocking(directory, maximumHeight: maximumHeight, mode: mode, after: writes)
+        }
+    }
+
+    struct WriterRun: Sendable {
+        let heights: [UInt64]
+        let status: Int32
+        let reason: Process.TerminationReason
+    }
+
+    private static func runWriterBlocking(
+        _ directory: String,
+        maximumHeight: UInt64,
+        mode: String,
+        after writes: Int
+    ) throws -> WriterRun {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: KilledProcess.helper("crash-writer"))
         process.arguments = [directory, "\(maximumHeight)"]
@@ -63,17 +80,17 @@ struct LedgerStorePowerCutTests {
             let parts = line.split(separator: " ")
             return parts.count == 3 && parts[0] == "committed" ? UInt64(parts[1]) : nil
         }
-        return (heights, process.terminationStatus, process.terminationReason)
+        return WriterRun(heights: heights, status: process.terminationStatus, reason: process.terminationReason)
     }
 
-    @Test func everyReopenAfterAPowerCutLandsOnACommittedHeight() throws {
+    @Test func everyReopenAfterAPowerCutLandsOnACommittedHeight() async throws {
         var random = SeededGenerator(seed: UInt64(Date().timeIntervalSince1970))
         var cuts = 0
         var reached: UInt64 = 0
-        let (height, past) = try LedgerStoreCrashTests.crashRounds(Self.rounds) { directory, _ in
+        let (height, past) = try await LedgerStoreCrashTests.crashRounds(Self.rounds) { directory, _ in
             // About one write per block, many more when the memtable is flushed on open: a cut can land in
             // a commit, a flush or the writer's start.
-            let run = try Self.runWriter(
+            let run = try await Self.runWriter(
                 directory,
                 maximumHeight: reached + 40,
                 mode: "cut",
@@ -89,12 +106,12 @@ struct LedgerStorePowerCutTests {
         )
     }
 
-    @Test func everyReopenAfterTheDiskFailsLandsOnACommittedHeight() throws {
+    @Test func everyReopenAfterTheDiskFailsLandsOnACommittedHeight() async throws {
         var random = SeededGenerator(seed: UInt64(Date().timeIntervalSince1970) ^ 0xD15C)
         var failures = 0
         var reached: UInt64 = 0
-        let (height, past) = try LedgerStoreCrashTests.crashRounds(Self.rounds) { directory, _ in
-            let run = try Self.runWriter(
+        let (height, past) = try await LedgerStoreCrashTests.crashRounds(Self.rounds) { directory, _ in
+            let run = try await Self.runWriter(
                 directory,
                 maximumHeight: reached + 40,
                 mode: "fail",
