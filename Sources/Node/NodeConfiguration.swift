@@ -15,6 +15,9 @@ public struct NodeConfiguration: Sendable, Equatable {
     /// Requests per second each API client may make on average (0: no limit), and how many at once.
     public var apiRateLimit: Int64 = 500
     public var apiRateBurst: Int64 = 1_000
+    /// Reverse proxies whose `X-Forwarded-For` names the client the rate limit counts (none: the header is
+    /// ignored, every request counts against its connection's address).
+    public var apiTrustedProxies: [IPAddressRange] = []
     public var blockIntervalMilliseconds: Int64 = 250
     /// Append every signature the consensus key releases to `data/signing-journal` (an audit trail).
     public var signingJournal = false
@@ -36,6 +39,7 @@ public struct NodeConfiguration: Sendable, Equatable {
 
     static let fields: Set<String> = [
         "node_id", "genesis", "p2p.listen", "p2p.peers", "api.listen", "api.rate_limit", "api.rate_burst",
+        "api.trusted_proxies",
         "consensus.block_interval_ms", "consensus.signing_journal", "log.format",
         "log.level", "mempool.max_transactions", "mempool.max_bytes", "mempool.max_per_sender",
         "storage.tree_cache_nodes",
@@ -107,6 +111,25 @@ public struct NodeConfiguration: Sendable, Equatable {
         }
         if let value = try integer("api.rate_limit", 0...1_000_000) { configuration.apiRateLimit = value }
         if let value = try integer("api.rate_burst", 1...1_000_000) { configuration.apiRateBurst = value }
+        if let entry = values["api.trusted_proxies"] {
+            guard case .strings(let items) = entry.value else {
+                throw ConfigurationError(
+                    line: entry.line,
+                    field: "api.trusted_proxies",
+                    "expected [\"address or range\", …], e.g. [\"10.0.0.5\", \"192.168.0.0/16\"]"
+                )
+            }
+            configuration.apiTrustedProxies = try items.map { item throws(ConfigurationError) in
+                guard let range = IPAddressRange(item) else {
+                    throw ConfigurationError(
+                        line: entry.line,
+                        field: "api.trusted_proxies",
+                        "\"\(item)\" is not an IP address or CIDR range (write ranges with their first address)"
+                    )
+                }
+                return range
+            }
+        }
         if let value = try integer("consensus.block_interval_ms", 0...60_000) {
             configuration.blockIntervalMilliseconds = value
         }
@@ -174,6 +197,9 @@ public struct NodeConfiguration: Sendable, Equatable {
             # Requests per second each client may make (0: no limit), and how many at once; beyond: 429.
             rate_limit = \(apiRateLimit)
             rate_burst = \(apiRateBurst)
+            # Reverse proxies in front of this API ("10.0.0.5", "192.168.0.0/16"): their X-Forwarded-For names
+            # the client the rate limit counts. Leave empty when clients connect directly.
+            trusted_proxies = [\(apiTrustedProxies.map { TOMLSubset.quoted($0.description) }.joined(separator: ", "))]
 
             [consensus]
             # Least time between blocks, so transactions gather into blocks.

@@ -13,13 +13,18 @@ public enum NodeAPI {
     /// The largest batch body accepted.
     public static let maximumBatchBodyBytes = 64 << 20
 
+    /// The routes with their middleware: problem documents for every error, and the rate limit per client
+    /// (`limits`, nil for none), which reads `X-Forwarded-For` only from `trustedProxies`.
     public static func router(
         node: LedgerNode,
-        limits: RateLimiter.Limits? = .standard
+        limits: RateLimiter.Limits? = .standard,
+        trustedProxies: [IPAddressRange] = []
     ) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.middlewares.add(ProblemMiddleware(endpoints: endpoints))
-        if let limits { router.middlewares.add(RateLimitMiddleware(limiter: RateLimiter(limits))) }
+        if let limits {
+            router.middlewares.add(RateLimitMiddleware(limiter: RateLimiter(limits), trustedProxies: trustedProxies))
+        }
         for endpoint in endpoints {
             let path = RouterPath(endpoint.path.replacing("{", with: ":").replacing("}", with: ""))
             router.on(path, method: endpoint.method) { request, context -> Response in

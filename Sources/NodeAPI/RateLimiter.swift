@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOConcurrencyHelpers
+import Node
 
 /// A token bucket per client address (`docs/api.md`, "Limits"): each client may make `rate` requests per
 /// second on average and `burst` at once; beyond that it gets 429 `rate_limited` with `Retry-After`. The
@@ -58,17 +59,27 @@ public final class RateLimiter: Sendable {
     }
 }
 
-/// Applies a `RateLimiter` to every request, keyed by the client's IP address.
+/// Applies a `RateLimiter` to every request, keyed by the client's IP address (`ClientAddress`: behind a
+/// trusted proxy, the address it forwards).
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
     let limiter: RateLimiter
+    let trustedProxies: [IPAddressRange]
 
     func handle(
         _ request: Request,
         context: APIRequestContext,
         next: (Request, APIRequestContext) async throws -> Response
     ) async throws -> Response {
-        let client = context.remoteAddress?.ipAddress ?? "unknown"
+        let peer = context.remoteAddress?.ipAddress ?? "unknown"
+        let client =
+            trustedProxies.isEmpty
+            ? peer
+            : ClientAddress.resolve(
+                peer: peer,
+                forwardedFor: request.headers.filter { $0.name.canonicalName == "x-forwarded-for" }.map(\.value),
+                trusted: trustedProxies
+            )
         if let wait = limiter.take(client, now: Date().timeIntervalSince1970) {
             var response = ProblemDocument(
                 .tooManyRequests,

@@ -125,7 +125,8 @@ enum NodeRunner {
                 node: node,
                 limits: settings.apiRateLimit == 0
                     ? nil
-                    : RateLimiter.Limits(rate: Double(settings.apiRateLimit), burst: Double(settings.apiRateBurst))
+                    : RateLimiter.Limits(rate: Double(settings.apiRateLimit), burst: Double(settings.apiRateBurst)),
+                trustedProxies: settings.apiTrustedProxies
             ),
             configuration: ApplicationConfiguration(address: .hostname(api.host, port: api.port)),
             onServerRunning: { _ in

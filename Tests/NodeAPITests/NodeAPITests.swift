@@ -13,12 +13,17 @@ import NodeAPI
 import P2P
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 /// The HTTP API on a one-validator node over real HTTP on 127.0.0.1: the routes, their shapes, and problem
 /// documents for bad input.
 @Suite(.serialized) struct NodeAPITests {
     /// A one-validator node with its API on a free port; `body` runs against its base URL.
     func withNode(
         limits: RateLimiter.Limits? = .standard,
+        trustedProxies: [IPAddressRange] = [],
         _ body: (String, PrivateKey, Genesis) async throws -> Void
     ) async throws {
         let directory = TemporaryDirectory("civic-api")
@@ -62,7 +67,7 @@ import Testing
         )
         let port = NIOLockedValueBox(0)
         let application = Application(
-            router: NodeAPI.router(node: node, limits: limits),
+            router: NodeAPI.router(node: node, limits: limits, trustedProxies: trustedProxies),
             configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in port.withLockedValue { $0 = channel.localAddress?.port ?? 0 } },
             logger: quiet
@@ -203,6 +208,32 @@ import Testing
             #expect(statuses == [200, 200, 429])
             let refused = try await APIRequest.send("GET", base + "/v1/status")
             #expect(try document(refused)["code"] == .string("rate_limited"))
+        }
+    }
+
+    /// Behind a trusted proxy (here the test itself, on 127.0.0.1) each forwarded client has its own bucket;
+    /// from anyone else the header is ignored and the connection's address is the client.
+    @Test func behindATrustedProxyEachForwardedClientIsCountedApart() async throws {
+        func status(_ base: String, forwardedFor client: String) async throws -> Int {
+            var request = URLRequest(url: try #require(URL(string: base + "/v1/status")))
+            request.setValue(client, forHTTPHeaderField: "X-Forwarded-For")
+            let (_, response) = try await URLSession.shared.data(for: request)
+            return (response as? HTTPURLResponse)?.statusCode ?? 0
+        }
+        let limits = RateLimiter.Limits(rate: 0.001, burst: 2)
+        try await withNode(limits: limits, trustedProxies: [try #require(IPAddressRange("127.0.0.1"))]) { base, _, _ in
+            var statuses: [Int] = []
+            for client in ["203.0.113.1", "203.0.113.1", "203.0.113.1", "203.0.113.2"] {
+                statuses.append(try await status(base, forwardedFor: client))
+            }
+            #expect(statuses == [200, 200, 429, 200])
+        }
+        try await withNode(limits: limits) { base, _, _ in
+            var statuses: [Int] = []
+            for client in ["203.0.113.1", "203.0.113.2", "203.0.113.3"] {
+                statuses.append(try await status(base, forwardedFor: client))
+            }
+            #expect(statuses == [200, 200, 429])
         }
     }
 

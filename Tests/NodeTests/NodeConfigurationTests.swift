@@ -20,6 +20,8 @@ struct NodeConfigurationTests {
         configuration.logLevel = "debug"
         configuration.mempoolTransactions = 5_000
         configuration.treeCacheNodes = 65_536
+        configuration.apiTrustedProxies = ["10.0.0.5", "192.168.0.0/16", "fd00::/8"].compactMap(IPAddressRange.init)
+        #expect(configuration.apiTrustedProxies.count == 3)
         #expect(try NodeConfiguration.parse(configuration.toml) == configuration)
     }
 
@@ -73,6 +75,14 @@ struct NodeConfigurationTests {
         (
             "node_id = \"A\"\ngenesis = \"g\"\n[p2p]\nlisten = \"1.2.3.4:5\"\n[api]\nlisten = \"1.2.3.4:6\"\n[storage]\ntree_cache_nodes = 10\n",
             "line 8, storage.tree_cache_nodes"
+        ),
+        (
+            "node_id = \"A\"\ngenesis = \"g\"\n[p2p]\nlisten = \"1.2.3.4:5\"\n[api]\nlisten = \"1.2.3.4:6\"\ntrusted_proxies = [\"10.0.0.5\", \"proxy.local\"]\n",
+            "line 7, api.trusted_proxies: \"proxy.local\" is not an IP address"
+        ),
+        (
+            "node_id = \"A\"\ngenesis = \"g\"\n[p2p]\nlisten = \"1.2.3.4:5\"\n[api]\nlisten = \"1.2.3.4:6\"\ntrusted_proxies = \"10.0.0.5\"\n",
+            "line 7, api.trusted_proxies: expected ["
         ),
     ])
     func mistakesNameTheirFieldAndLine(text: String, expected: String) {
