@@ -11,20 +11,29 @@ public enum KilledProcess {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path
     }
 
-    /// Runs `executable` with `arguments`, kills it after `milliseconds` (nil: lets it finish), and returns
-    /// everything it wrote to standard output. Waits on a thread of its own, not the test's.
+    /// When a kill's delay starts: at the start (the kill may land while the helper opens and recovers), or
+    /// at its first line of output (it lands in the work itself however slowly a loaded machine starts it).
+    public enum KillClock: Sendable {
+        case fromStart
+        case fromFirstOutput
+    }
+
+    /// Runs `executable` with `arguments`, kills it `milliseconds` after `clock` (nil: lets it finish), and
+    /// returns everything it wrote to standard output. Waits on a thread of its own, not the test's.
     public static func run(
         _ executable: String,
         _ arguments: [String],
-        killAfter milliseconds: Int?
+        killAfter milliseconds: Int?,
+        counting clock: KillClock = .fromStart
     ) async throws -> String {
-        try await onOwnThread { try runBlocking(executable, arguments, killAfter: milliseconds) }
+        try await onOwnThread { try runBlocking(executable, arguments, killAfter: milliseconds, counting: clock) }
     }
 
     private static func runBlocking(
         _ executable: String,
         _ arguments: [String],
-        killAfter milliseconds: Int?
+        killAfter milliseconds: Int?,
+        counting clock: KillClock
     ) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -35,13 +44,24 @@ public enum KilledProcess {
         try process.run()
         // Read while it runs, so a full pipe never blocks the helper.
         let collected = Collected()
+        let spoke = DispatchSemaphore(value: 0)
         let done = DispatchSemaphore(value: 0)
         let handle = output.fileHandleForReading
         DispatchQueue.global().async {
-            collected.data = handle.readDataToEndOfFile()
+            var data = Data()
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                if data.isEmpty { spoke.signal() }
+                data.append(chunk)
+            }
+            if data.isEmpty { spoke.signal() }
+            collected.data = data
             done.signal()
         }
         if let milliseconds {
+            // A helper that never speaks is killed a minute in; the test's own checks then say what it missed.
+            if clock == .fromFirstOutput { _ = spoke.wait(timeout: .now() + 60) }
             usleep(useconds_t(milliseconds * 1000))
             kill(process.processIdentifier, SIGKILL)
         }
