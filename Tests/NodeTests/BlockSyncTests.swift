@@ -88,21 +88,9 @@ final class ForgingLedger: SyncLedger {
         guard let (block, certificate) = honest.committedBlock(at: height) else { return nil }
         guard height == forgedHeight else { return (block, certificate) }
         let transactions = Array(block.transactions.dropLast())
-        let h = block.header
-        let header = BlockHeader(
-            chainID: h.chainID,
-            height: h.height,
-            time: h.time,
-            previousBlockHash: h.previousBlockHash,
+        let header = block.header.changing(
             transactionsRoot: Block.transactionsRoot(transactions, hash: hash),
-            transactionCount: UInt32(transactions.count),
-            stateRoot: h.stateRoot,
-            resultsRoot: h.resultsRoot,
-            evidenceRoot: h.evidenceRoot,
-            validatorSetHash: h.validatorSetHash,
-            nextValidatorSetHash: h.nextValidatorSetHash,
-            lastCommitHash: h.lastCommitHash,
-            proposer: h.proposer
+            transactionCount: UInt32(transactions.count)
         )
         let forged = Block(header: header, transactions: transactions)
         let forgedCertificate = CommitCertificate(

@@ -47,23 +47,8 @@ struct SyncedBlockTests {
             try target.commitSynced(block, certificate: weak, executor: fixture.executor)
         }
         // Validators that certified a header whose state root execution does not give.
-        let h = block.header
         let lying = Block(
-            header: BlockHeader(
-                chainID: h.chainID,
-                height: h.height,
-                time: h.time,
-                previousBlockHash: h.previousBlockHash,
-                transactionsRoot: h.transactionsRoot,
-                transactionCount: h.transactionCount,
-                stateRoot: .of("a state nobody computed"),
-                resultsRoot: h.resultsRoot,
-                evidenceRoot: h.evidenceRoot,
-                validatorSetHash: h.validatorSetHash,
-                nextValidatorSetHash: h.nextValidatorSetHash,
-                lastCommitHash: h.lastCommitHash,
-                proposer: h.proposer
-            ),
+            header: block.header.changing(stateRoot: .of("a state nobody computed")),
             transactions: block.transactions
         )
         let lyingCertificate = try CertifiedChain.certificate(for: lying, fixture: fixture)

@@ -73,21 +73,7 @@ struct HeaderVerifierTests {
             try HeaderVerifier.verify(header, certificate: weak, handOffs: [chain.handOff], genesis: genesis)
         }
         // A header changed after signing no longer matches its certificate.
-        let tampered = BlockHeader(
-            chainID: header.chainID,
-            height: header.height,
-            time: header.time,
-            previousBlockHash: header.previousBlockHash,
-            transactionsRoot: header.transactionsRoot,
-            transactionCount: header.transactionCount,
-            stateRoot: SHA256().hash(utf8: "another state"),
-            resultsRoot: header.resultsRoot,
-            evidenceRoot: header.evidenceRoot,
-            validatorSetHash: header.validatorSetHash,
-            nextValidatorSetHash: header.nextValidatorSetHash,
-            lastCommitHash: header.lastCommitHash,
-            proposer: header.proposer
-        )
+        let tampered = header.changing(stateRoot: SHA256().hash(utf8: "another state"))
         #expect {
             try HeaderVerifier.verify(
                 tampered,

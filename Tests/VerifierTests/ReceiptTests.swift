@@ -122,22 +122,7 @@ struct ReceiptTests {
                 )
             }
         )
-        let header = real.header
-        let forgedHeader = BlockHeader(
-            chainID: header.chainID,
-            height: huge,
-            time: huge,
-            previousBlockHash: header.previousBlockHash,
-            transactionsRoot: header.transactionsRoot,
-            transactionCount: header.transactionCount,
-            stateRoot: header.stateRoot,
-            resultsRoot: header.resultsRoot,
-            evidenceRoot: header.evidenceRoot,
-            validatorSetHash: header.validatorSetHash,
-            nextValidatorSetHash: header.nextValidatorSetHash,
-            lastCommitHash: header.lastCommitHash,
-            proposer: header.proposer
-        )
+        let forgedHeader = real.header.changing(height: huge, time: huge)
         let forged = CertificateEvidence(
             number: real.number,
             record: forgedRecord,
