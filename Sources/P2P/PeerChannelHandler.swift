@@ -61,6 +61,10 @@ final class PeerChannelHandler: ChannelInboundHandler {
             closeReason = "TLS key \(pin.hex.prefix(16))… is not a member node's"
             return false
         }
+        if network.isCut(peer.node) {
+            closeReason = "link cut by the test fault switch"
+            return false
+        }
         if let expected, peer.node != expected {
             closeReason = "dialed \(expected) but the key presented is \(peer.node)'s"
             return false

@@ -110,14 +110,20 @@ public final class PeerNetwork: Sendable {
     public func peer(_ node: OrgID) -> PeerConnection? { state.withLockedValue { $0.connections[node] } }
 
     /// The test fault switch (`Tools/chaos.sh` on machines without network namespaces, docs/reliability.md):
-    /// treats the links to `nodes` as cut — closes them and refuses them — until a later call heals them.
+    /// treats the links to `nodes` as cut — closes them, dials none, and refuses their handshakes, so the
+    /// other end never sees a hello either — until a later call heals them (and dials them again).
     public func cutLinks(to nodes: Set<OrgID>) {
-        let closing = state.withLockedValue { state -> [PeerConnection] in
+        let (closing, healed) = state.withLockedValue { state -> ([PeerConnection], Set<OrgID>) in
+            let healed = state.cut.subtracting(nodes)
             state.cut = nodes
-            return nodes.compactMap { state.connections[$0] }
+            return (nodes.compactMap { state.connections[$0] }, healed)
         }
         for connection in closing { connection.close("link cut by the test fault switch") }
+        for node in healed { maintain(node) }
     }
+
+    /// Whether the test fault switch has cut the link to `node`.
+    func isCut(_ node: OrgID) -> Bool { state.withLockedValue { $0.cut.contains(node) } }
 
     /// Sends `message` to every connected peer except `excluded`, framing it once.
     public func broadcast(_ message: WireMessage, except excluded: OrgID? = nil, priority: SendPriority? = nil) {
@@ -245,7 +251,8 @@ public final class PeerNetwork: Sendable {
     private func maintain(_ node: OrgID) {
         guard let peer = registry.identity(of: node), let address = peer.address, node != me else { return }
         let delay: Int64? = state.withLockedValue { state in
-            guard state.running, !state.stopped, state.connections[node] == nil, !state.dialing.contains(node)
+            guard state.running, !state.stopped, state.connections[node] == nil, !state.dialing.contains(node),
+                !state.cut.contains(node)
             else { return nil }
             state.dialing.insert(node)
             var generator = SystemRandomNumberGenerator()

@@ -131,7 +131,8 @@ import Testing
     }
 
     /// The test fault switch (the chaos run's link cuts without network namespaces): a cut link is closed and
-    /// stays refused from both ends' dials; healed, it comes back.
+    /// stays refused from both ends' dials — the far end never even registers a connection (CI once caught B
+    /// connected for the moment between A's hello and A's refusal) — and healed, it comes back.
     @Test func aCutLinkStaysDownUntilHealed() async throws {
         let a = try await TestPeer("A", group: group)
         let b = try await TestPeer("B", group: group)
@@ -140,8 +141,11 @@ import Testing
         #expect(await eventually { a.connected(to: b) && b.connected(to: a) })
         a.network.cutLinks(to: [b.node])
         #expect(await eventually { !a.connected(to: b) && !b.connected(to: a) })
+        let connections = { (peer: TestPeer) in peer.delegate.log.withLockedValue { $0.connected.count } }
+        let before = (connections(a), connections(b))
         try await Task.sleep(nanoseconds: 800_000_000)
         #expect(!a.connected(to: b) && !b.connected(to: a), "a redial got through the cut")
+        #expect(connections(a) == before.0 && connections(b) == before.1, "a connection was registered across the cut")
         a.network.cutLinks(to: [])
         #expect(await eventually { a.connected(to: b) && b.connected(to: a) })
         await a.network.shutdown()
