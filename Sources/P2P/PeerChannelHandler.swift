@@ -79,7 +79,7 @@ final class PeerChannelHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        handshakeTimer = context.eventLoop.scheduleTask(
+        handshakeTimer = context.eventLoop.assumeIsolated().scheduleTask(
             in: .milliseconds(configuration.handshakeTimeoutMilliseconds)
         ) { [weak self] in
             guard let self, case .handshaking = self.phase else { return }
@@ -171,7 +171,7 @@ final class PeerChannelHandler: ChannelInboundHandler {
         stats.throttled()
         context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
         let wait = Int64(-tokens / configuration.inboundMessagesPerSecond * 1e9) + 1_000_000
-        context.eventLoop.scheduleTask(in: .nanoseconds(wait)) { [weak self] in
+        context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(wait)) { [weak self] in
             guard let self, let context = self.context else { return }
             self.readingPaused = false
             context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
