@@ -41,7 +41,7 @@ final class RawPeer: Sendable {
 
     /// Stops reading the socket: the node's writes to this peer back up.
     func stopReading() async throws {
-        try await channel.setOption(ChannelOptions.autoRead, value: false)
+        try await channel.setOption(ChannelOptions.autoRead, value: false).get()
     }
 
     var isOpen: Bool { channel.isActive }
