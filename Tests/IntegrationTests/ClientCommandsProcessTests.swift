@@ -8,7 +8,7 @@ import Testing
 /// nodes, and the input errors of the file-reading commands: each a clear message and exit 2, nothing sent.
 @Suite(.serialized) struct ClientCommandsProcessTests {
     func civic(_ arguments: [String], in directory: String) async throws -> (status: Int32, output: String) {
-        try await CivicProcess.run(arguments, in: directory)
+        try await HelperProcess.run("civic", arguments, in: directory)
     }
 
     @Test func batchProposalAndApprovalWorkEndToEnd() async throws {

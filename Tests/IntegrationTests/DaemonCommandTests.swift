@@ -6,20 +6,7 @@ import Testing
 /// exit status 2, and nothing written.
 struct DaemonCommandTests {
     func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        try await onOwnThread { try Self.runBlocking(arguments) }
-    }
-
-    static func runBlocking(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: KilledProcess.helper("civicd"))
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try await HelperProcess.run("civicd", arguments)
     }
 
     @Test func badConfigurationOrGenesisIsNamedAndNothingIsTouched() async throws {

@@ -10,7 +10,7 @@ import Testing
 /// and an unreachable node.
 @Suite(.serialized) struct VerifyCommandProcessTests {
     func civic(_ arguments: [String], in directory: String) async throws -> (status: Int32, output: String) {
-        try await CivicProcess.run(arguments, in: directory)
+        try await HelperProcess.run("civic", arguments, in: directory)
     }
 
     @Test(arguments: CryptoSuiteID.allCases)
