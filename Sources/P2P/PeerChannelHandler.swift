@@ -29,6 +29,9 @@ final class PeerChannelHandler: ChannelInboundHandler {
     private var queue: SendQueue
     private var context: ChannelHandlerContext?
     private var handshakeTimer: Scheduled<Void>?
+    /// Counts the established peer's silence (`SilenceWatch`), ticked every ping interval.
+    private var silence: SilenceWatch?
+    private var silenceTimer: Scheduled<Void>?
     private var closeReason: String?
     private var closing = false
     private var tokens: Double
@@ -95,8 +98,7 @@ final class PeerChannelHandler: ChannelInboundHandler {
         } else if let event = event as? IdleStateHandler.IdleStateEvent {
             switch event {
             case .write: if case .established = phase { ping(promise: nil) }
-            case .read: close("silent for \(configuration.deadAfterMilliseconds) ms")
-            case .all: break
+            case .read, .all: break
             }
         }
         context.fireUserInboundEventTriggered(event)
@@ -108,6 +110,7 @@ final class PeerChannelHandler: ChannelInboundHandler {
 
     private func read(_ buffer: ByteBuffer) {
         if closing { return }
+        silence?.heard(now: Self.now())
         stats.received(bytes: buffer.readableBytes)
         let frames: [[UInt8]]
         do { frames = try decoder.receive(buffer.readableBytesView) } catch {
@@ -143,7 +146,13 @@ final class PeerChannelHandler: ChannelInboundHandler {
                 stats: stats
             )
             phase = .established(connection)
-            if let refusal = network.register(connection) { close(refusal) }
+            if let refusal = network.register(connection) { return close(refusal) }
+            silence = SilenceWatch(
+                intervalMilliseconds: configuration.pingIntervalMilliseconds,
+                limitMilliseconds: configuration.deadAfterMilliseconds,
+                now: Self.now()
+            )
+            scheduleSilenceTick()
         case .established(let connection):
             switch message {
             case .hello: close("a second hello")
@@ -178,6 +187,25 @@ final class PeerChannelHandler: ChannelInboundHandler {
             context.read()
         }
     }
+
+    /// Closes the connection once the peer has been silent past `deadAfterMilliseconds` of this node's own
+    /// waking time. A peer whose reading this node paused (`limitRate`) is not silent: its data is waiting.
+    private func scheduleSilenceTick() {
+        guard let context else { return }
+        silenceTimer = context.eventLoop.assumeIsolated().scheduleTask(
+            in: .milliseconds(configuration.pingIntervalMilliseconds)
+        ) { [weak self] in
+            guard let self, !self.closing, var watch = self.silence else { return }
+            let now = Self.now()
+            if self.readingPaused { watch.heard(now: now) }
+            let silent = watch.tick(now: now)
+            self.silence = watch
+            if silent { return self.close("silent for \(self.configuration.deadAfterMilliseconds) ms") }
+            self.scheduleSilenceTick()
+        }
+    }
+
+    private static func now() -> Int64 { Int64(clamping: NIODeadline.now().uptimeNanoseconds) }
 
     // MARK: - Sending (on the event loop)
 
@@ -248,6 +276,7 @@ final class PeerChannelHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         handshakeTimer?.cancel()
+        silenceTimer?.cancel()
         let reason = closeReason ?? "closed by the peer"
         for ping in pings.values { ping.promise?.fail(PeerNetworkError.closed(reason)) }
         pings.removeAll()

@@ -164,10 +164,7 @@ public final class PeerNetwork: Sendable {
                 )
             try channel.pipeline.syncOperations.addHandler(tlsHandler)
             try channel.pipeline.syncOperations.addHandler(
-                IdleStateHandler(
-                    readTimeout: .milliseconds(configuration.deadAfterMilliseconds),
-                    writeTimeout: .milliseconds(configuration.pingIntervalMilliseconds)
-                )
+                IdleStateHandler(writeTimeout: .milliseconds(configuration.pingIntervalMilliseconds))
             )
             try channel.pipeline.syncOperations.addHandler(handler)
         }

@@ -19,9 +19,7 @@ import Testing
         b.network.registryChanged([a.identityEntry, b.identityEntry])
         #expect(await eventually { a.connected(to: b) && b.connected(to: a) })
         // Both dialed; the tie-break keeps A's connection on both ends (A < B).
-        #expect(
-            await eventually { a.network.peer(b.node)?.outbound == true && b.network.peer(a.node)?.outbound == false }
-        )
+        #expect(await eventually { a.settled(with: b) })
         a.network.broadcast(.status(PeerStatus(height: 5, round: 1)))
         #expect(
             await eventually {
@@ -47,7 +45,8 @@ import Testing
         let sEntry = PeerIdentity(node: OrgID("S")!, keyPin: silent.keyPin, address: nil)
         a.network.registryChanged([a.identityEntry, b.identityEntry, sEntry])
         b.network.registryChanged([a.identityEntry, b.identityEntry, sEntry])
-        #expect(await eventually { a.connected(to: b) && b.connected(to: a) })
+        #expect(await eventually { a.settled(with: b) })
+        let partedBefore = a.delegate.log.withLockedValue(\.disconnected.count)
         let raw = try await RawPeer(identity: silent, port: b.port, group: group)
         // On a loaded machine the node may already have given up on it; either way it ends closed.
         try? await raw.write(
@@ -60,11 +59,35 @@ import Testing
         #expect(b.network.peer(OrgID("S")!) == nil)
         #expect(!raw.isOpen)
         #expect(await eventually { b.logs.contains("silent for 2500 ms") })
-        // Five pings fit in the timeout; a loaded CI run once saw A and B part anyway: say why if it recurs.
-        let partings = (a.logs.lines.withLockedValue { $0 } + b.logs.lines.withLockedValue { $0 }).filter {
-            $0.hasPrefix("peer disconnected")
+        // Eight pings fit in the timeout. Partings are counted from when the links settled: before that, the
+        // tie-break may close A's first connection (a loaded CI run failed here, most likely on that).
+        let partings = a.delegate.log.withLockedValue { $0.disconnected.dropFirst(partedBefore) }
+        #expect(partings.isEmpty, "\(partings)")
+        await a.network.shutdown()
+        await b.network.shutdown()
+    }
+
+    /// A stall of this node itself (a paused VM, a starved process) is not its peers' silence: when every event
+    /// loop is blocked for longer than the dead-peer timeout, the links survive it (`SilenceWatch`).
+    @Test func aStallOfThisNodeIsNotItsPeersSilence() async throws {
+        let short: (inout PeerNetworkConfiguration) -> Void = {
+            $0.pingIntervalMilliseconds = 300
+            $0.deadAfterMilliseconds = 1_500
         }
-        #expect(a.delegate.log.withLockedValue { $0.disconnected.isEmpty }, "\(partings)")
+        let a = try await TestPeer("A", group: group, adjust: short)
+        let b = try await TestPeer("B", group: group, adjust: short)
+        a.network.registryChanged([a.identityEntry, b.identityEntry])
+        b.network.registryChanged([a.identityEntry, b.identityEntry])
+        #expect(await eventually { a.settled(with: b) })
+        let partedBefore = [a, b].map { $0.delegate.log.withLockedValue(\.disconnected.count) }
+        let stalls = group.makeIterator().map { loop in loop.submit { usleep(2_500_000) } }
+        for stall in stalls { _ = try await stall.get() }
+        try await Task.sleep(nanoseconds: 1_000_000_000)
+        let partings = zip([a, b], partedBefore).flatMap { peer, before in
+            peer.delegate.log.withLockedValue { $0.disconnected.dropFirst(before) }
+        }
+        #expect(partings.isEmpty, "\(partings)")
+        #expect(a.connected(to: b) && b.connected(to: a))
         await a.network.shutdown()
         await b.network.shutdown()
     }
@@ -118,7 +141,7 @@ import Testing
         let b = try await TestPeer("B", group: group)
         a.network.registryChanged([a.identityEntry, b.identityEntry])
         b.network.registryChanged([a.identityEntry, b.identityEntry])
-        #expect(await eventually { a.connected(to: b) && b.connected(to: a) })
+        #expect(await eventually { a.settled(with: b) })
         a.network.registryChanged([a.identityEntry])
         #expect(await eventually { !a.connected(to: b) && !b.connected(to: a) })
         try await Task.sleep(nanoseconds: 500_000_000)

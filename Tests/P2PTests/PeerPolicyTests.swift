@@ -57,6 +57,42 @@ struct PeerPolicyTests {
         #expect(delays.count > 10)
     }
 
+    @Test func silenceIsCountedOnlyWhileThisNodeIsAwake() {
+        /// Ticks at each time (ms); shows the silence counted after each tick, and whether it closed.
+        func ticks(_ watch: inout SilenceWatch, at times: [Int64]) -> [String] {
+            times.map { time in
+                let closed = watch.tick(now: time * 1_000_000)
+                return "\(watch.silentMilliseconds)\(closed ? " closed" : "")"
+            }
+        }
+        func fresh(at start: Int64 = 0) -> SilenceWatch {
+            SilenceWatch(intervalMilliseconds: 300, limitMilliseconds: 1_500, now: start * 1_000_000)
+        }
+        // Ticks on time: a peer silent for the limit is closed at the tick that reaches it, not before.
+        var watch = fresh()
+        #expect(ticks(&watch, at: [300, 600, 900, 1_200, 1_500]) == ["300", "600", "900", "1200", "1500 closed"])
+        // Hearing the peer starts the count again from that moment.
+        watch = fresh()
+        _ = ticks(&watch, at: [1_200])
+        watch.heard(now: 1_250 * 1_000_000)
+        #expect(
+            ticks(&watch, at: [1_500, 1_800, 2_100, 2_400, 2_700, 2_800])
+                == ["250", "550", "850", "1150", "1450", "1550 closed"]
+        )
+        // A tick long after the last (this node was stalled) counts one interval, however long the gap;
+        // up to two intervals apart is ordinary timer jitter and counts in full.
+        watch = fresh()
+        #expect(ticks(&watch, at: [2_500, 60_000, 60_600]) == ["300", "600", "1200"])
+        // A node stalled before every tick still closes a silent peer, at the fifth stalled tick.
+        watch = fresh()
+        #expect(
+            ticks(&watch, at: [10_000, 20_000, 30_000, 40_000, 50_000]) == ["300", "600", "900", "1200", "1500 closed"]
+        )
+        // A tick "before" the mark counts nothing rather than a negative silence.
+        watch = fresh(at: 1_000)
+        #expect(ticks(&watch, at: [500]) == ["0"])
+    }
+
     @Test func seenCacheForgetsTheOldestBeyondItsCapacity() {
         var seen = SeenCache(capacity: 3)
         let digests = (0..<5).map { Digest.of("message \($0)") }

@@ -92,6 +92,14 @@ final class TestPeer: Sendable {
     var acceptOnlyEntry: PeerIdentity { PeerIdentity(node: node, keyPin: identity.keyPin, address: nil) }
 
     func connected(to other: TestPeer) -> Bool { network.peer(other.node) != nil }
+
+    /// Connected both ways over the connection the tie-break keeps (dialed by the smaller id). Until then an
+    /// end may still see its first connection closed by the other end's tie-break before the kept one's hello
+    /// reaches it: a `peerDisconnected` that a test counting partings must not mistake for one.
+    func settled(with other: TestPeer) -> Bool {
+        let (low, high) = node.value < other.node.value ? (self, other) : (other, self)
+        return low.network.peer(high.node)?.outbound == true && high.network.peer(low.node)?.outbound == false
+    }
 }
 
 /// Polls `condition` every 10 ms until it holds or `seconds` pass.
