@@ -32,8 +32,11 @@ public struct ConsensusDriver<WAL: ConsensusWAL, Signer: ConsensusSigner> {
         case decide(blockHash: Digest, certificate: CommitCertificate)
         case evidence(Equivocation)
         /// The guard refused to sign what the engine asked for: nothing was sent. Never expected of a
-        /// correct engine with an intact log; the node reports it loudly.
+        /// correct engine with an intact log and guard; the node reports it loudly.
         case refused(SigningRefusal)
+        /// A peer relayed a proposal or vote by this validator's key that its guard did not make; the guard
+        /// has adopted it (SPEC §9). Some other copy of this validator signed: the node reports it loudly.
+        case signedElsewhere(SigningRecord)
     }
 
     public private(set) var engine: ConsensusStateMachine
@@ -64,10 +67,29 @@ public struct ConsensusDriver<WAL: ConsensusWAL, Signer: ConsensusSigner> {
         return (driver, actions)
     }
 
-    /// Logs an input, then hands it to the engine.
+    /// Logs an input, then hands it to the engine. Proposals and votes arrive with their signatures verified.
     public mutating func handle(_ event: ConsensusEvent) throws(ConsensusDriverError) -> [Action] {
+        let adopted = try adoptIfSignedElsewhere(event)
         do { try wal.append(event) } catch { throw .wal(error) }
-        return try perform(engine.handle(event))
+        return adopted + (try perform(engine.handle(event)))
+    }
+
+    /// SPEC §9, "Signatures made elsewhere": an own proposal or vote beyond the guard's position was not
+    /// signed by this guard, since everything it signs moves its position; the guard adopts it before the
+    /// engine can ask for anything that conflicts.
+    private mutating func adoptIfSignedElsewhere(_ event: ConsensusEvent) throws(ConsensusDriverError) -> [Action] {
+        let record: SigningRecord
+        switch event {
+        case .proposal(let signed) where signed.proposal.proposerIndex == engine.ownIndex:
+            record = SigningRecord(
+                SigningRequest(signed.proposal, chainID: engine.chainID),
+                signature: signed.signature
+            )
+        case .vote(let signed) where signed.vote.validatorIndex == engine.ownIndex:
+            record = SigningRecord(SigningRequest(signed.vote, chainID: engine.chainID), signature: signed.signature)
+        default: return []
+        }
+        do { return try signer.adopt(record) ? [.signedElsewhere(record)] : [] } catch { throw .signing(error) }
     }
 
     private mutating func perform(_ effects: [ConsensusEffect]) throws(ConsensusDriverError) -> [Action] {

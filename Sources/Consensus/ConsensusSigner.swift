@@ -25,6 +25,9 @@ public protocol ConsensusSigner {
     /// The last signature returned, if any.
     var last: SigningRecord? { get }
     mutating func sign(_ request: SigningRequest) throws(SigningGuardError) -> Signature
+    /// Makes `record`, a verified signature by this key that this guard did not make, the last record —
+    /// durably — when `SigningGuardRule.adopts` says so; returns whether it did.
+    mutating func adopt(_ record: SigningRecord) throws(SigningGuardError) -> Bool
 }
 
 /// The signing guard without a disk, for tests and the simulator: same rule, nothing survives the process.
@@ -47,5 +50,11 @@ public struct InMemorySigningGuard: ConsensusSigner {
             last = SigningRecord(request, signature: signature)
             return signature
         }
+    }
+
+    public mutating func adopt(_ record: SigningRecord) throws(SigningGuardError) -> Bool {
+        guard SigningGuardRule.adopts(record, after: last) else { return false }
+        last = record
+        return true
     }
 }

@@ -31,9 +31,21 @@ public enum SigningGuardRule {
     public static func verdict(for request: SigningRequest, after last: SigningRecord?) -> Verdict {
         guard let last else { return .sign }
         let asked = (request.height, request.round, request.step.rawValue)
-        let signed = (last.height, last.round, last.step.rawValue)
-        if asked > signed { return .sign }
-        if asked == signed, request.blockHash == last.blockHash { return .reuse(last.signature) }
+        if asked > position(last) { return .sign }
+        if asked == position(last), request.blockHash == last.blockHash { return .reuse(last.signature) }
         return .refuse(SigningRefusal(requested: request, last: last))
+    }
+
+    /// Whether a verified signature by this key, seen in a peer's message, must become the guard's record
+    /// (SPEC §9, "Signatures made elsewhere"): it lies beyond the last position, so this guard did not make
+    /// it — an older copy of the validator did (an empty or restored `data/`), or another process holds the
+    /// key. Taking it as the record makes the guard refuse whatever would conflict with it.
+    public static func adopts(_ seen: SigningRecord, after last: SigningRecord?) -> Bool {
+        guard let last else { return true }
+        return position(seen) > position(last)
+    }
+
+    private static func position(_ record: SigningRecord) -> (UInt64, UInt32, UInt8) {
+        (record.height, record.round, record.step.rawValue)
     }
 }

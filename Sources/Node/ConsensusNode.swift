@@ -90,6 +90,7 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
     /// Called on the loop after each commit (height, transactions, seconds since the height started).
     private let commitListeners = NIOLockedValueBox<[@Sendable (UInt64, [Digest], Double) -> Void]>([])
     private let published = NIOLockedValueBox(PeerStatus(height: 0, round: 0))
+    private let elsewhere = NIOLockedValueBox<UInt64>(0)
 
     public init(
         store: RocksDBLedgerStore,
@@ -243,8 +244,30 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
                 if evidence.add(piece) { gossip?.publish(.evidence(piece)) }
             case .refused(let refusal):
                 logger.critical("the signing guard refused a signature", metadata: ["refusal": "\(refusal)"])
+            case .signedElsewhere(let record):
+                reportSignedElsewhere(record, seenIn: "a peer's relayed message", everyTime: true)
             }
         }
+    }
+
+    /// Signatures by this validator's key that its guard did not make (SPEC §9, "Signatures made elsewhere").
+    public var signaturesMadeElsewhere: UInt64 { elsewhere.withLockedValue { $0 } }
+
+    /// Counts and logs one; `everyTime: false` logs only the node's first (a restored node syncing many
+    /// blocks would otherwise log one line per block).
+    private func reportSignedElsewhere(_ record: SigningRecord, seenIn source: String, everyTime: Bool) {
+        let count = elsewhere.withLockedValue {
+            $0 += 1
+            return $0
+        }
+        guard everyTime || count == 1 else { return }
+        logger.critical(
+            "this validator's key signed something its signing guard did not: an older copy of this node (data/ lost or restored from a backup) or another process running with this key; the guard now refuses anything that conflicts with it. If another copy runs, stop it",
+            metadata: [
+                "height": "\(record.height)", "round": "\(record.round)", "step": "\(record.step)",
+                "seen_in": "\(source)",
+            ]
+        )
     }
 
     /// Keeps an own proposal or vote for re-offering and sends it; a proposal goes with its block's parts.
@@ -487,6 +510,7 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
             }
             let blockHash = block.header.hash(self.hash)
             if block.header.height == self.height {
+                self.adoptSignedElsewhere(certificate)
                 self.input(.blockCommitted(blockHash))
             }
             self.committed(block, certificate: certificate)
@@ -498,6 +522,31 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
         let outcome: Result<Void, SyncRefusal>
         do { outcome = try work.wait() } catch { throw SyncRefusal("the consensus loop is gone: \(error)") }
         try outcome.get()
+    }
+
+    /// A synced block's certificate may hold this validator's precommit, made by an older copy of it: the
+    /// guard adopts it (SPEC §9), and the node reports it. Heights below this one carry no validator set
+    /// here, so only the certificate of the height being decided is read.
+    private func adoptSignedElsewhere(_ certificate: CommitCertificate) {
+        guard let signer, let own = validators.validators.firstIndex(where: { $0.id == configuration.node }),
+            let mine = certificate.signatures.first(where: { Int($0.validatorIndex) == own })
+        else { return }
+        let record = SigningRecord(
+            height: certificate.height,
+            round: certificate.round,
+            step: .precommit,
+            blockHash: certificate.blockHash,
+            signature: mine.signature
+        )
+        do {
+            if try signer.adopt(record) {
+                reportSignedElsewhere(record, seenIn: "a commit certificate", everyTime: false)
+            }
+        } catch {
+            logger.critical("consensus stopped", metadata: ["reason": "\(error)"])
+            driver = nil
+            stopped = true
+        }
     }
 
     // MARK: - Gossip re-offering (SPEC §11)

@@ -44,7 +44,8 @@ public final class NodeMetrics: Sendable {
         peers: Int,
         mempoolTransactions: Int,
         mempoolBytes: Int,
-        syncLag: UInt64
+        syncLag: UInt64,
+        signaturesMadeElsewhere: UInt64
     ) -> String {
         let counters = counters.withLockedValue { $0 }
         var lines: [String] = []
@@ -66,6 +67,12 @@ public final class NodeMetrics: Sendable {
             [("", "\(counters.committedTransactions)")]
         )
         metric("civic_committed_blocks_total", "counter", "Committed blocks.", [("", "\(counters.committedBlocks)")])
+        metric(
+            "civic_signatures_made_elsewhere_total",
+            "counter",
+            "Signatures by this validator's key that its signing guard did not make (another copy of it ran).",
+            [("", "\(signaturesMadeElsewhere)")]
+        )
         metric(
             "civic_rejected_transactions_total",
             "counter",

@@ -69,7 +69,8 @@ public enum NodeAPI {
             peers: node.network.peers.count,
             mempoolTransactions: node.mempool.count,
             mempoolBytes: node.mempool.bytes,
-            syncLag: node.sync.bestPeerHeight > committed ? node.sync.bestPeerHeight - committed : 0
+            syncLag: node.sync.bestPeerHeight > committed ? node.sync.bestPeerHeight - committed : 0,
+            signaturesMadeElsewhere: node.consensus.signaturesMadeElsewhere
         )
         return Response(
             status: .ok,

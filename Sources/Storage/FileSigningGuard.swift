@@ -52,6 +52,19 @@ public final class FileSigningGuard: ConsensusSigner {
         }
     }
 
+    /// Records a signature this key made elsewhere (`SigningGuardRule.adopts`) the same durable way as its
+    /// own. It is not journaled: the journal lists what this guard released.
+    public func adopt(_ record: SigningRecord) throws(SigningGuardError) -> Bool {
+        guard SigningGuardRule.adopts(record, after: last) else { return false }
+        do { try DurableFile.replace(path, with: Self.encode(record, key: key.publicKey)) } catch {
+            throw .storage("could not record a signature made elsewhere: \(error)")
+        }
+        last = record
+        // A record whose journal line failed was never released; the adopted one replaces it.
+        journalBehind = false
+        return true
+    }
+
     private func appendToJournal(_ record: SigningRecord) throws(SigningGuardError) {
         guard let journal else { return }
         do {

@@ -166,6 +166,7 @@ struct Network {
                 if nodes[node].decisions.count < maximumHeight { try advance(node) }
             case .evidence: break
             case .refused(let refusal): emit("refused \(node) \(refusal)")
+            case .signedElsewhere(let record): emit("elsewhere \(node) \(record.height) \(record.round) \(record.step)")
             }
         }
     }

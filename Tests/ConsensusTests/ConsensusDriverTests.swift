@@ -77,6 +77,7 @@ struct ConsensusDriverTests {
                 case .validateBlock(let hash):
                     queue.append((node, .blockValidated(hash, valid: !invalid.contains(hash))))
                 case .refused(let refusal): Issue.record("validator \(node): \(refusal)")
+                case .signedElsewhere(let record): Issue.record("validator \(node): signed elsewhere \(record)")
                 case .decide, .evidence: break
                 }
             }
@@ -181,6 +182,42 @@ struct ConsensusDriverTests {
         }
         // A fresh log: the engine restarts at round 0 and times out into a nil prevote the guard must refuse.
         var (driver, _) = try Driver.open(Self.engine(0), wal: InMemoryConsensusWAL(), signer: locked.signerAfter)
+        let actions = try driver.handle(.timeout(ConsensusTimeout(height: 1, round: 0, step: .propose)))
+        #expect(actions.contains { if case .refused = $0 { return true } else { return false } })
+        #expect(!actions.contains { if case .broadcast = $0 { return true } else { return false } })
+    }
+
+    /// A validator that lost its guard as well as its log (an empty or restored `data/`) learns its own earlier
+    /// votes from the peers that relay them: the fresh guard adopts one, and then refuses what conflicts.
+    @Test func aValidatorThatLostItsGuardAdoptsItsOwnVotesFromPeers() throws {
+        let (_, signed) = try Self.run()
+        let relayed = signed.compactMap { event -> SignedVote? in
+            guard case .vote(let vote) = event, vote.vote.round == 1, vote.vote.type == .prevote else { return nil }
+            return vote
+        }
+        let prevote = try #require(relayed.first)
+        // Control: with nothing relayed, the fresh guard signs the round-0 nil prevote a propose timeout asks.
+        var (control, _) = try Driver.open(
+            Self.engine(0),
+            wal: InMemoryConsensusWAL(),
+            signer: InMemorySigningGuard(key: Self.keys[0])
+        )
+        let unguarded = try control.handle(.timeout(ConsensusTimeout(height: 1, round: 0, step: .propose)))
+        #expect(unguarded.contains { if case .broadcast(.vote) = $0 { return true } else { return false } })
+
+        var (driver, _) = try Driver.open(
+            Self.engine(0),
+            wal: InMemoryConsensusWAL(),
+            signer: InMemorySigningGuard(key: Self.keys[0])
+        )
+        let record = SigningRecord(
+            SigningRequest(prevote.vote, chainID: ChainID("civic-test")!),
+            signature: prevote.signature
+        )
+        #expect(try driver.handle(.vote(prevote)) == [.signedElsewhere(record)])
+        #expect(driver.signer.last == record)
+        // Relayed again, it is this guard's record now: nothing more to report.
+        #expect(!(try driver.handle(.vote(prevote))).contains(.signedElsewhere(record)))
         let actions = try driver.handle(.timeout(ConsensusTimeout(height: 1, round: 0, step: .propose)))
         #expect(actions.contains { if case .refused = $0 { return true } else { return false } })
         #expect(!actions.contains { if case .broadcast = $0 { return true } else { return false } })

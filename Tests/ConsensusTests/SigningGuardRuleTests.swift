@@ -50,6 +50,32 @@ struct SigningGuardRuleTests {
         }
     }
 
+    /// A signature by the key that the guard has no record of is adopted only beyond the guard's position:
+    /// it was made elsewhere (an older copy of the validator, or another process with its key).
+    @Test func signaturesMadeElsewhereAreAdoptedOnlyBeyondTheLastPosition() throws {
+        let signature = try Signature(bytes: [UInt8](repeating: 7, count: 64))
+        let last = SigningRecord(Self.vote(.prevote, 5, 2, Self.a), signature: signature)
+        func seen(_ request: SigningRequest) -> SigningRecord { SigningRecord(request, signature: signature) }
+        #expect(SigningGuardRule.adopts(seen(Self.vote(.prevote, 1, 0, nil)), after: nil))
+        for later in [Self.vote(.precommit, 5, 2, Self.b), Self.proposal(5, 3, Self.b), Self.vote(.prevote, 6, 0, nil)]
+        {
+            #expect(SigningGuardRule.adopts(seen(later), after: last), "\(later)")
+        }
+        // This guard's own position, or earlier ones: nothing to learn (a conflict there is evidence).
+        for earlier in [
+            Self.vote(.prevote, 5, 2, Self.a), Self.vote(.prevote, 5, 2, Self.b), Self.proposal(5, 2, Self.a),
+        ] {
+            #expect(!SigningGuardRule.adopts(seen(earlier), after: last), "\(earlier)")
+        }
+        // Once adopted, the guard refuses what conflicts with the adopted signature and reuses it.
+        let adopted = seen(Self.vote(.precommit, 5, 3, Self.b))
+        #expect(SigningGuardRule.verdict(for: Self.vote(.precommit, 5, 3, Self.b), after: adopted) == .reuse(signature))
+        guard case .refuse = SigningGuardRule.verdict(for: Self.vote(.precommit, 5, 3, nil), after: adopted) else {
+            Issue.record("signed against an adopted signature")
+            return
+        }
+    }
+
     @Test func recordAndEventsRoundTrip() throws {
         let signature = try Signature(bytes: [UInt8](repeating: 3, count: 64))
         let record = SigningRecord(Self.vote(.precommit, 9, 1, nil), signature: signature)

@@ -95,6 +95,30 @@ import Testing
         try await network.stopAll()
     }
 
+    /// A validator whose `data/` is lost (signing guard included) resyncs, finds its own precommits in the
+    /// certificates it fetches, adopts them into its fresh guard and reports them (SPEC §9, "Signatures made
+    /// elsewhere"), then takes part again.
+    @Test func aValidatorThatLostItsDataFindsItsOwnSignaturesAndRejoins() async throws {
+        let network = try TestNetwork(validators: 4)
+        try await network.startAll()
+        let batch = try network.anchors(30, from: "DEPT-0")
+        _ = network.nodes[0]!.submit(batch)
+        #expect(await waitUntil(30) { allCommitted(network, ids(network, batch), nodes: [0, 1, 2, 3]) })
+        // Enough heights that some certificate holds its precommit (a certificate needs only three of four).
+        #expect(await waitUntil(30) { network.height(3) >= 10 })
+        #expect(network.nodes[3]?.consensus.signaturesMadeElsewhere == 0)
+        try await network.stop(3)
+        try FileManager.default.removeItem(atPath: network.directory.path + "/" + network.names[3])
+        let reached = network.height(0)
+        try await network.start(3)
+        #expect(await waitUntil(30) { network.height(3) >= reached })
+        #expect((network.nodes[3]?.consensus.signaturesMadeElsewhere ?? 0) > 0)
+        let more = try network.anchors(20, from: "DEPT-3")
+        _ = network.nodes[3]!.submit(more)
+        #expect(await waitUntil(30) { allCommitted(network, ids(network, more), nodes: [0, 1, 2, 3]) })
+        try await network.stopAll()
+    }
+
     /// A node that joins late catches up from height 0 by block sync and then follows.
     @Test func aLateNodeCatchesUpFromHeightZero() async throws {
         let network = try TestNetwork(validators: 4)

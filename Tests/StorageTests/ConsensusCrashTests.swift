@@ -45,7 +45,9 @@ struct ConsensusCrashTests {
                     decided[height] = parts[3]
                     highest = max(highest, height)
                     last[parts[1]] = "propose"
-                case "refused":
+                case "refused", "elsewhere":
+                    // Restarted with their guards intact, validators are never refused and never find
+                    // their own signature made elsewhere.
                     refusals.append(String(line))
                 default:
                     // A line cut by the kill.
@@ -82,7 +84,7 @@ struct ConsensusCrashTests {
         _ = ledger.take(final)
 
         #expect(ledger.conflicts.isEmpty, "\(ledger.conflicts.count) conflicts, e.g. \(ledger.conflicts.prefix(3))")
-        #expect(ledger.refusals.isEmpty, "the guard refused: \(ledger.refusals.prefix(3))")
+        #expect(ledger.refusals.isEmpty, "the guard refused or adopted: \(ledger.refusals.prefix(3))")
         #expect(reached >= 10, "only \(reached) heights decided across \(Self.kills) runs: the kill test proved little")
         #expect(ledger.highest == reached + 5, "after the kills the validators stopped deciding at \(ledger.highest)")
         #expect(

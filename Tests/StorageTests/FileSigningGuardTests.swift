@@ -71,6 +71,30 @@ struct FileSigningGuardTests {
         #expect(SigningJournal.Entry(line: "5 2 prevo") == nil, "a torn line is not an entry")
     }
 
+    /// A signature this key made elsewhere (an older copy of the validator) is adopted as durably as an own
+    /// one: after a reopen the guard still refuses what conflicts with it. The journal lists only releases.
+    @Test func aSignatureMadeElsewhereIsAdoptedDurablyAndNotJournaled() throws {
+        let path = Self.path()
+        defer {
+            for suffix in ["", ".journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        let block = SHA256().hash(utf8: "block")
+        var olderCopy = InMemorySigningGuard(key: Self.key)
+        let elsewhere = try olderCopy.sign(Self.prevote(3, block))
+        let seen = SigningRecord(Self.prevote(3, block), signature: elsewhere)
+        let fresh = try FileSigningGuard(path: path, key: Self.key, journal: SigningJournal(path: path + ".journal"))
+        _ = try fresh.sign(Self.prevote(1, nil))
+        #expect(try fresh.adopt(seen))
+        #expect(try !fresh.adopt(seen), "adopted already: it is the guard's own position now")
+        #expect(try !fresh.adopt(SigningRecord(Self.prevote(2, nil), signature: elsewhere)), "behind the position")
+
+        let reopened = try FileSigningGuard(path: path, key: Self.key)
+        #expect(reopened.last == seen)
+        #expect(try reopened.sign(Self.prevote(3, block)) == elsewhere)
+        #expect(throws: SigningGuardError.self) { try reopened.sign(Self.prevote(3, nil)) }
+        #expect(try String(contentsOfFile: path + ".journal", encoding: .utf8) == "5 1 prevote nil\n")
+    }
+
     @Test func aDamagedOrForeignStateFileStopsTheGuard() throws {
         let path = Self.path()
         defer { try? FileManager.default.removeItem(atPath: path) }
