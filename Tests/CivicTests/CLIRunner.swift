@@ -26,17 +26,25 @@ enum CLIRunner {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let out = Pipe()
-        let err = Pipe()
         process.standardOutput = out
+        // Standard error goes to a file: two pipes read one after the other would stall a child that fills
+        // the second while the first is still being read.
+        let errPath = FileManager.default.temporaryDirectory.appendingPathComponent("civic-cli-\(UUID().uuidString)")
+            .path
+        guard FileManager.default.createFile(atPath: errPath, contents: nil),
+            let err = FileHandle(forWritingAtPath: errPath)
+        else { throw CocoaError(.fileWriteUnknown) }
+        defer { try? FileManager.default.removeItem(atPath: errPath) }
         process.standardError = err
         let input = Pipe()
         process.standardInput = input
         try process.run()
+        try err.close()
         if let stdin { input.fileHandleForWriting.write(Data(stdin)) }
         try input.fileHandleForWriting.close()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        let errData = FileManager.default.contents(atPath: errPath) ?? Data()
         return CLIResult(
             status: process.terminationStatus,
             stdout: String(decoding: outData, as: UTF8.self),
