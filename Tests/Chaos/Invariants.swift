@@ -118,6 +118,25 @@ enum Invariants {
         return (lines, violations)
     }
 
+    /// No node logged at `critical` in any of its lives: with healthy disks and intact data that would be a
+    /// stopped consensus, a refused signature, or its own key's signature made elsewhere (SPEC §9) — each a bug
+    /// here, where every restart keeps the node's files.
+    static func nothingCritical(_ cluster: Cluster) -> [String] {
+        var violations: [String] = []
+        for node in 0..<cluster.size {
+            let text = (try? String(contentsOfFile: cluster.logPath(node), encoding: .utf8)) ?? ""
+            let critical = text.split(separator: "\n").filter {
+                $0.split(separator: " ").dropFirst().first == "critical"
+            }
+            if let first = critical.first {
+                violations.append(
+                    "node\(node) logged \(critical.count) critical lines, the first: \(first.prefix(300))"
+                )
+            }
+        }
+        return violations
+    }
+
     /// No node holds evidence of double-signing: every validator here is honest.
     static func noEvidence(_ cluster: Cluster) async -> [String] {
         var violations: [String] = []

@@ -2,8 +2,9 @@
 // steady load while a seeded schedule SIGKILLs and restarts nodes, pauses them (SIGSTOP/SIGCONT) and cuts and
 // heals the links between them. Then it checks that every acknowledged transaction is on every node, every
 // node holds identical blocks and state roots at every height, no validator signed two things at one step
-// and no node holds double-signing evidence, no node died by itself, and the network committed again within
-// `recommitLimit` after the last fault and every node caught up. Ends with `chaos: … N violations`.
+// and no node holds double-signing evidence, no node died by itself or logged at critical, and the network
+// committed again within `recommitLimit` after the last fault and every node caught up. Ends with
+// `chaos: … N violations`.
 //   chaos --minutes M --seed S --civicd PATH --dir DIR [--tag T] [--loopback]
 import CivicCommandLine
 import Foundation
@@ -163,6 +164,7 @@ violations += await Invariants.noEvidence(cluster)
 cluster.stopAll()
 let (journalLines, signingViolations) = Invariants.noConflictingSignatures(cluster)
 violations += signingViolations
+violations += Invariants.nothingCritical(cluster)
 violations += cluster.crashes
 fabric.tearDown()
 
