@@ -182,10 +182,7 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
         timers.append(
             loop.scheduleTask(in: .milliseconds(wait)) {
                 guard opening == self.height, !self.stopped else { return }
-                do { try self.openEngine() } catch {
-                    self.logger.critical("consensus stopped", metadata: ["reason": "\(error)"])
-                    self.stopped = true
-                }
+                do { try self.openEngine() } catch { self.halt(error) }
             }
         )
     }
@@ -220,11 +217,15 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
             announce(round: driver.engine.round)
             try perform(actions)
         } catch {
-            // The WAL or the guard failed: the node can no longer promise safety, so it stops voting.
-            logger.critical("consensus stopped", metadata: ["reason": "\(error)"])
-            self.driver = nil
-            stopped = true
+            halt(error)
         }
+    }
+
+    /// The WAL or the guard failed: the node can no longer promise safety, so it stops voting.
+    private func halt(_ error: any Error) {
+        logger.critical("consensus stopped", metadata: ["reason": "\(error)"])
+        driver = nil
+        stopped = true
     }
 
     private func perform(_ actions: [ConsensusDriver<FileConsensusWAL, FileSigningGuard>.Action]) throws {
@@ -543,9 +544,7 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
                 reportSignedElsewhere(record, seenIn: "a commit certificate", everyTime: false)
             }
         } catch {
-            logger.critical("consensus stopped", metadata: ["reason": "\(error)"])
-            driver = nil
-            stopped = true
+            halt(error)
         }
     }
 

@@ -72,7 +72,7 @@ import Testing
     @Test func aStallOfThisNodeIsNotItsPeersSilence() async throws {
         let short: (inout PeerNetworkConfiguration) -> Void = {
             $0.pingIntervalMilliseconds = 300
-            $0.deadAfterMilliseconds = 1_500
+            $0.deadAfterMilliseconds = 2_000
         }
         let a = try await TestPeer("A", group: group, adjust: short)
         let b = try await TestPeer("B", group: group, adjust: short)
@@ -80,7 +80,7 @@ import Testing
         b.network.registryChanged([a.identityEntry, b.identityEntry])
         #expect(await eventually { a.settled(with: b) })
         let partedBefore = [a, b].map { $0.delegate.log.withLockedValue(\.disconnected.count) }
-        let stalls = group.makeIterator().map { loop in loop.submit { usleep(2_500_000) } }
+        let stalls = group.makeIterator().map { loop in loop.submit { usleep(3_000_000) } }
         for stall in stalls { _ = try await stall.get() }
         try await Task.sleep(nanoseconds: 1_000_000_000)
         let partings = zip([a, b], partedBefore).flatMap { peer, before in
