@@ -35,10 +35,7 @@ import Testing
     /// Keepalive: idle but healthy peers stay connected well past the dead-peer timeout, because each pings
     /// when it has not written for a while; a member that goes silent after its hello is closed.
     @Test func keepaliveHoldsIdleLinksAndDeadPeersAreClosed() async throws {
-        let short: (inout PeerNetworkConfiguration) -> Void = {
-            $0.pingIntervalMilliseconds = 300
-            $0.deadAfterMilliseconds = 2_500
-        }
+        let short = TestPeer.keepalive(pingMilliseconds: 300, deadAfterMilliseconds: 2_500)
         let a = try await TestPeer("A", group: group, adjust: short)
         let b = try await TestPeer("B", group: group, adjust: short)
         let silent = try TLSIdentity.generate(commonName: "node S")
@@ -46,7 +43,7 @@ import Testing
         a.network.registryChanged([a.identityEntry, b.identityEntry, sEntry])
         b.network.registryChanged([a.identityEntry, b.identityEntry, sEntry])
         #expect(await eventually { a.settled(with: b) })
-        let partedBefore = a.delegate.log.withLockedValue(\.disconnected.count)
+        let partedBefore = a.partingCount
         let raw = try await RawPeer(identity: silent, port: b.port, group: group)
         // On a loaded machine the node may already have given up on it; either way it ends closed.
         try? await raw.write(
@@ -61,7 +58,7 @@ import Testing
         #expect(await eventually { b.logs.contains("silent for 2500 ms") })
         // Eight pings fit in the timeout. Partings are counted from when the links settled: before that, the
         // tie-break may close A's first connection (a loaded CI run failed here, most likely on that).
-        let partings = a.delegate.log.withLockedValue { $0.disconnected.dropFirst(partedBefore) }
+        let partings = a.partings(since: partedBefore)
         #expect(partings.isEmpty, "\(partings)")
         await a.network.shutdown()
         await b.network.shutdown()
@@ -70,22 +67,17 @@ import Testing
     /// A stall of this node itself (a paused VM, a starved process) is not its peers' silence: when every event
     /// loop is blocked for longer than the dead-peer timeout, the links survive it (`SilenceWatch`).
     @Test func aStallOfThisNodeIsNotItsPeersSilence() async throws {
-        let short: (inout PeerNetworkConfiguration) -> Void = {
-            $0.pingIntervalMilliseconds = 300
-            $0.deadAfterMilliseconds = 2_000
-        }
+        let short = TestPeer.keepalive(pingMilliseconds: 300, deadAfterMilliseconds: 2_000)
         let a = try await TestPeer("A", group: group, adjust: short)
         let b = try await TestPeer("B", group: group, adjust: short)
         a.network.registryChanged([a.identityEntry, b.identityEntry])
         b.network.registryChanged([a.identityEntry, b.identityEntry])
         #expect(await eventually { a.settled(with: b) })
-        let partedBefore = [a, b].map { $0.delegate.log.withLockedValue(\.disconnected.count) }
+        let partedBefore = [a, b].map(\.partingCount)
         let stalls = group.makeIterator().map { loop in loop.submit { usleep(3_000_000) } }
         for stall in stalls { _ = try await stall.get() }
         try await Task.sleep(nanoseconds: 1_000_000_000)
-        let partings = zip([a, b], partedBefore).flatMap { peer, before in
-            peer.delegate.log.withLockedValue { $0.disconnected.dropFirst(before) }
-        }
+        let partings = zip([a, b], partedBefore).flatMap { $0.partings(since: $1) }
         #expect(partings.isEmpty, "\(partings)")
         #expect(a.connected(to: b) && b.connected(to: a))
         await a.network.shutdown()

@@ -38,6 +38,9 @@ final class RecordingDelegate: PeerNetworkDelegate {
 
 /// A node's peer layer on 127.0.0.1 with a fresh TLS identity, for real-socket tests.
 final class TestPeer: Sendable {
+    /// A change to the settings a test peer starts with.
+    typealias Adjustment = (inout PeerNetworkConfiguration) -> Void
+
     static let chain = ChainID("civic-net-test")!
     static let genesisHash = SHA256().hash(utf8: "network test genesis")
 
@@ -59,7 +62,7 @@ final class TestPeer: Sendable {
         port: Int = 0,
         registry: PeerRegistry = PeerRegistry(),
         delegate: RecordingDelegate = RecordingDelegate(),
-        adjust: (inout PeerNetworkConfiguration) -> Void = { _ in }
+        adjust: Adjustment = { _ in }
     ) async throws {
         let id = OrgID(node)!
         let identity = try identity ?? TLSIdentity.generate(commonName: "node \(node)")
@@ -92,6 +95,20 @@ final class TestPeer: Sendable {
     var acceptOnlyEntry: PeerIdentity { PeerIdentity(node: node, keyPin: identity.keyPin, address: nil) }
 
     func connected(to other: TestPeer) -> Bool { network.peer(other.node) != nil }
+
+    /// Settings with a fast keepalive, for the tests of dead-peer detection.
+    static func keepalive(pingMilliseconds: Int64, deadAfterMilliseconds: Int64) -> Adjustment {
+        {
+            $0.pingIntervalMilliseconds = pingMilliseconds
+            $0.deadAfterMilliseconds = deadAfterMilliseconds
+        }
+    }
+
+    /// How many times the delegate was told a peer disconnected; `partings(since:)` lists those after a count.
+    var partingCount: Int { delegate.log.withLockedValue(\.disconnected.count) }
+    func partings(since count: Int) -> [(OrgID, String)] {
+        delegate.log.withLockedValue { Array($0.disconnected.dropFirst(count)) }
+    }
 
     /// Connected both ways over the connection the tie-break keeps (dialed by the smaller id). Until then an
     /// end may still see its first connection closed by the other end's tie-break before the kept one's hello
