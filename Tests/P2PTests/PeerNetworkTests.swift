@@ -32,17 +32,29 @@ import Testing
         await b.network.shutdown()
     }
 
+    /// A and B, members of each other's registry (with `others`), once their link has settled on the connection
+    /// the tie-break keeps (`TestPeer.settled(with:)`).
+    func settledPair(
+        adjust: TestPeer.Adjustment = { _ in },
+        alsoMembers others: [PeerIdentity] = []
+    ) async throws -> (TestPeer, TestPeer) {
+        let a = try await TestPeer("A", group: group, adjust: adjust)
+        let b = try await TestPeer("B", group: group, adjust: adjust)
+        let members = [a.identityEntry, b.identityEntry] + others
+        a.network.registryChanged(members)
+        b.network.registryChanged(members)
+        #expect(await eventually { a.settled(with: b) })
+        return (a, b)
+    }
+
     /// Keepalive: idle but healthy peers stay connected well past the dead-peer timeout, because each pings
     /// when it has not written for a while; a member that goes silent after its hello is closed.
     @Test func keepaliveHoldsIdleLinksAndDeadPeersAreClosed() async throws {
-        let short = TestPeer.keepalive(pingMilliseconds: 300, deadAfterMilliseconds: 2_500)
-        let a = try await TestPeer("A", group: group, adjust: short)
-        let b = try await TestPeer("B", group: group, adjust: short)
         let silent = try TLSIdentity.generate(commonName: "node S")
-        let sEntry = PeerIdentity(node: OrgID("S")!, keyPin: silent.keyPin, address: nil)
-        a.network.registryChanged([a.identityEntry, b.identityEntry, sEntry])
-        b.network.registryChanged([a.identityEntry, b.identityEntry, sEntry])
-        #expect(await eventually { a.settled(with: b) })
+        let (a, b) = try await settledPair(
+            adjust: TestPeer.keepalive(pingMilliseconds: 300, deadAfterMilliseconds: 2_500),
+            alsoMembers: [PeerIdentity(node: OrgID("S")!, keyPin: silent.keyPin, address: nil)]
+        )
         let partedBefore = a.partingCount
         let raw = try await RawPeer(identity: silent, port: b.port, group: group)
         // On a loaded machine the node may already have given up on it; either way it ends closed.
@@ -67,12 +79,9 @@ import Testing
     /// A stall of this node itself (a paused VM, a starved process) is not its peers' silence: when every event
     /// loop is blocked for longer than the dead-peer timeout, the links survive it (`SilenceWatch`).
     @Test func aStallOfThisNodeIsNotItsPeersSilence() async throws {
-        let short = TestPeer.keepalive(pingMilliseconds: 300, deadAfterMilliseconds: 2_000)
-        let a = try await TestPeer("A", group: group, adjust: short)
-        let b = try await TestPeer("B", group: group, adjust: short)
-        a.network.registryChanged([a.identityEntry, b.identityEntry])
-        b.network.registryChanged([a.identityEntry, b.identityEntry])
-        #expect(await eventually { a.settled(with: b) })
+        let (a, b) = try await settledPair(
+            adjust: TestPeer.keepalive(pingMilliseconds: 300, deadAfterMilliseconds: 2_000)
+        )
         let partedBefore = [a, b].map(\.partingCount)
         let stalls = group.makeIterator().map { loop in loop.submit { usleep(3_000_000) } }
         for stall in stalls { _ = try await stall.get() }
@@ -129,11 +138,7 @@ import Testing
 
     /// A node dropped from the registry is disconnected and cannot come back.
     @Test func aRemovedNodeIsCutOff() async throws {
-        let a = try await TestPeer("A", group: group)
-        let b = try await TestPeer("B", group: group)
-        a.network.registryChanged([a.identityEntry, b.identityEntry])
-        b.network.registryChanged([a.identityEntry, b.identityEntry])
-        #expect(await eventually { a.settled(with: b) })
+        let (a, b) = try await settledPair()
         a.network.registryChanged([a.identityEntry])
         #expect(await eventually { !a.connected(to: b) && !b.connected(to: a) })
         try await Task.sleep(nanoseconds: 500_000_000)
