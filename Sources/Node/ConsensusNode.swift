@@ -187,11 +187,15 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
         )
     }
 
+    /// This node's place in the current height's validator set; nil when it is not a validator there.
+    private var ownIndex: UInt16? {
+        validators.validators.firstIndex { $0.id == configuration.node }.map { UInt16($0) }
+    }
+
     /// Opens the engine of this height (resuming from the WAL if it holds it), then feeds it what arrived
     /// while it was closed. Observers and validators outside this height's set run no engine.
     private func openEngine() throws {
-        let own = validators.validators.firstIndex { $0.id == configuration.node }.map { UInt16($0) }
-        guard let signer, let own else { return }
+        guard let signer, let own = ownIndex else { return }
         let (_, selection) = try schedule.at(height, store: store, rules: genesis.rules)
         let engine = ConsensusStateMachine(
             chainID: genesis.chainID,
@@ -529,8 +533,8 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
     /// guard adopts it (SPEC §9), and the node reports it. Heights below this one carry no validator set
     /// here, so only the certificate of the height being decided is read.
     private func adoptSignedElsewhere(_ certificate: CommitCertificate) {
-        guard let signer, let own = validators.validators.firstIndex(where: { $0.id == configuration.node }),
-            let mine = certificate.signatures.first(where: { Int($0.validatorIndex) == own })
+        guard let signer, let own = ownIndex,
+            let mine = certificate.signatures.first(where: { $0.validatorIndex == own })
         else { return }
         let record = SigningRecord(
             height: certificate.height,
