@@ -13,6 +13,8 @@ public enum LedgerStoreError: Error, Sendable, Equatable, CustomStringConvertibl
     case stateRootMismatch(header: Digest, computed: Digest)
     /// The state of that height was pruned; heights from `keptFrom` on are kept.
     case versionPruned(height: UInt64, keptFrom: UInt64)
+    /// A read of a height this store has not committed yet (it is at `committed`): not a fault of the store.
+    case notCommitted(height: UInt64, committed: UInt64)
     /// The results given are not the ones the header commits to.
     case resultsMismatch
     /// A block's equivocation evidence does not hold (SPEC §8).
@@ -34,6 +36,8 @@ public enum LedgerStoreError: Error, Sendable, Equatable, CustomStringConvertibl
             return "block header says state root \(header.hex), execution gives \(computed.hex)"
         case .versionPruned(let height, let keptFrom):
             return "the state at height \(height) was pruned; this node keeps heights from \(keptFrom) on"
+        case .notCommitted(let height, let committed):
+            return "height \(height) is not committed yet; this store is at height \(committed)"
         case .resultsMismatch: return "the transaction results do not match the header's results root"
         case .invalidEvidence(let error): return "invalid evidence: \(error)"
         case .invalidCertificate(let error): return "invalid commit certificate: \(error)"

@@ -290,10 +290,18 @@ public final class RocksDBLedgerStore: @unchecked Sendable {
         guard height >= keptFrom else { throw .versionPruned(height: height, keptFrom: keptFrom) }
     }
 
+    /// The root of the state tree after `height`. A root is written in the same atomic batch as its block and
+    /// the committed height, and never deleted, so a missing root is corruption only at a committed height. A
+    /// root missed just before a concurrent commit wrote it is read again once the committed height says it
+    /// exists (a reader racing block sync once called such a height corrupt).
     func rootChild(at height: UInt64) throws(LedgerStoreError) -> TreeChild? {
-        guard let bytes = try get(LedgerKey.root(height), LedgerColumn.meta) else {
-            throw .corrupt("no state root recorded for height \(height)")
+        var stored = try get(LedgerKey.root(height), LedgerColumn.meta)
+        if stored == nil {
+            let committed = try committedHeight()
+            guard height <= committed else { throw .notCommitted(height: height, committed: committed) }
+            stored = try get(LedgerKey.root(height), LedgerColumn.meta)
         }
+        guard let bytes = stored else { throw .corrupt("no state root recorded for committed height \(height)") }
         var reader = CanonicalReader(bytes)
         do {
             let child = try reader.readOptional(TreeChild.self)

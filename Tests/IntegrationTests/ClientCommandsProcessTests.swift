@@ -14,7 +14,7 @@ import Testing
     @Test func batchProposalAndApprovalWorkEndToEnd() async throws {
         let network = try await ProcessNetwork(validators: 4)
         try network.startAll()
-        let up = await network.until(60) { await network.height(0) ?? 0 >= 1 }
+        let up = await network.reach(0, 1)
         #expect(up, "the network did not start")
         let work = network.directory.path
         let node = network.apis[0]
@@ -91,7 +91,7 @@ import Testing
             )
             #expect(approval.status == 0, "\(approval.output)")
         }
-        let raisedPower = await network.until(30) {
+        let raisedPower = await eventually {
             guard case .array(let validators)? = await network.json(2, "/v1/validators")?["validators"] else {
                 return false
             }

@@ -36,7 +36,7 @@ import Testing
     @Test func anAdmittedValidatorJoinsAndSignsAndARemovedOneIsCutOff() async throws {
         let network = try await ProcessNetwork(validators: 4)
         try network.startAll()
-        #expect(await network.until(60) { await network.height(0) ?? 0 >= 2 })
+        #expect(await network.reach(0, 2))
 
         // Zhejiang's department makes its node's home, as an operator would.
         let ports = try FreePorts.take(2)
@@ -80,7 +80,7 @@ import Testing
             by: "beijing",
             to: 0
         )
-        #expect(await network.until(30) { await network.committed(0, admission) })
+        #expect(await network.commit([admission], on: [0]))
         for (name, index) in [("shanghai", 1), ("guangdong", 2)] {
             _ = try await submit(
                 network,
@@ -90,7 +90,7 @@ import Testing
             )
         }
         #expect(
-            await network.until(30) { await network.json(0, "/v1/accounts/\(account.publicKey.hex)") != nil },
+            await eventually { await network.json(0, "/v1/accounts/\(account.publicKey.hex)") != nil },
             "the admission never committed"
         )
         let admittedAt = await network.height(0) ?? 0
@@ -98,7 +98,7 @@ import Testing
         // The new node starts from height 0, syncs, connects to all four and signs.
         let newcomer = network.adopt(api: "http://127.0.0.1:\(ports[1])")
         try network.start(newcomer)
-        let connected = await network.until(90) { await network.peers(newcomer) == 4 }
+        let connected = await eventually { await network.peers(newcomer) == 4 }
         #expect(connected, "the newcomer never connected")
         if !connected {
             let log = (try? String(contentsOfFile: network.logPath(newcomer), encoding: .utf8)) ?? ""
@@ -108,7 +108,7 @@ import Testing
         }
         var signed: UInt64?
         #expect(
-            await network.until(90) {
+            await eventually {
                 let top = await network.height(0) ?? 0
                 for height in (admittedAt + 1)..<max(top, admittedAt + 1)
                 where await signers(network, 0, at: height).contains("330000") {
@@ -119,7 +119,7 @@ import Testing
             },
             "no certificate holds the newcomer's precommit"
         )
-        #expect(await network.until(60) { await network.height(newcomer) ?? 0 >= (signed ?? 0) })
+        #expect(await network.reach(newcomer, signed ?? 0))
 
         // Removal: 40 of 50 must approve now (Shanghai proposes; four approve).
         let removal = try await submit(
@@ -128,7 +128,7 @@ import Testing
             by: "shanghai",
             to: 1
         )
-        #expect(await network.until(30) { await network.committed(0, removal) })
+        #expect(await network.commit([removal], on: [0]))
         for (name, index) in [("beijing", 0), ("guangdong", 2), ("sichuan", 3)] {
             _ = try await submit(
                 network,
@@ -138,7 +138,7 @@ import Testing
             )
         }
         #expect(
-            await network.until(60) {
+            await eventually {
                 for index in 0..<4 where await network.peers(index) != 3 { return false }
                 return await network.peers(newcomer) == 0
             },
@@ -146,7 +146,7 @@ import Testing
         )
         // The four go on committing without it, and it stays out.
         let removedAt = await network.height(0) ?? 0
-        #expect(await network.until(60) { await network.height(0) ?? 0 >= removedAt + 5 })
+        #expect(await network.reach(0, removedAt + 5))
         try await Task.sleep(nanoseconds: 2_000_000_000)
         #expect(await network.peers(newcomer) == 0)
         let top = await network.height(0) ?? 0

@@ -1,6 +1,7 @@
 import Foundation
 import LedgerCore
 import LedgerCrypto
+import LedgerTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -25,7 +26,7 @@ import Testing
     @Test func fourProcessesCommitAThousandTransactionsThroughAKill() async throws {
         let network = try await ProcessNetwork(validators: 4)
         try network.startAll()
-        #expect(await network.until(60) { await network.height(0) ?? 0 >= 1 })
+        #expect(await network.reach(0, 1))
         let first = try network.anchors(500, from: "beijing", first: 0, label: "a")
         let second = try network.anchors(500, from: "shanghai", first: 0, label: "b")
         #expect(await network.submit(Array(first.prefix(250)), to: 0) == 250)
@@ -34,7 +35,7 @@ import Testing
         #expect(await network.submit(second, to: 1) == 500)
         try network.start(3)
         let ids = hashes(network, first + second)
-        #expect(await network.until(120) { await allCommitted(network, ids, on: [0, 1, 2, 3]) })
+        #expect(await network.commit(ids, on: [0, 1, 2, 3]))
         let (same, height) = await network.identical([0, 1, 2, 3])
         #expect(same, "blocks differ at height \(height)")
         #expect(height >= 2)
@@ -45,19 +46,19 @@ import Testing
     @Test func allKilledTogetherResumeAndALateNodeCatchesUp() async throws {
         let network = try await ProcessNetwork(validators: 4)
         for index in 0..<3 { try network.start(index) }
-        #expect(await network.until(60) { await network.height(0) ?? 0 >= 5 })
+        #expect(await network.reach(0, 5))
         let batch = try network.anchors(100, from: "guangdong", first: 0, label: "c")
         #expect(await network.submit(batch, to: 2) == 100)
-        #expect(await network.until(60) { await allCommitted(network, hashes(network, batch), on: [0, 1, 2]) })
+        #expect(await network.commit(batch, on: [0, 1, 2]))
         for index in 0..<3 { await network.stop(index) }
         var before: UInt64 = 0
         try network.startAll()
-        #expect(await network.until(60) { await network.height(0) != nil })
+        #expect(await eventually { await network.height(0) != nil })
         before = await network.height(0) ?? 0
         #expect(before >= 5)
-        #expect(await network.until(60) { await network.height(0) ?? 0 >= before + 5 })
+        #expect(await network.reach(0, before + 5))
         let lateTarget = await network.height(0) ?? 0
-        #expect(await network.until(120) { await network.height(3) ?? 0 >= lateTarget })
+        #expect(await network.reach(3, lateTarget))
         #expect(await allCommitted(network, hashes(network, batch), on: [3]))
         let (same, height) = await network.identical([0, 1, 2, 3])
         #expect(same, "blocks differ at height \(height)")
@@ -68,11 +69,11 @@ import Testing
     @Test func quorumLossHaltsWithoutForkingAndResumes() async throws {
         let network = try await ProcessNetwork(validators: 4)
         try network.startAll()
-        #expect(await network.until(60) { await network.height(0) ?? 0 >= 2 })
+        #expect(await network.reach(0, 2))
         await network.stop(3, signal: SIGTERM)
         let one = try network.anchors(20, from: "beijing", first: 0, label: "d")
         #expect(await network.submit(one, to: 0) == 20)
-        #expect(await network.until(60) { await allCommitted(network, hashes(network, one), on: [0, 1, 2]) })
+        #expect(await network.commit(one, on: [0, 1, 2]))
         await network.stop(2, signal: SIGTERM)
         try await Task.sleep(nanoseconds: 1_000_000_000)
         let halted = await network.height(0) ?? 0
@@ -82,7 +83,7 @@ import Testing
         #expect(await network.height(0) == halted, "committed without a quorum")
         #expect(await network.height(1) ?? 0 <= halted)
         try network.start(2)
-        #expect(await network.until(60) { await allCommitted(network, hashes(network, two), on: [0, 1, 2]) })
+        #expect(await network.commit(two, on: [0, 1, 2]))
         let (same, height) = await network.identical([0, 1, 2])
         #expect(same, "blocks differ at height \(height)")
     }

@@ -80,7 +80,7 @@ import Testing
     @Test func curlOnEveryRouteGetsProblemDocumentsAndTheNodeCarriesOn() async throws {
         let network = try await ProcessNetwork(validators: 1)
         try network.start(0)
-        let up = await network.until(30) { await network.height(0) != nil }
+        let up = await eventually { await network.height(0) != nil }
         #expect(up, "the node did not start")
         let base = network.apis[0]
         let scratch = network.directory.path
@@ -138,7 +138,7 @@ import Testing
         #expect(requests.count > 50)
         // Unharmed: the node still answers and still commits.
         let before = await network.height(0) ?? 0
-        let moving = await network.until(20) { (await network.height(0) ?? 0) > before }
+        let moving = await eventually { (await network.height(0) ?? 0) > before }
         #expect(moving, "the node stopped committing")
     }
 }

@@ -169,14 +169,32 @@ final class ProcessNetwork {
         }
     }
 
-    /// Waits until `condition` holds, polling every 100 ms.
-    func until(_ seconds: Double, _ condition: () async -> Bool) async -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if await condition() { return true }
-            try? await Task.sleep(nanoseconds: 100_000_000)
+    /// Waits until node `index` answers with a height of `target` or more, for as long as its height moves
+    /// (`eventually`).
+    func reach(_ index: Int, _ target: UInt64) async -> Bool {
+        await eventually(progress: { min(await self.height(index) ?? 0, target) }) {
+            await self.height(index) ?? 0 >= target
         }
-        return await condition()
+    }
+
+    /// Waits until the nodes `indices` report every one of `ids` committed, for as long as more of them commit.
+    /// Each node's count is the prefix of `ids` it holds; committed stays committed, so a poll resumes where the
+    /// last one stopped instead of asking for every id again.
+    func commit(_ ids: [Digest], on indices: [Int]) async -> Bool {
+        var held = [Int](repeating: 0, count: indices.count)
+        return await eventually(
+            progress: {
+                for (slot, index) in indices.enumerated() {
+                    while held[slot] < ids.count, await committed(index, ids[held[slot]]) { held[slot] += 1 }
+                }
+                return held
+            },
+            { held.allSatisfy { $0 == ids.count } }
+        )
+    }
+
+    func commit(_ transactions: [SignedTransaction], on indices: [Int]) async -> Bool {
+        await commit(transactions.map { $0.id(hash: genesis.suite.suite.hashFunction) }, on: indices)
     }
 
     /// True when the running nodes `indices` hold identical block hashes and state roots at every height

@@ -26,7 +26,7 @@ import Testing
         let network = try await ProcessNetwork(validators: 4)
         try network.startAll()
         #expect(
-            await network.until(60) {
+            await eventually {
                 guard await fullyConnected(network) else { return false }
                 return await network.height(0) ?? 0 >= 2
             }
@@ -43,8 +43,8 @@ import Testing
         await network.stop(1, signal: SIGTERM)
         try network.start(1)
         let restartedAt = await network.height(0) ?? 0
-        #expect(await network.until(60) { await fullyConnected(network) })
-        #expect(await network.until(60) { await network.height(1) ?? 0 >= restartedAt + 3 })
+        #expect(await eventually { await fullyConnected(network) })
+        #expect(await network.reach(1, restartedAt + 3))
 
         // Rotation: a new key waits beside the old; governance registers its pin (node 2's department proposes,
         // two others approve: 30 of 40); the node then presents it and its peers reconnect.
@@ -72,7 +72,7 @@ import Testing
             by: "guangdong"
         )
         #expect(await network.submit([proposal], to: 2) == 1)
-        #expect(await network.until(30) { await network.committed(0, proposal.id(hash: hash)) })
+        #expect(await network.commit([proposal.id(hash: hash)], on: [0]))
         for (name, index) in [("beijing", 0), ("shanghai", 1)] {
             let approval = try network.signed(
                 .governanceApproval(GovernanceApproval(proposalID: proposal.id(hash: hash))),
@@ -85,7 +85,7 @@ import Testing
             return log.contains("presenting a new TLS key")
                 && !FileManager.default.fileExists(atPath: home(2) + "/keys/tls-next.key")
         }
-        let presented = await network.until(60) { rotated() }
+        let presented = await eventually { rotated() }
         #expect(presented, "node 2 never presented its new key")
         if !presented {
             let log = (try? String(contentsOfFile: network.logPath(2), encoding: .utf8)) ?? ""
@@ -98,12 +98,12 @@ import Testing
         #expect(try TLSIdentity(certificatePEM: certificate, privateKeyPEM: key).keyPin == newPin)
         // The peers' registries hold only the new pin now, so being connected means presenting it.
         let rotatedAt = await network.height(0) ?? 0
-        #expect(await network.until(60) { await fullyConnected(network) }, "node 2 did not regain its peers")
-        #expect(await network.until(60) { await network.height(2) ?? 0 >= rotatedAt + 3 })
+        #expect(await eventually { await fullyConnected(network) }, "node 2 did not regain its peers")
+        #expect(await network.reach(2, rotatedAt + 3))
         // And after a restart it starts with the rotated key.
         await network.stop(2, signal: SIGTERM)
         try network.start(2)
-        #expect(await network.until(60) { await fullyConnected(network) })
+        #expect(await eventually { await fullyConnected(network) })
         let (same, height) = await network.identical([0, 1, 2, 3])
         #expect(same, "blocks differ at height \(height)")
     }

@@ -17,7 +17,7 @@ import Testing
     func verifyGivesTheDocumentedVerdictsAndExitCodes(suite: CryptoSuiteID) async throws {
         let network = try await ProcessNetwork(validators: 1, suite: suite)
         try network.startAll()
-        let up = await network.until(30) { await network.height(0) ?? 0 >= 1 }
+        let up = await network.reach(0, 1)
         #expect(up, "the node did not start")
         let work = network.directory.path
         let node = network.apis[0]

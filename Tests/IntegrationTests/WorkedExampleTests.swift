@@ -81,7 +81,7 @@ import Testing
     @Test func everyCommandInTheWorkedExamplesRunsAsDocumented() async throws {
         let network = try await ProcessNetwork(validators: 4)
         try network.startAll()
-        let ready = await network.until(60) {
+        let ready = await eventually {
             let height = await network.height(0) ?? 0
             let peers = await network.peers(0)
             return height >= 2 && peers == 3

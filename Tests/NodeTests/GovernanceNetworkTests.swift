@@ -23,19 +23,23 @@ import Testing
         )
         let proposalID = proposal.id(hash: hash)
         _ = network.nodes[0]!.submit([proposal])
+        #expect(await network.commit([proposal], on: [0]))
+        var approvals: [SignedTransaction] = []
         for (index, name) in ["DEPT-1", "DEPT-2"].enumerated() {
             let approval = try network.transaction(
                 .governanceApproval(GovernanceApproval(proposalID: proposalID)),
                 from: name,
                 sequence: 0
             )
-            #expect(await waitUntil(30) { (try? network.nodes[0]!.store.transactionLocation(proposalID)) != nil })
             _ = network.nodes[index + 1]!.submit([approval])
+            approvals.append(approval)
         }
         let store = network.nodes[0]!.store
         let keys = network.genesis.rules.keys
+        // The approvals commit, and with the second the admission takes effect.
+        #expect(await network.commit(approvals, on: [0]))
         #expect(
-            await waitUntil(30) {
+            await eventually {
                 let record = try? store.value(at: keys.member(newcomer.id), height: store.committedHeight())
                 return record != nil
             }
@@ -45,8 +49,9 @@ import Testing
         // The newcomer's node starts (from height 0), syncs, and its precommits appear in certificates.
         try await network.start(4)
         let newcomerIndex = UInt16(4)
+        #expect(await network.reach(4, admittedAt))
         #expect(
-            await waitUntil(60) {
+            await eventually {
                 let height = (try? store.committedHeight()) ?? 0
                 guard height > admittedAt + 3 else { return false }
                 return ((admittedAt + 3)...height).contains { h in
@@ -65,7 +70,8 @@ import Testing
         )
         let removalID = removal.id(hash: hash)
         _ = network.nodes[1]!.submit([removal])
-        #expect(await waitUntil(30) { (try? store.transactionLocation(removalID)) != nil })
+        #expect(await network.commit([removal], on: [0]))
+        var removalApprovals: [SignedTransaction] = []
         for (index, name, sequence) in [(2, "DEPT-2", UInt64(1)), (3, "DEPT-3", 0), (0, "DEPT-0", 1)] {
             let approval = try network.transaction(
                 .governanceApproval(GovernanceApproval(proposalID: removalID)),
@@ -73,9 +79,11 @@ import Testing
                 sequence: sequence
             )
             _ = network.nodes[index]!.submit([approval])
+            removalApprovals.append(approval)
         }
+        #expect(await network.commit(removalApprovals, on: [0]))
         #expect(
-            await waitUntil(30) {
+            await eventually {
                 (0..<4).allSatisfy { network.nodes[$0]!.network.peer(newcomer.id) == nil }
             },
             "the removed node is still connected"
@@ -84,7 +92,7 @@ import Testing
         #expect((0..<4).allSatisfy { network.nodes[$0]!.network.peer(newcomer.id) == nil }, "it came back")
         // The others keep committing.
         let before = try store.committedHeight()
-        #expect(await waitUntil(30) { ((try? store.committedHeight()) ?? 0) >= before + 3 })
+        #expect(await network.reach(0, before + 3))
         try await network.stopAll()
     }
 }

@@ -19,11 +19,11 @@ import Testing
         let hash = network.genesis.suite.suite.hashFunction
         let results = network.nodes[0]!.submit(first) + network.nodes[2]!.submit(second)
         #expect(results.allSatisfy { if case .success = $0 { true } else { false } })
-        let ids = (first + second).map { $0.id(hash: hash) }
-        let committed = await waitUntil(60) {
-            network.nodes.allSatisfy { node in ids.allSatisfy { (try? node!.store.transactionLocation($0)) != nil } }
-        }
-        #expect(committed, "heights \(network.nodes.indices.map(network.height))")
+        let ids = network.ids(first + second)
+        #expect(
+            await network.commit(first + second, on: [0, 1, 2, 3]),
+            "heights \(network.nodes.indices.map(network.height))"
+        )
         // Identical blocks and state roots at every height all nodes have.
         let common = network.nodes.indices.map(network.height).min() ?? 0
         #expect(common >= 1)
@@ -42,16 +42,6 @@ import Testing
 
 /// Faults on the in-process network: nodes stopped and restarted on their files, late starters, quorum loss.
 @Suite(.serialized) struct LocalNetworkFaultTests {
-    func allCommitted(_ network: TestNetwork, _ ids: [Digest], nodes: [Int]) -> Bool {
-        nodes.allSatisfy { index in
-            ids.allSatisfy { (try? network.nodes[index]?.store.transactionLocation($0)) != nil }
-        }
-    }
-
-    func ids(_ network: TestNetwork, _ transactions: [SignedTransaction]) -> [Digest] {
-        transactions.map { $0.id(hash: network.genesis.suite.suite.hashFunction) }
-    }
-
     /// One of four down: the other three keep committing; when it returns (same files) it catches up.
     @Test func oneNodeDownTheRestCommitAndItCatchesUpOnReturn() async throws {
         let network = try TestNetwork(validators: 4)
@@ -59,15 +49,15 @@ import Testing
         try await network.stop(3)
         let batch = try network.anchors(50, from: "DEPT-0")
         _ = network.nodes[0]!.submit(batch)
-        #expect(await waitUntil(30) { allCommitted(network, ids(network, batch), nodes: [0, 1, 2]) })
+        #expect(await network.commit(batch, on: [0, 1, 2]))
         let reached = network.height(0)
         try await network.start(3)
-        #expect(await waitUntil(30) { network.height(3) >= reached })
-        #expect(allCommitted(network, ids(network, batch), nodes: [3]))
+        #expect(await network.reach(3, reached))
+        #expect(network.allCommitted(network.ids(batch), on: [3]))
         // And it takes part again: more transactions submitted to it commit everywhere.
         let more = try network.anchors(20, from: "DEPT-3")
         _ = network.nodes[3]!.submit(more)
-        #expect(await waitUntil(30) { allCommitted(network, ids(network, more), nodes: [0, 1, 2, 3]) })
+        #expect(await network.commit(more, on: [0, 1, 2, 3]))
         try await network.stopAll()
     }
 
@@ -75,7 +65,7 @@ import Testing
     @Test func twoNodesDownHaltsAndOneReturningResumes() async throws {
         let network = try TestNetwork(validators: 4)
         try await network.startAll()
-        #expect(await waitUntil(30) { network.height(0) >= 2 })
+        #expect(await network.reach(0, 2))
         try await network.stop(2)
         try await network.stop(3)
         try await Task.sleep(nanoseconds: 1_000_000_000)
@@ -85,7 +75,7 @@ import Testing
         try await Task.sleep(nanoseconds: 3_000_000_000)
         #expect(network.height(0) == halted.0 && network.height(1) == halted.1, "committed without a quorum")
         try await network.start(2)
-        #expect(await waitUntil(30) { allCommitted(network, ids(network, batch), nodes: [0, 1, 2]) })
+        #expect(await network.commit(batch, on: [0, 1, 2]))
         let hash = network.genesis.suite.suite.hashFunction
         let common = [0, 1, 2].map(network.height).min() ?? 0
         for height in 1...common {
@@ -103,19 +93,19 @@ import Testing
         try await network.startAll()
         let batch = try network.anchors(30, from: "DEPT-0")
         _ = network.nodes[0]!.submit(batch)
-        #expect(await waitUntil(30) { allCommitted(network, ids(network, batch), nodes: [0, 1, 2, 3]) })
+        #expect(await network.commit(batch, on: [0, 1, 2, 3]))
         // Enough heights that some certificate holds its precommit (a certificate needs only three of four).
-        #expect(await waitUntil(30) { network.height(3) >= 10 })
+        #expect(await network.reach(3, 10))
         #expect(network.nodes[3]?.consensus.signaturesMadeElsewhere == 0)
         try await network.stop(3)
         try FileManager.default.removeItem(atPath: network.directory.path + "/" + network.names[3])
         let reached = network.height(0)
         try await network.start(3)
-        #expect(await waitUntil(30) { network.height(3) >= reached })
+        #expect(await network.reach(3, reached))
         #expect((network.nodes[3]?.consensus.signaturesMadeElsewhere ?? 0) > 0)
         let more = try network.anchors(20, from: "DEPT-3")
         _ = network.nodes[3]!.submit(more)
-        #expect(await waitUntil(30) { allCommitted(network, ids(network, more), nodes: [0, 1, 2, 3]) })
+        #expect(await network.commit(more, on: [0, 1, 2, 3]))
         try await network.stopAll()
     }
 
@@ -125,12 +115,12 @@ import Testing
         for index in 0..<3 { try await network.start(index) }
         let batch = try network.anchors(100, from: "DEPT-1")
         _ = network.nodes[1]!.submit(batch)
-        #expect(await waitUntil(30) { allCommitted(network, ids(network, batch), nodes: [0, 1, 2]) })
-        #expect(await waitUntil(30) { network.height(0) >= 20 })
+        #expect(await network.commit(batch, on: [0, 1, 2]))
+        #expect(await network.reach(0, 20))
         try await network.start(3)
         let target = network.height(0)
-        #expect(await waitUntil(60) { network.height(3) >= target })
-        #expect(allCommitted(network, ids(network, batch), nodes: [3]))
+        #expect(await network.reach(3, target))
+        #expect(network.allCommitted(network.ids(batch), on: [3]))
         try await network.stopAll()
     }
 }

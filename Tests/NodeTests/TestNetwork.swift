@@ -122,4 +122,32 @@ final class TestNetwork {
     }
 
     func height(_ index: Int) -> UInt64 { (try? nodes[index]?.store.committedHeight()) ?? 0 }
+
+    func ids(_ transactions: [SignedTransaction]) -> [Digest] {
+        transactions.map { $0.id(hash: genesis.suite.suite.hashFunction) }
+    }
+
+    /// How many of `ids` the running nodes `indices` hold, counted once per node.
+    func committedCount(_ ids: [Digest], on indices: [Int]) -> Int {
+        indices.reduce(0) { count, index in
+            count + ids.count { (try? nodes[index]?.store.transactionLocation($0)) != nil }
+        }
+    }
+
+    func allCommitted(_ ids: [Digest], on indices: [Int]) -> Bool {
+        committedCount(ids, on: indices) == ids.count * indices.count
+    }
+
+    /// Waits until the nodes `indices` hold every one of `transactions`, for as long as more of them commit.
+    func commit(_ transactions: [SignedTransaction], on indices: [Int]) async -> Bool {
+        let ids = ids(transactions)
+        return await eventually(progress: { self.committedCount(ids, on: indices) }) {
+            self.allCommitted(ids, on: indices)
+        }
+    }
+
+    /// Waits until node `index` is at `target` or above, for as long as its height moves.
+    func reach(_ index: Int, _ target: UInt64) async -> Bool {
+        await eventually(progress: { min(self.height(index), target) }) { self.height(index) >= target }
+    }
 }

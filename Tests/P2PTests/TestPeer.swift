@@ -1,6 +1,7 @@
 import Foundation
 import LedgerCore
 import LedgerCrypto
+import LedgerTestSupport
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -117,16 +118,6 @@ final class TestPeer: Sendable {
         let (low, high) = node.value < other.node.value ? (self, other) : (other, self)
         return low.network.peer(high.node)?.outbound == true && high.network.peer(low.node)?.outbound == false
     }
-}
-
-/// Polls `condition` every 10 ms until it holds or `seconds` pass.
-func eventually(_ seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if condition() { return true }
-        try? await Task.sleep(nanoseconds: 10_000_000)
-    }
-    return condition()
 }
 
 /// Keeps log lines as "message: reason" in memory.

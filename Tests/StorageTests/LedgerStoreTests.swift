@@ -147,6 +147,40 @@ struct LedgerStoreTests {
     }
 }
 
+/// A height the store has not committed is absent, not corruption (issue 23): a reader ahead of block sync was
+/// told "ledger store corrupt: no state root recorded for height 482".
+struct LedgerStoreHeightTests {
+    @Test func aHeightNotYetCommittedIsNotCommittedNotCorrupt() throws {
+        let directory = TemporaryDirectory()
+        let fixture = LedgerFixture()
+        let store = try RocksDBLedgerStore(path: directory.path, suite: .secp256k1SHA256)
+        try store.initialize(genesis: fixture.genesis)
+        let blocks = try LedgerStoreTests.commitBlocks(store, fixture, count: 3)
+        let account = fixture.stateKeys.account(fixture.keys[LedgerFixture.guangdong]!.publicKey.bytes)
+        #expect(try store.stateRoot(at: 3) == blocks[2].header.stateRoot)
+        #expect(try store.block(at: 4) == nil)
+        #expect(throws: LedgerStoreError.notCommitted(height: 4, committed: 3)) { try store.stateRoot(at: 4) }
+        #expect(throws: LedgerStoreError.notCommitted(height: 4, committed: 3)) {
+            try store.prove(key: account, height: 4)
+        }
+    }
+
+    /// A root missing at a committed height is corruption, and says so.
+    @Test func aMissingRootAtACommittedHeightIsCorrupt() throws {
+        let directory = TemporaryDirectory()
+        let fixture = LedgerFixture()
+        let store = try RocksDBLedgerStore(path: directory.path, suite: .secp256k1SHA256)
+        try store.initialize(genesis: fixture.genesis)
+        _ = try LedgerStoreTests.commitBlocks(store, fixture, count: 3)
+        // The root's key as docs/storage.md lays it out: "root/" and the height, big-endian, in `meta`.
+        let root2 = Array("root/".utf8) + withUnsafeBytes(of: UInt64(2).bigEndian) { Array($0) }
+        try store.database.delete(root2, column: "meta", sync: true)
+        #expect(throws: LedgerStoreError.corrupt("no state root recorded for committed height 2")) {
+            try store.stateRoot(at: 2)
+        }
+    }
+}
+
 /// The retention setting prunes on its own as blocks commit.
 struct LedgerStoreRetentionTests {
     @Test func retentionSettingKeepsOnlyRecentVersions() throws {
