@@ -9,16 +9,23 @@ import Testing
 /// `curl` on every API route with malformed, oversized and wrong-typed input (a 4xx problem document each,
 /// and the node still answers).
 @Suite(.serialized) struct OutsideClientTests {
-    /// Runs a tool found on PATH to its end, waiting on a thread of its own.
-    func tool(_ name: String, _ arguments: [String], input: Data? = nil) async throws -> (status: Int32, output: String)
-    {
-        try await onOwnThread { try Self.toolBlocking(name, arguments, input: input) }
+    /// Runs a tool found on PATH to its end, waiting on a thread of its own. With `holdingInput`, its standard
+    /// input stays open until the tool ends by itself (or, as a guard against a hang, until `Eventually`'s stall
+    /// bound passes and it is terminated).
+    func tool(
+        _ name: String,
+        _ arguments: [String],
+        input: Data? = nil,
+        holdingInput: Bool = false
+    ) async throws -> (status: Int32, output: String) {
+        try await onOwnThread { try Self.toolBlocking(name, arguments, input: input, holdingInput: holdingInput) }
     }
 
     static func toolBlocking(
         _ name: String,
         _ arguments: [String],
-        input: Data?
+        input: Data?,
+        holdingInput: Bool
     ) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -28,10 +35,15 @@ import Testing
         process.standardOutput = pipe
         process.standardError = pipe
         process.standardInput = stdin
+        let ended = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in ended.signal() }
         try process.run()
         if let input { stdin.fileHandleForWriting.write(input) }
-        // s_client reads standard input until it ends; keep it open long enough to receive the node's verdict.
-        Thread.sleep(forTimeInterval: name == "openssl" ? 1.5 : 0)
+        if holdingInput, ended.wait(timeout: .now() + .seconds(Int(Eventually.defaultStall.components.seconds)))
+            == .timedOut
+        {
+            process.terminate()
+        }
         try stdin.fileHandleForWriting.close()
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
@@ -60,7 +72,14 @@ import Testing
             var result: (status: Int32, output: String) = (-1, "")
             // The node may still be starting: retry while the port refuses connections.
             for _ in 0..<50 {
-                result = try await tool("openssl", ["s_client", "-connect", p2p, "-tls1_3", "-brief"] + certificate)
+                // s_client reads standard input until it ends, so it stays open until the node has given its
+                // verdict and closed the connection: a TLS alert for a refused certificate, and for a member the
+                // handshake timeout (it never sends a hello). A fixed 1.5 s was too short on a loaded machine.
+                result = try await tool(
+                    "openssl",
+                    ["s_client", "-connect", p2p, "-tls1_3", "-brief"] + certificate,
+                    holdingInput: true
+                )
                 if !result.output.contains("Connection refused") { break }
                 try await Task.sleep(for: .milliseconds(200))
             }
