@@ -39,8 +39,9 @@ import Testing
         process.terminationHandler = { _ in ended.signal() }
         try process.run()
         if let input { stdin.fileHandleForWriting.write(input) }
-        if holdingInput, ended.wait(timeout: .now() + .seconds(Int(Eventually.defaultStall.components.seconds)))
-            == .timedOut
+        if holdingInput,
+            ended.wait(timeout: .now() + .seconds(Int(Eventually.defaultStall.components.seconds)))
+                == .timedOut
         {
             process.terminate()
         }

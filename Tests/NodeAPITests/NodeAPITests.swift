@@ -119,14 +119,14 @@ import Testing
             let hash = transaction.id(hash: SHA256()).hex
             #expect(try document(submitted)["hash"] == .string(hash))
             var committed: JSONValue?
-            for _ in 0..<100 {
-                let answer = try document(try await APIRequest.send("GET", base + "/v1/txs/\(hash)"))
-                if answer["status"] == .string("committed") {
+            try #require(
+                await eventually {
+                    let answer = try? document(try await APIRequest.send("GET", base + "/v1/txs/\(hash)"))
+                    guard let answer, answer["status"] == .string("committed") else { return false }
                     committed = answer
-                    break
+                    return true
                 }
-                try await Task.sleep(nanoseconds: 50_000_000)
-            }
+            )
             let result = try #require(committed)
             #expect(result["applied"] == .bool(true))
             guard case .integer(let height)? = result["height"] else {
