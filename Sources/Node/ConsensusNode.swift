@@ -90,6 +90,10 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
     /// Called on the loop after each commit (height, transactions, seconds since the height started).
     private let commitListeners = NIOLockedValueBox<[@Sendable (UInt64, [Digest], Double) -> Void]>([])
     private let published = NIOLockedValueBox(PeerStatus(height: 0, round: 0))
+    /// The last committed height, kept here so that readers on any thread never ask the store for it (a failed
+    /// read once answered 0): read from the store when the node opens, moved after each commit, never ahead of
+    /// the store.
+    private let lastCommitted: NIOLockedValueBox<UInt64>
     private let elsewhere = NIOLockedValueBox<UInt64>(0)
 
     public init(
@@ -117,6 +121,7 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
             signer = try FileSigningGuard(path: configuration.signingGuardPath, key: key, journal: journal)
         }
         let committed = try store.committedHeight()
+        lastCommitted = NIOLockedValueBox(committed)
         lastCertificate = try store.certificate(at: committed)
     }
 
@@ -388,6 +393,7 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
 
     /// After any commit (decided here or synced): certificate, mempool, evidence, listeners.
     private func committed(_ block: Block, certificate: CommitCertificate) {
+        lastCommitted.withLockedValue { $0 = block.header.height }
         lastCertificate = certificate
         let ids = block.transactions.map { $0.id(hash: hash) }
         mempool.update(committed: ids, state: store.state(at: block.header.height))
@@ -494,24 +500,31 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
 
     // MARK: - Block sync
 
-    public func committedHeight() -> UInt64 { (try? store.committedHeight()) ?? 0 }
+    public func committedHeight() -> UInt64 { lastCommitted.withLockedValue { $0 } }
 
+    /// A block this node cannot read is not served — the asking peer's request times out and goes to another
+    /// peer — and the failure is logged.
     public func committedBlock(at height: UInt64) -> (block: Block, certificate: CommitCertificate)? {
-        guard let block = try? store.block(at: height), let certificate = try? store.certificate(at: height) else {
+        do {
+            guard let block = try store.block(at: height), let certificate = try store.certificate(at: height) else {
+                return nil
+            }
+            return (block, certificate)
+        } catch {
+            logger.error("cannot read a block to serve", metadata: ["height": "\(height)", "reason": "\(error)"])
             return nil
         }
-        return (block, certificate)
     }
 
     /// Commits a block block sync fetched (certificate already checked by the store), ending this height
     /// if it is the one being decided (SPEC §11). Already-committed heights are accepted as is.
     public func commitSynced(_ block: Block, certificate: CommitCertificate) throws(SyncRefusal) {
         let work = loop.submit { () -> Result<Void, SyncRefusal> in
-            do {
+            do throws(LedgerStoreError) {
                 guard block.header.height > (try self.store.committedHeight()) else { return .success(()) }
                 try self.store.commitSynced(block, certificate: certificate, executor: self.executor)
             } catch {
-                return .failure(SyncRefusal("\(error)"))
+                return .failure(error.isLocalFailure ? .local(error.description) : SyncRefusal(error.description))
             }
             let blockHash = block.header.hash(self.hash)
             if block.header.height == self.height {
@@ -525,7 +538,7 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
             return .success(())
         }
         let outcome: Result<Void, SyncRefusal>
-        do { outcome = try work.wait() } catch { throw SyncRefusal("the consensus loop is gone: \(error)") }
+        do { outcome = try work.wait() } catch { throw .local("the consensus loop is gone: \(error)") }
         try outcome.get()
     }
 

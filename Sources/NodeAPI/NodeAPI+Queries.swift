@@ -263,7 +263,7 @@ extension NodeAPI {
                 JSONMember("validator_set_hash", .string(header.validatorSetHash.hex)),
                 JSONMember("next_validator_set_hash", .string(header.nextValidatorSetHash.hex)),
                 JSONMember("encoded", .string(Hex.encode(header.canonicalBytes))),
-                JSONMember("commit", commit(at: height, node: node)),
+                JSONMember("commit", try commit(at: height, node: node)),
             ])
         )
     }

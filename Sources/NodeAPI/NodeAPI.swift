@@ -55,7 +55,7 @@ public enum NodeAPI {
         Endpoint(.get, "/v1/headers/{height}") { try header($0["height"], node: $1) },
         Endpoint(.get, "/v1/blocks/{height}") { try block($0["height"], node: $1) },
         Endpoint(.get, "/v1/accounts/{key}") { try account($0["key"], node: $1) },
-        Endpoint(.get, "/v1/status") { status($1) },
+        Endpoint(.get, "/v1/status") { try status($1) },
         Endpoint(.get, "/metrics") { metrics($1) },
     ]
 
@@ -313,12 +313,24 @@ public enum NodeAPI {
 
     // MARK: - Chain
 
-    /// `GET /v1/status`.
-    static func status(_ node: LedgerNode) -> Response {
+    /// `GET /v1/status`. A store that cannot be read is `ledger_unreadable` (503), never a zero hash or root.
+    static func status(_ node: LedgerNode) throws -> Response {
         let committed = node.consensus.committedHeight()
         let hash = node.consensus.genesis.suite.suite.hashFunction
-        let block = try? node.store.block(at: committed)
-        let root = (try? node.store.stateRoot(at: committed)) ?? .zero
+        let block: Block?
+        let root: Digest
+        do {
+            block = try node.store.block(at: committed)
+            root = try node.store.stateRoot(at: committed)
+        } catch {
+            throw ProblemDocument.ledgerUnreadable(error)
+        }
+        // Only the genesis state (height 0) has no block; its last block hash is all zeros.
+        guard block != nil || committed == 0 else {
+            throw ProblemDocument.ledgerUnreadable(
+                LedgerStoreError.corrupt("no block at committed height \(committed)")
+            )
+        }
         return json(
             .object([
                 JSONMember("chain_id", .string(node.consensus.genesis.chainID.value)),
@@ -342,7 +354,7 @@ public enum NodeAPI {
         return json(
             .object([
                 JSONMember("height", .unsigned(height)),
-                JSONMember("commit", commit(at: height, node: node)),
+                JSONMember("commit", try commit(at: height, node: node)),
                 JSONMember("hash", .string(block.header.hash(hash).hex)),
                 JSONMember("time", .unsigned(block.header.time)),
                 JSONMember("proposer", .string(block.header.proposer.value)),
@@ -366,7 +378,9 @@ func committedBlock(_ text: String, node: LedgerNode) throws -> (UInt64, Block) 
             "expected a height from 1 to \(Int64.max)"
         )
     }
-    guard let block = try? node.store.block(at: height) else {
+    let stored: Block?
+    do { stored = try node.store.block(at: height) } catch { throw ProblemDocument.ledgerUnreadable(error) }
+    guard let block = stored else {
         throw ProblemDocument(
             .notFound,
             "unknown_block",
@@ -378,12 +392,19 @@ func committedBlock(_ text: String, node: LedgerNode) throws -> (UInt64, Block) 
 }
 
 /// The block's commit certificate: its round and the members whose precommits it holds (V(height)'s
-/// validators by index), or null when the certificate or the validator set cannot be read.
-func commit(at height: UInt64, node: LedgerNode) -> JSONValue {
+/// validators by index), or null for a block stored without one. A store that cannot be read is
+/// `ledger_unreadable`.
+func commit(at height: UInt64, node: LedgerNode) throws -> JSONValue {
     let rules = node.consensus.genesis.rules
-    guard let certificate = try? node.store.certificate(at: height),
-        let validators = try? node.store.validatorSet(at: rules.validatorSetVersion(forHeight: height), rules: rules)
-    else { return .null }
+    let certificate: CommitCertificate?
+    let validators: ValidatorSet
+    do {
+        certificate = try node.store.certificate(at: height)
+        validators = try node.store.validatorSet(at: rules.validatorSetVersion(forHeight: height), rules: rules)
+    } catch {
+        throw ProblemDocument.ledgerUnreadable(error)
+    }
+    guard let certificate else { return .null }
     let signers = certificate.signatures.compactMap { signature -> JSONValue? in
         let index = Int(signature.validatorIndex)
         return index < validators.validators.count ? .string(validators.validators[index].id.value) : nil

@@ -4,11 +4,27 @@ import LedgerCrypto
 import NIOConcurrencyHelpers
 import NIOCore
 
-/// Why a synced block was refused; the peer that served it is dropped.
+/// Why a synced block was not committed. The peer that served it is dropped — unless the fault is this node's
+/// own (`isLocal`: its store could not be read or written), which no peer is blamed for.
 public struct SyncRefusal: Error, Sendable, Equatable, CustomStringConvertible {
     public let reason: String
-    public init(_ reason: String) { self.reason = reason }
-    public var description: String { reason }
+    public let isLocal: Bool
+
+    /// The block failed a check: the peer that served it is at fault.
+    public init(_ reason: String) {
+        self.reason = reason
+        isLocal = false
+    }
+
+    private init(reason: String, isLocal: Bool) {
+        self.reason = reason
+        self.isLocal = isLocal
+    }
+
+    /// This node could not commit the block through no fault of the block: sync stops until restarted.
+    public static func local(_ reason: String) -> SyncRefusal { SyncRefusal(reason: reason, isLocal: true) }
+
+    public var description: String { isLocal ? "this node failed: \(reason)" : reason }
 }
 
 /// The ledger as block sync sees it (the node implements it over its store).
@@ -49,6 +65,8 @@ public final class BlockSync: Sendable {
         public var refused: UInt64 = 0
         public var served: UInt64 = 0
         public var peersDropped: [OrgID] = []
+        /// Why sync stopped, when this node's own store failed it (`SyncRefusal.isLocal`).
+        public var stoppedBy: String?
     }
 
     private struct Request {
@@ -207,7 +225,7 @@ public final class BlockSync: Sendable {
 
     private func applyReady() {
         let start = state.withLockedValue { state -> Bool in
-            guard !state.applying else { return false }
+            guard !state.applying, state.progress.stoppedBy == nil else { return false }
             state.applying = true
             return true
         }
@@ -231,6 +249,16 @@ public final class BlockSync: Sendable {
                 try ledger.commitSynced(ready.block, certificate: ready.certificate)
                 state.withLockedValue { $0.progress.committed += 1 }
                 onCommit(next)
+            } catch let error where error.isLocal {
+                // This node's store failed, not the peer: nothing is blamed, and nothing more is asked for or
+                // committed (a store that fails once is not trusted to go on; the node reports it).
+                state.withLockedValue { state in
+                    state.progress.stoppedBy = "block \(next): \(error.reason)"
+                    state.ready = [:]
+                    state.requests = [:]
+                    state.applying = false
+                }
+                return
             } catch {
                 state.withLockedValue { $0.progress.refused += 1 }
                 drop(ready.peer, "served block \(next), which failed its checks: \(error)")
@@ -259,6 +287,7 @@ public final class BlockSync: Sendable {
         let committed = ledger.committedHeight()
         let now = NIODeadline.now()
         let sends: [(OrgID, UInt64)] = state.withLockedValue { state in
+            guard state.progress.stoppedBy == nil else { return [] }
             state.banned = state.banned.filter { $0.value > now }
             let timeout = TimeAmount.milliseconds(configuration.requestTimeoutMilliseconds)
             state.requests = state.requests.filter { $0.key > committed && now - $0.value.sent < timeout }

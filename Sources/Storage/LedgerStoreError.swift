@@ -25,6 +25,17 @@ public enum LedgerStoreError: Error, Sendable, Equatable, CustomStringConvertibl
     case blockMismatch(String)
     case corrupt(String)
 
+    /// True when the fault is the store's own (it cannot be read or written, or holds something else than
+    /// asked), not the block or request it was given: block sync blames no peer for it.
+    public var isLocalFailure: Bool {
+        switch self {
+        case .database, .genesisMismatch, .notInitialised, .versionPruned, .notCommitted, .corrupt: return true
+        case .wrongHeight, .stateRootMismatch, .resultsMismatch, .invalidEvidence, .invalidCertificate,
+            .blockMismatch:
+            return false
+        }
+    }
+
     public var description: String {
         switch self {
         case .database(let error): return error.description

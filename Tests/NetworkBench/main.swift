@@ -127,8 +127,8 @@ try source.initialize(genesis: fixture.genesis)
 try CertifiedChain.commit(blocks, to: source, fixture: fixture)
 let target = try RocksDBLedgerStore(path: targetDirectory.path, suite: .secp256k1SHA256)
 try target.initialize(genesis: fixture.genesis)
-let sourceLedger = StoreSyncLedger(store: source, executor: fixture.executor)
-let targetLedger = StoreSyncLedger(store: target, executor: fixture.executor)
+let sourceLedger = try StoreSyncLedger(store: source, executor: fixture.executor)
+let targetLedger = try StoreSyncLedger(store: target, executor: fixture.executor)
 let nodes = [
     try Node("S1", group: group, chain: chain, genesis: genesis) { sourceLedger.committedHeight() },
     try Node("S2", group: group, chain: chain, genesis: genesis) { sourceLedger.committedHeight() },

@@ -26,6 +26,17 @@ import Testing
         trustedProxies: [IPAddressRange] = [],
         _ body: (String, PrivateKey, Genesis) async throws -> Void
     ) async throws {
+        try await withNode(limits: limits, trustedProxies: trustedProxies) { base, account, genesis, _ in
+            try await body(base, account, genesis)
+        }
+    }
+
+    /// The same, handing `body` the node too.
+    func withNode(
+        limits: RateLimiter.Limits? = .standard,
+        trustedProxies: [IPAddressRange] = [],
+        _ body: (String, PrivateKey, Genesis, LedgerNode) async throws -> Void
+    ) async throws {
         let directory = TemporaryDirectory("civic-api")
         let suite = CryptoSuiteID.secp256k1SHA256.suite
         let tls = try TLSIdentity.generate(commonName: "api test")
@@ -75,7 +86,7 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await application.runService() }
             while port.withLockedValue({ $0 }) == 0 { try await Task.sleep(nanoseconds: 10_000_000) }
-            try await body("http://127.0.0.1:\(port.withLockedValue { $0 })", account, genesis)
+            try await body("http://127.0.0.1:\(port.withLockedValue { $0 })", account, genesis, node)
             group.cancelAll()
         }
         try await node.shutdown()
@@ -197,6 +208,25 @@ import Testing
                 #expect(metrics.contains(name), "metrics lack \(name)")
             }
             #expect(metrics.contains("civic_rejected_transactions_total{reason=\"duplicate\"} 2"))
+        }
+    }
+
+    /// A node whose store cannot be read says so (issue 16): `/v1/status` and `/v1/blocks/{height}` answer
+    /// 503 `ledger_unreadable`. Before, status answered its last height with a zero block hash and state root,
+    /// and a block read that failed was "no such block". The store is closed under the running node.
+    @Test func anUnreadableLedgerIsAProblemNotAZeroRoot() async throws {
+        try await withNode { base, _, _, node in
+            #expect(await eventually { node.consensus.committedHeight() >= 1 })
+            let before = try document(try await APIRequest.send("GET", base + "/v1/status"))
+            #expect(before["state_root"] != .string(Digest.zero.hex))
+            node.store.close()
+            // The node's committed height is its own fact, not a store read that fails into 0.
+            #expect(node.consensus.committedHeight() >= 1)
+            for path in ["/v1/status", "/v1/blocks/1", "/v1/headers/1"] {
+                let response = try await APIRequest.send("GET", base + path)
+                #expect(response.status == 503, "\(path)")
+                #expect(try document(response)["code"] == .string("ledger_unreadable"), "\(path)")
+            }
         }
     }
 

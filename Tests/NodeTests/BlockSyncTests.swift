@@ -203,11 +203,11 @@ final class RacingReader: Sendable {
         let targetDirectory = TemporaryDirectory()
         let source = try store(sourceDirectory, blocks: 1_000)
         let target = try store(targetDirectory, blocks: 0)
-        let sourceLedger = StoreSyncLedger(store: source, executor: fixture.executor)
+        let sourceLedger = try StoreSyncLedger(store: source, executor: fixture.executor)
         let servers = try ["A", "B"].map { try SyncPeer($0, ledger: sourceLedger, fixture: fixture, group: group) }
         let lagging = try SyncPeer(
             "L",
-            ledger: StoreSyncLedger(store: target, executor: fixture.executor),
+            ledger: try StoreSyncLedger(store: target, executor: fixture.executor),
             fixture: fixture,
             group: group
         )
@@ -240,11 +240,11 @@ final class RacingReader: Sendable {
         let target = try store(targetDirectory, blocks: 0)
         let server = try SyncPeer(
             "A",
-            ledger: StoreSyncLedger(store: source, executor: fixture.executor),
+            ledger: try StoreSyncLedger(store: source, executor: fixture.executor),
             fixture: fixture,
             group: group
         )
-        let gated = GatedSyncLedger(StoreSyncLedger(store: target, executor: fixture.executor))
+        let gated = GatedSyncLedger(try StoreSyncLedger(store: target, executor: fixture.executor))
         let lagging = try SyncPeer("L", ledger: gated, fixture: fixture, group: group)
         for peer in [server, lagging] { try await peer.start() }
         gated.allow(10)
@@ -272,6 +272,47 @@ final class RacingReader: Sendable {
         for peer in [server, lagging] { await peer.stop() }
     }
 
+    /// This node's own store failing under sync is not the serving peer's fault (issue 16): sync stops and says
+    /// why, and no peer is dropped. Before, the store's error became a refusal of the block and the honest peer
+    /// that served it was disconnected and banned. The store is closed under a commit held by the gate.
+    @Test func aFailingStoreStopsSyncWithoutBlamingThePeer() async throws {
+        let sourceDirectory = TemporaryDirectory()
+        let targetDirectory = TemporaryDirectory()
+        let source = try store(sourceDirectory, blocks: 20)
+        let target = try store(targetDirectory, blocks: 0)
+        let server = try SyncPeer(
+            "A",
+            ledger: try StoreSyncLedger(store: source, executor: fixture.executor),
+            fixture: fixture,
+            group: group
+        )
+        let gated = GatedSyncLedger(try StoreSyncLedger(store: target, executor: fixture.executor))
+        let lagging = try SyncPeer("L", ledger: gated, fixture: fixture, group: group)
+        for peer in [server, lagging] { try await peer.start() }
+        gated.allow(5)
+        connect([server, lagging])
+        try #require(
+            await eventually(progress: { gated.committedHeight() }) {
+                gated.waiting && gated.committedHeight() == 5
+            }
+        )
+        target.close()
+        gated.allow(1)
+        try #require(
+            await eventually {
+                lagging.sync.progress.stoppedBy != nil || !lagging.sync.progress.peersDropped.isEmpty
+            }
+        )
+        let progress = lagging.sync.progress
+        #expect(progress.peersDropped.isEmpty)
+        #expect(progress.refused == 0)
+        #expect(progress.committed == 5)
+        #expect(progress.stoppedBy?.contains("block 6") == true, "\(progress)")
+        #expect(lagging.network.peer(server.node) != nil, "the honest peer was disconnected")
+        #expect(gated.committedHeight() == 5)
+        for peer in [server, lagging] { await peer.stop() }
+    }
+
     /// A peer serving a forged block is detected, disconnected and not asked again; an honest peer
     /// supplies the block instead.
     @Test func aPeerServingAForgedBlockIsDropped() async throws {
@@ -279,7 +320,7 @@ final class RacingReader: Sendable {
         let targetDirectory = TemporaryDirectory()
         let source = try store(sourceDirectory, blocks: 60)
         let target = try store(targetDirectory, blocks: 0)
-        let honestLedger = StoreSyncLedger(store: source, executor: fixture.executor)
+        let honestLedger = try StoreSyncLedger(store: source, executor: fixture.executor)
         let honest = try SyncPeer("A", ledger: honestLedger, fixture: fixture, group: group)
         let forger = try SyncPeer(
             "F",
@@ -289,7 +330,7 @@ final class RacingReader: Sendable {
         )
         let lagging = try SyncPeer(
             "L",
-            ledger: StoreSyncLedger(store: target, executor: fixture.executor),
+            ledger: try StoreSyncLedger(store: target, executor: fixture.executor),
             fixture: fixture,
             group: group
         )
