@@ -195,6 +195,49 @@ final class RacingReader: Sendable {
         for peer in peers { peer.network.registryChanged(entries) }
     }
 
+    /// Peer A serving `blocks` blocks to a lagging node L whose commits a gate holds, returned once L has
+    /// committed `held` and waits at the gate with the next.
+    struct HeldSync {
+        let directories: [TemporaryDirectory]
+        let source: RocksDBLedgerStore
+        let target: RocksDBLedgerStore
+        let gated: GatedSyncLedger
+        let server: SyncPeer
+        let lagging: SyncPeer
+
+        func stop() async { for peer in [server, lagging] { await peer.stop() } }
+    }
+
+    func heldSync(blocks: Int, heldAfter held: UInt64) async throws -> HeldSync {
+        let directories = [TemporaryDirectory(), TemporaryDirectory()]
+        let source = try store(directories[0], blocks: blocks)
+        let target = try store(directories[1], blocks: 0)
+        let server = try SyncPeer(
+            "A",
+            ledger: try StoreSyncLedger(store: source, executor: fixture.executor),
+            fixture: fixture,
+            group: group
+        )
+        let gated = GatedSyncLedger(try StoreSyncLedger(store: target, executor: fixture.executor))
+        let lagging = try SyncPeer("L", ledger: gated, fixture: fixture, group: group)
+        for peer in [server, lagging] { try await peer.start() }
+        gated.allow(Int(held))
+        connect([server, lagging])
+        try #require(
+            await eventually(progress: { gated.committedHeight() }) {
+                gated.waiting && gated.committedHeight() == held
+            }
+        )
+        return HeldSync(
+            directories: directories,
+            source: source,
+            target: target,
+            gated: gated,
+            server: server,
+            lagging: lagging
+        )
+    }
+
     /// A node 1,000 blocks behind two peers catches up by sync, with identical blocks and state roots. The wait
     /// lasts as long as sync makes progress: a loaded run once needed more than the two minutes this test gave
     /// it, then compared heights sync had not reached.
@@ -234,33 +277,15 @@ final class RacingReader: Sendable {
     /// remaining commits: a height whose block it sees has its root and certificate, a height whose root it sees
     /// has its block, and no read calls the store corrupt.
     @Test func aHeightSyncHasNotReachedIsNotCommittedNotCorrupt() async throws {
-        let sourceDirectory = TemporaryDirectory()
-        let targetDirectory = TemporaryDirectory()
-        let source = try store(sourceDirectory, blocks: 60)
-        let target = try store(targetDirectory, blocks: 0)
-        let server = try SyncPeer(
-            "A",
-            ledger: try StoreSyncLedger(store: source, executor: fixture.executor),
-            fixture: fixture,
-            group: group
-        )
-        let gated = GatedSyncLedger(try StoreSyncLedger(store: target, executor: fixture.executor))
-        let lagging = try SyncPeer("L", ledger: gated, fixture: fixture, group: group)
-        for peer in [server, lagging] { try await peer.start() }
-        gated.allow(10)
-        connect([server, lagging])
-        try #require(
-            await eventually(progress: { try? target.committedHeight() }) {
-                gated.waiting && (try? target.committedHeight()) == 10
-            }
-        )
+        let held = try await heldSync(blocks: 60, heldAfter: 10)
+        let (source, target) = (held.source, held.target)
         #expect(try target.committedHeight() == 10)
         #expect(try target.block(at: 11) == nil)
         #expect(throws: LedgerStoreError.notCommitted(height: 11, committed: 10)) { try target.stateRoot(at: 11) }
 
         let reader = RacingReader(target)
         let reading = Task.detached { reader.run() }
-        gated.allow(50)
+        held.gated.allow(50)
         try #require(
             await eventually(progress: { try? target.committedHeight() }) { (try? target.committedHeight()) == 60 }
         )
@@ -269,34 +294,16 @@ final class RacingReader: Sendable {
         #expect(violations.count == 0, "\(violations.prefix(5))")
         #expect(reads > 0)
         #expect(try target.stateRoot(at: 60) == source.stateRoot(at: 60))
-        for peer in [server, lagging] { await peer.stop() }
+        await held.stop()
     }
 
     /// This node's own store failing under sync is not the serving peer's fault (issue 16): sync stops and says
     /// why, and no peer is dropped. Before, the store's error became a refusal of the block and the honest peer
     /// that served it was disconnected and banned. The store is closed under a commit held by the gate.
     @Test func aFailingStoreStopsSyncWithoutBlamingThePeer() async throws {
-        let sourceDirectory = TemporaryDirectory()
-        let targetDirectory = TemporaryDirectory()
-        let source = try store(sourceDirectory, blocks: 20)
-        let target = try store(targetDirectory, blocks: 0)
-        let server = try SyncPeer(
-            "A",
-            ledger: try StoreSyncLedger(store: source, executor: fixture.executor),
-            fixture: fixture,
-            group: group
-        )
-        let gated = GatedSyncLedger(try StoreSyncLedger(store: target, executor: fixture.executor))
-        let lagging = try SyncPeer("L", ledger: gated, fixture: fixture, group: group)
-        for peer in [server, lagging] { try await peer.start() }
-        gated.allow(5)
-        connect([server, lagging])
-        try #require(
-            await eventually(progress: { gated.committedHeight() }) {
-                gated.waiting && gated.committedHeight() == 5
-            }
-        )
-        target.close()
+        let held = try await heldSync(blocks: 20, heldAfter: 5)
+        let (gated, lagging) = (held.gated, held.lagging)
+        held.target.close()
         gated.allow(1)
         try #require(
             await eventually {
@@ -308,9 +315,9 @@ final class RacingReader: Sendable {
         #expect(progress.refused == 0)
         #expect(progress.committed == 5)
         #expect(progress.stoppedBy?.contains("block 6") == true, "\(progress)")
-        #expect(lagging.network.peer(server.node) != nil, "the honest peer was disconnected")
+        #expect(lagging.network.peer(held.server.node) != nil, "the honest peer was disconnected")
         #expect(gated.committedHeight() == 5)
-        for peer in [server, lagging] { await peer.stop() }
+        await held.stop()
     }
 
     /// A peer serving a forged block is detected, disconnected and not asked again; an honest peer
