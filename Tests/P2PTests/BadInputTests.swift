@@ -56,7 +56,7 @@ import Testing
         let a = try await TestPeer("A", group: group) { $0.pingIntervalMilliseconds = 300 }
         let b = try await TestPeer("B", group: group) {
             $0.deadAfterMilliseconds = 5_000
-            $0.handshakeTimeoutMilliseconds = 600_000
+            $0.handshakeTimeoutMilliseconds = TestPeer.outOfReachMilliseconds
             $0.pingIntervalMilliseconds = 300
         }
         let cEntry = PeerIdentity(node: OrgID("C")!, keyPin: c.keyPin, address: nil)

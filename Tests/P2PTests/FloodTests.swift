@@ -20,15 +20,15 @@ import Testing
     @Test func aFloodingPeerDoesNotDelayOthers() async throws {
         let flooderIdentity = try TLSIdentity.generate(commonName: "node F")
         let a = try await TestPeer("A", group: group)
-        // B's handshake timeout is kept out of the way: under the full suite a raw peer's TLS handshake and first
-        // write once took longer than the default 5 s, and B closed it before the flood began. And B closes a peer after 10 s
-        // with nothing read from it — the raw peer answers no ping, and B stops reading it while throttling —
-        // which, with the suite's test tasks starved, once happened before the test looked.
+        // B's handshake and dead-peer timeouts are kept out of the way: under the full suite a raw peer's TLS
+        // handshake and first write once took longer than the default 5 s, and B closed it before the flood began;
+        // and the raw peer answers no ping, so B would close it after 10 s with nothing read from it, which with
+        // the suite's test tasks starved once happened before the test looked.
         let b = try await TestPeer("B", group: group) {
             $0.inboundMessagesPerSecond = 2_000
             $0.inboundBurst = 200
-            $0.handshakeTimeoutMilliseconds = 600_000
-            $0.deadAfterMilliseconds = 120_000
+            $0.handshakeTimeoutMilliseconds = TestPeer.outOfReachMilliseconds
+            $0.deadAfterMilliseconds = TestPeer.outOfReachMilliseconds
         }
         let fEntry = PeerIdentity(node: OrgID("F")!, keyPin: flooderIdentity.keyPin, address: nil)
         a.network.registryChanged([a.identityEntry, b.identityEntry, fEntry])
@@ -87,12 +87,13 @@ import Testing
     @Test func aSlowPeerLosesOnlyItsOwnMessages() async throws {
         let slowIdentity = try TLSIdentity.generate(commonName: "node S")
         let a = try await TestPeer("A", group: group)
-        // The stalled peer also sends nothing: keep the dead-peer timeout out of this test's way, and the
-        // handshake timeout too (on a loaded machine a raw peer's handshake and hello can take longer than 5 s).
+        // The stalled peer also sends nothing: keep the dead-peer timeout out of this test's way (beside CPU
+        // hogs the rounds took over 2 minutes and a 120 s timeout closed it mid-test), and the handshake timeout
+        // too (on a loaded machine a raw peer's handshake and hello can take longer than 5 s).
         let b = try await TestPeer("B", group: group) {
             $0.sendQueueBytes = 1 << 20
-            $0.deadAfterMilliseconds = 120_000
-            $0.handshakeTimeoutMilliseconds = 600_000
+            $0.deadAfterMilliseconds = TestPeer.outOfReachMilliseconds
+            $0.handshakeTimeoutMilliseconds = TestPeer.outOfReachMilliseconds
         }
         let sEntry = PeerIdentity(node: OrgID("S")!, keyPin: slowIdentity.keyPin, address: nil)
         a.network.registryChanged([a.identityEntry, b.identityEntry, sEntry])

@@ -57,7 +57,7 @@ import Testing
         let (a, b) = try await settledPair(
             adjust: {
                 TestPeer.keepalive(pingMilliseconds: 300, deadAfterMilliseconds: 2_500)(&$0)
-                $0.handshakeTimeoutMilliseconds = 600_000
+                $0.handshakeTimeoutMilliseconds = TestPeer.outOfReachMilliseconds
             },
             alsoMembers: [PeerIdentity(node: OrgID("S")!, keyPin: silent.keyPin, address: nil)]
         )

@@ -97,6 +97,10 @@ final class TestPeer: Sendable {
 
     func connected(to other: TestPeer) -> Bool { network.peer(other.node) != nil }
 
+    /// A timeout no test reaches (an hour), for the node timeouts a test does not examine: on a loaded machine
+    /// any shorter one once fired mid-test (a raw peer's handshake past 5 s, a stalled peer silent past 120 s).
+    static let outOfReachMilliseconds: Int64 = 3_600_000
+
     /// Settings with a fast keepalive, for the tests of dead-peer detection.
     static func keepalive(pingMilliseconds: Int64, deadAfterMilliseconds: Int64) -> Adjustment {
         {
