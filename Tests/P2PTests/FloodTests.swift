@@ -12,10 +12,15 @@ import Testing
 /// consensus traffic between the node and others stays within a stated bound.
 @Suite(.serialized) struct FloodTests {
     let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+    /// The control peer's own event loop, so a flood that saturated B's loop could not slow the control too.
+    let controlGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
     /// The bound: a round trip between two honest nodes while a third floods one of them stays below 250 ms at
-    /// the 99th percentile (a debug build on 2 cores; unloaded, it is about 0.2 ms).
+    /// the 99th percentile (a debug build on 2 cores; unloaded, it is about 0.2 ms) — or, on a machine so loaded
+    /// that round trips to an unflooded peer, taken in the same moments, are slow too, below 4 × theirs. The
+    /// machine's own delays reach both links alike; only the flood's reach the flooded one.
     static let boundMilliseconds = 250.0
+    static let controlFactor = 4.0
 
     @Test func aFloodingPeerDoesNotDelayOthers() async throws {
         let flooderIdentity = try TLSIdentity.generate(commonName: "node F")
@@ -30,10 +35,11 @@ import Testing
             $0.handshakeTimeoutMilliseconds = TestPeer.outOfReachMilliseconds
             $0.deadAfterMilliseconds = TestPeer.outOfReachMilliseconds
         }
+        let c = try await TestPeer("C", group: controlGroup)
         let fEntry = PeerIdentity(node: OrgID("F")!, keyPin: flooderIdentity.keyPin, address: nil)
-        a.network.registryChanged([a.identityEntry, b.identityEntry, fEntry])
-        b.network.registryChanged([a.identityEntry, b.identityEntry, fEntry])
-        #expect(await eventually { a.connected(to: b) })
+        let registry = [a.identityEntry, b.identityEntry, c.identityEntry, fEntry]
+        for peer in [a, b, c] { peer.network.registryChanged(registry) }
+        #expect(await eventually { a.connected(to: b) && a.connected(to: c) })
 
         var random = SeededGenerator(seed: 5)
         let transaction = WireMessage.transactions([random.signedTransaction()]).frame
@@ -50,24 +56,28 @@ import Testing
         try await Task.sleep(nanoseconds: 300_000_000)
 
         let link = try #require(a.network.peer(b.node))
+        let control = try #require(a.network.peer(c.node))
         // At least 2 s and at least 50 round trips: beside the full suite this task once ran so rarely that
         // 2 s gave one sample (each round trip is timed on the event loop, so a starved task does not inflate it).
+        // Each flooded round trip is followed by one to the control peer, so both see the same machine.
         var samples: [Double] = []
+        var controlSamples: [Double] = []
         let end = Date().addingTimeInterval(2)
         while Date() < end || samples.count < 50 {
-            let rtt = try await link.roundTrip()
-            samples.append(Double(rtt.components.attoseconds) / 1e15 + Double(rtt.components.seconds) * 1e3)
+            samples.append(Self.milliseconds(try await link.roundTrip()))
+            controlSamples.append(Self.milliseconds(try await control.roundTrip()))
             try await Task.sleep(nanoseconds: 2_000_000)
         }
         flooding.cancel()
         let floodSeconds = Date().timeIntervalSince(floodStart)
         let flooded = b.delegate.messages.count { $0.0 == OrgID("F")! }
-        samples.sort()
-        let p50 = samples[samples.count / 2]
-        let p99 = samples[samples.count * 99 / 100]
+        let (p50, p99) = Self.percentiles(samples)
+        let (controlP50, controlP99) = Self.percentiles(controlSamples)
+        let bound = max(Self.boundMilliseconds, Self.controlFactor * controlP99)
         let fromFlooder = try #require(b.network.peer(OrgID("F")!)).stats.snapshot
         print(
-            "flood: A↔B round trip p50 \(String(format: "%.2f", p50)) ms, p99 \(String(format: "%.2f", p99)) ms; "
+            "flood: A↔B round trip p50 \(String(format: "%.2f", p50)) ms, p99 \(String(format: "%.2f", p99)) ms "
+                + "(unflooded A↔C p50 \(String(format: "%.2f", controlP50)) ms, p99 \(String(format: "%.2f", controlP99)) ms); "
                 + "B read \(fromFlooder.bytesReceived / 1_000_000) MB from the flooder, throttled it \(fromFlooder.throttled) times, \(flooded) messages delivered"
         )
         // The budget held: at most 2,000 a second plus the burst, plus what the reads in flight carry past the
@@ -77,10 +87,21 @@ import Testing
         #expect(flooded > 0)
         #expect(Double(flooded) <= floodSeconds * 2_000 * 1.05 + 200 + 1_100, "\(flooded) in \(floodSeconds) s")
         #expect(fromFlooder.throttled > 0 || Double(flooded) < floodSeconds * 2_000, "over budget, never throttled")
-        #expect(p99 < Self.boundMilliseconds)
+        #expect(p99 < bound, "p99 \(p99) ms against a bound of \(bound) ms")
         #expect(a.connected(to: b))
         await a.network.shutdown()
         await b.network.shutdown()
+        await c.network.shutdown()
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.attoseconds) / 1e15 + Double(duration.components.seconds) * 1e3
+    }
+
+    /// The 50th and 99th percentiles of a non-empty sample.
+    static func percentiles(_ samples: [Double]) -> (p50: Double, p99: Double) {
+        let sorted = samples.sorted()
+        return (sorted[sorted.count / 2], sorted[sorted.count * 99 / 100])
     }
 
     /// A peer that stops reading loses its own messages once its queue is full; the others get every one.
