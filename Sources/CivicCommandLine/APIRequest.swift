@@ -37,6 +37,7 @@ public enum APIRequest {
 
     /// GETs `url` and parses its JSON body; nil for anything but a 200 with JSON (for tools that poll).
     public static func json(_ url: String, timeout: TimeInterval = 10) async -> JSONValue? {
+        // try?: a poller's "not yet": any failure is absence (documented above).
         guard let response = try? await send("GET", url, timeout: timeout), response.status == 200 else { return nil }
         return try? JSONParser.parse(response.body)
     }

@@ -23,6 +23,7 @@ public enum KeyFile {
             "public_key": key.publicKey.hex,
             "private_key": key.scalarHex,
         ]
+        // try?: converted to this module's typed error.
         guard let json = try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted])
         else { throw CryptoError(.nativeFailure, "could not encode the key file") }
         try writeSecret(Array(json) + [UInt8(ascii: "\n")], to: path)
@@ -97,6 +98,7 @@ public enum KeyFile {
 
     /// Parses the JSON content of a key file; `source` names it in error messages.
     public static func parse(_ content: [UInt8], source: String) throws(CryptoError) -> PrivateKey {
+        // try?: converted to this module's typed error, naming the file.
         guard let object = try? JSONSerialization.jsonObject(with: Data(content)),
             let document = object as? [String: Any]
         else { throw CryptoError(.keyFileMalformed, "key file \(source) is not a JSON object") }

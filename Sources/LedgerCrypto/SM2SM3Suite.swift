@@ -45,10 +45,12 @@ public struct SM2SM3Suite: CryptoSuite {
     }
 
     public func verify(_ signature: Signature, of message: UnsafeRawBufferPointer, by publicKey: PublicKey) -> Bool {
+        // try?: a key that is not a valid point has signed nothing.
         guard publicKey.suite == id, let native = try? SM2NativeKey.publicKey(validatedPoint: publicKey.bytes) else {
             return false
         }
         let der = DERSignature.encode(compact: signature.bytes)
+        // try?: a native failure verifies nothing (false below).
         let result = try? withDigestContext(native, signing: false) { context in
             EVP_DigestVerify(context, der, der.count, message.baseAddress, message.count) == 1
         }

@@ -396,7 +396,12 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
         lastCommitted.withLockedValue { $0 = block.header.height }
         lastCertificate = certificate
         let ids = block.transactions.map { $0.id(hash: hash) }
-        mempool.update(committed: ids, state: store.state(at: block.header.height))
+        do { try mempool.update(committed: ids, state: store.state(at: block.header.height)) } catch {
+            logger.error(
+                "the mempool re-check could not read the committed state; those transactions stay pending",
+                metadata: ["height": "\(block.header.height)", "error": "\(error)"]
+            )
+        }
         evidence.committed(block.evidence)
         let seconds = Double((NIODeadline.now() - heightStarted).nanoseconds) / 1e9
         for listener in commitListeners.withLockedValue({ $0 }) {
@@ -446,6 +451,7 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
 
     private func verify<Message: SignableMessage>(_ signed: Signed<Message>, index: UInt16) -> Bool {
         guard Int(index) < validators.validators.count,
+            // try?: a key that does not decode signed nothing.
             let key = try? genesis.suite.suite.publicKey(encoded: validators.validators[Int(index)].consensusKey)
         else { return false }
         return signed.isSigned(by: key, chainID: genesis.chainID, suite: genesis.suite.suite)

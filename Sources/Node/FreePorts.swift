@@ -27,6 +27,7 @@ public enum FreePorts {
 
     /// The first port of `net.ipv4.ip_local_port_range` (32768 when unknown).
     static func ephemeralRangeStart() -> Int {
+        // try?: without the kernel's setting, Linux's default applies.
         guard let text = try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8),
             let first = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first,
             let start = Int(first)

@@ -195,8 +195,17 @@ public final class LedgerNode: Sendable {
         let rotatedTLS = configuration.rotatedTLS
         let onTLSRotated = configuration.onTLSRotated
         consensus.onCommit { height, _, _ in
-            guard let nodes = try? MemberNodes.current(state: store.state(at: height), keys: keys, addresses: addresses)
-            else { return }
+            let nodes: [PeerIdentity]
+            do {
+                nodes = try MemberNodes.current(state: store.state(at: height), keys: keys, addresses: addresses)
+            } catch {
+                // The peer set stays as it was: a later commit reads it again.
+                logger.error(
+                    "could not read the member nodes after a commit",
+                    metadata: ["height": "\(height)", "error": "\(error)"]
+                )
+                return
+            }
             guard Set(nodes) != Set(registry.all) else { return }
             // This node's own key rotated by governance: present the waiting key before peers refuse the old.
             if let pin = registeredPin(nodes), pin != network.keyPin, let next = rotatedTLS(), next.keyPin == pin {

@@ -14,6 +14,9 @@ public enum MempoolRefusal: Error, Sendable, Equatable, CustomStringConvertible 
     case full(transactions: Int, bytes: Int)
     /// This sender already has its share of the pool waiting.
     case senderQuota(pending: Int, maximum: Int)
+    /// This node could not read its committed state to check the transaction: nothing is said about the
+    /// transaction itself; retry later or at another node.
+    case ledgerUnreadable(String)
 
     public var code: String {
         switch self {
@@ -22,6 +25,7 @@ public enum MempoolRefusal: Error, Sendable, Equatable, CustomStringConvertible 
         case .tooLarge: return "too_large"
         case .full: return "mempool_full"
         case .senderQuota: return "sender_quota"
+        case .ledgerUnreadable: return "ledger_unreadable"
         }
     }
 
@@ -34,6 +38,8 @@ public enum MempoolRefusal: Error, Sendable, Equatable, CustomStringConvertible 
             return "the mempool is full (\(transactions) transactions, \(bytes) bytes); retry after the next block"
         case .senderQuota(let pending, let maximum):
             return "this sender has \(pending) transactions pending, the most one sender may have is \(maximum)"
+        case .ledgerUnreadable(let error):
+            return "this node could not read its ledger state to check the transaction (\(error)); retry later"
         }
     }
 }
@@ -156,7 +162,12 @@ public final class Mempool: Sendable {
         // The sequence after this sender's pending transactions if it has any; otherwise the state's next one,
         // but never below one a commit has already used (the state read may be from just before it).
         let (pending, floor) = contents.withLockedValue { ($0.chainNext(sender), $0.committedNext[sender]) }
-        let stateNext = pending == nil ? (try? executor.nextSequence(of: sender, state: state)) ?? nil : nil
+        var stateNext: UInt64? = nil
+        if pending == nil {
+            do { stateNext = try executor.nextSequence(of: sender, state: state) } catch {
+                return .failure(.ledgerUnreadable("\(error)"))
+            }
+        }
         let expected = pending ?? floor.map { max($0, stateNext ?? 0) } ?? stateNext
         // Ahead of the expected sequence: checked in every other respect, then held aside.
         let ahead = expected.map { sequence > $0 } ?? false
@@ -180,7 +191,7 @@ public final class Mempool: Sendable {
                 return .failure(.rejected(rejection))
             }
         } catch {
-            return .failure(.rejected(Rejection(.unknownAccount, "the ledger state could not be read: \(error)")))
+            return .failure(.ledgerUnreadable("\(error)"))
         }
         return contents.withLockedValue { contents in
             contents.insert(
@@ -225,8 +236,14 @@ public final class Mempool: Sendable {
     /// have been removed, the key revoked, a role withdrawn), and if it fails the sender's whole chain leaves,
     /// since each of its transactions continues the one before. Waiting transactions the commit made stale
     /// leave too, and those it made next join the chain. Returns the re-check's drops by reason code.
+    ///
+    /// A sender whose account cannot be read is not re-checked: its transactions stay as they were (a store
+    /// failure says nothing against them) and, after every other sender is done, `RecheckFailure` says so.
     @discardableResult
-    public func update<State: StateReader>(committed ids: [Digest], state: State) -> [String: Int] {
+    public func update<State: StateReader>(
+        committed ids: [Digest],
+        state: State
+    ) throws(RecheckFailure) -> [String: Int] {
         let remaining: [(sender: [UInt8], chain: [Entry], waiting: [Entry])] = contents.withLockedValue { contents in
             var touched: Set<[UInt8]> = []
             for id in ids {
@@ -257,24 +274,14 @@ public final class Mempool: Sendable {
         }
         var dropped: [Digest: String] = [:]
         var nextSequences: [[UInt8]: UInt64] = [:]
+        var unreadable: (senders: Int, first: String)? = nil
         for (sender, chain, waiting) in remaining {
-            guard let next = (try? executor.nextSequence(of: sender, state: state)) ?? nil else {
-                for entry in chain + waiting { dropped[entry.id] = RejectionReason.unknownAccount.rawValue }
-                continue
-            }
-            nextSequences[sender] = next
-            for (entries, inChain) in [(chain, true), (waiting, false)] {
-                let stale = entries.prefix { $0.transaction.transaction.sequence < next }
-                for entry in stale { dropped[entry.id] = RejectionReason.badSequence.rawValue }
-                let rest = entries.dropFirst(stale.count)
-                guard let first = rest.first else { continue }
-                let rejection = try? executor.admissionRejection(
-                    first.transaction,
-                    signatureValid: true,
-                    expectedSequence: inChain ? next : first.transaction.transaction.sequence,
-                    state: state
-                )
-                if let rejection { for entry in rest { dropped[entry.id] = rejection.reason.rawValue } }
+            do {
+                let (next, drops) = try recheck(chain: chain, waiting: waiting, of: sender, state: state)
+                nextSequences[sender] = next
+                dropped.merge(drops) { first, _ in first }
+            } catch {
+                unreadable = (senders: (unreadable?.senders ?? 0) + 1, first: unreadable?.first ?? "\(error)")
             }
         }
         let counts = contents.withLockedValue { contents in
@@ -299,7 +306,48 @@ public final class Mempool: Sendable {
             return counts
         }
         if !counts.isEmpty { onDrop(counts) }
+        if let unreadable { throw RecheckFailure(senders: unreadable.senders, error: unreadable.first) }
         return counts
+    }
+
+    /// One sender's re-check after a commit: the account's next sequence (nil when the account is gone) and
+    /// which of its transactions leave, with their reason codes.
+    private func recheck<State: StateReader>(
+        chain: [Entry],
+        waiting: [Entry],
+        of sender: [UInt8],
+        state: State
+    ) throws(ExecutionError) -> (next: UInt64?, dropped: [Digest: String]) {
+        var dropped: [Digest: String] = [:]
+        guard let next = try executor.nextSequence(of: sender, state: state) else {
+            for entry in chain + waiting { dropped[entry.id] = RejectionReason.unknownAccount.rawValue }
+            return (nil, dropped)
+        }
+        for (entries, inChain) in [(chain, true), (waiting, false)] {
+            let stale = entries.prefix { $0.transaction.transaction.sequence < next }
+            for entry in stale { dropped[entry.id] = RejectionReason.badSequence.rawValue }
+            let rest = entries.dropFirst(stale.count)
+            guard let first = rest.first else { continue }
+            let rejection = try executor.admissionRejection(
+                first.transaction,
+                signatureValid: true,
+                expectedSequence: inChain ? next : first.transaction.transaction.sequence,
+                state: state
+            )
+            if let rejection { for entry in rest { dropped[entry.id] = rejection.reason.rawValue } }
+        }
+        return (next, dropped)
+    }
+
+    /// The re-check after a commit could not read some senders' accounts; their transactions were kept as
+    /// they were, to be re-checked after a later commit.
+    public struct RecheckFailure: Error, CustomStringConvertible {
+        public let senders: Int
+        /// The first read failure met.
+        public let error: String
+        public var description: String {
+            "could not re-check the pending transactions of \(senders) senders: \(error)"
+        }
     }
 }
 

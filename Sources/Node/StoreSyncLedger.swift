@@ -23,6 +23,7 @@ public final class StoreSyncLedger: SyncLedger {
     /// A block this store cannot read is not served (absence is the answer): the asking peer's request times out
     /// and goes to another peer.
     public func committedBlock(at height: UInt64) -> (block: Block, certificate: CommitCertificate)? {
+        // try?: absence is the answer (see above); the failure is the store's to report, not the asker's.
         guard let block = try? store.block(at: height), let certificate = try? store.certificate(at: height) else {
             return nil
         }

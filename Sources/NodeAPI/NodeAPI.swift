@@ -88,6 +88,7 @@ public enum NodeAPI {
         let bytes = try await body(of: request, upTo: maximumBodyBytes)
         let encoded: [UInt8]
         if request.headers[.contentType]?.hasPrefix("application/json") == true {
+            // try?: a body that does not parse is malformed; the problem below says what was expected.
             guard let document = try? JSONParser.parse(bytes), case .string(let text)? = document["tx"],
                 let decoded = Hex.decode(text)
             else {
@@ -112,7 +113,11 @@ public enum NodeAPI {
                 await node.commitWaiters.wait(
                     for: hash,
                     upTo: .seconds(Int64(wait)),
-                    isCommitted: { (try? store.transactionLocation(hash)) != nil }
+                    isCommitted: {
+                        // A read that fails ends the wait too: the lookup below reads again and answers
+                        // `ledger_unreadable` rather than "pending".
+                        do { return try store.transactionLocation(hash) != nil } catch { return true }
+                    }
                 )
             {
                 return try self.transaction(hash, node: node)
@@ -124,7 +129,7 @@ public enum NodeAPI {
         case .failure(let refusal):
             let status: HTTPResponse.Status
             switch refusal {
-            case .full, .senderQuota: status = .serviceUnavailable
+            case .full, .senderQuota, .ledgerUnreadable: status = .serviceUnavailable
             case .duplicate: status = .conflict
             default: status = .unprocessableContent
             }
@@ -195,6 +200,7 @@ public enum NodeAPI {
     }
 
     private static func jsonBatch(_ bytes: [UInt8]) throws -> [SignedTransaction] {
+        // try?: a body that does not parse is malformed; the problem below says what was expected.
         guard let document = try? JSONParser.parse(bytes), case .array(let items)? = document["txs"],
             items.count <= maximumBatch
         else {
@@ -203,6 +209,7 @@ public enum NodeAPI {
             )
         }
         return try items.enumerated().map { index, item in
+            // try?: an item that does not decode is malformed; the problem names it.
             guard case .string(let text) = item, let bytes = Hex.decode(text),
                 let transaction = try? SignedTransaction(encoded: bytes)
             else {
@@ -252,7 +259,11 @@ public enum NodeAPI {
     }
 
     static func transaction(_ id: Digest, node: LedgerNode) throws -> Response {
-        if let location = try? node.store.transactionLocation(id) {
+        let committed: TransactionLocation?
+        do { committed = try node.store.transactionLocation(id) } catch {
+            throw ProblemDocument.ledgerUnreadable(error)
+        }
+        if let location = committed {
             var fields = [
                 JSONMember("hash", .string(id.hex)),
                 JSONMember("status", .string("committed")),
@@ -295,10 +306,14 @@ public enum NodeAPI {
         }
         let state = node.store.state(at: node.consensus.committedHeight())
         let keys = node.consensus.genesis.rules.keys
-        guard let bytes = try? state.value(at: keys.account(key)),
-            let record = try? AccountRecord(canonicalBytes: bytes)
-        else {
+        let stored: [UInt8]?
+        do { stored = try state.value(at: keys.account(key)) } catch { throw ProblemDocument.ledgerUnreadable(error) }
+        guard let stored else {
             throw ProblemDocument(.notFound, "unknown_account", "Unknown account", "no member account has this key")
+        }
+        let record: AccountRecord
+        do { record = try AccountRecord(canonicalBytes: stored) } catch {
+            throw ProblemDocument.ledgerUnreadable(error)
         }
         let pending = node.mempool.nextSequence(after: key)
         return json(

@@ -98,6 +98,7 @@ public final class PeerNetwork: Sendable {
             return (state.server, Array(state.connections.values))
         }
         for connection in connections { connection.close("node shutting down") }
+        // try?: closing what is already closed is the only failure here; shutdown goes on.
         try? await server?.close()
         for connection in connections { try? await connection.channel.closeFuture.get() }
     }

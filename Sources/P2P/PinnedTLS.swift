@@ -36,6 +36,7 @@ struct PinnedTLS: Sendable {
 
     /// The pin of a presented certificate's key: SHA-256 of its DER SubjectPublicKeyInfo.
     static func pin(of certificate: NIOSSLCertificate) -> Digest? {
+        // try?: a certificate whose key cannot be read has no pin, and is refused.
         guard let spki = try? certificate.extractPublicKey().toSPKIBytes() else { return nil }
         return TLSIdentity.pin(subjectPublicKeyInfo: spki)
     }
@@ -47,6 +48,7 @@ struct PinnedTLS: Sendable {
 
     /// With a consortium CA configured: does the presented chain lead to it?
     static func issued(_ certificates: [NIOSSLCertificate], by authority: ConsortiumCA) -> Bool {
+        // try?: a chain that cannot be encoded leads to no authority, and is refused.
         guard let leaf = try? certificates.first?.toDERBytes(),
             let intermediates = try? certificates.dropFirst().map({ try $0.toDERBytes() })
         else { return false }

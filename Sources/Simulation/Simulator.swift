@@ -85,6 +85,7 @@ public struct Simulator {
         self.configuration = configuration
         self.seed = seed
         random = SplitMix64(seed: seed)
+        // try?: cannot fail for 64 bytes; the precondition says so.
         guard let zeros = try? Signature(bytes: [UInt8](repeating: 0, count: Signature.byteCount)) else {
             preconditionFailure("64 bytes always make a signature value")
         }

@@ -106,6 +106,7 @@ struct NodeClient {
     }
 
     private func parse(_ response: APIRequest.Response, _ path: String) throws -> JSONValue {
+        // try?: converted to an error naming the route and status.
         guard let document = try? JSONParser.parse(response.body) else {
             throw InputError(message: "\(base)\(path) answered \(response.status) with something that is not JSON")
         }

@@ -26,6 +26,7 @@ struct DevCommand: AsyncParsableCommand {
     func run() async throws {
         let nodeHome = home + "/node0"
         if !FileManager.default.fileExists(atPath: nodeHome + "/config.toml") {
+            // try?: a home that does not exist yet is empty; one that cannot be read fails at creation below.
             let existing = (try? FileManager.default.contentsOfDirectory(atPath: home)) ?? []
             guard existing.isEmpty else { throw InputError(message: "\(home) is not empty and holds no dev network") }
             let created = try LocalNetworkLayout.create(
@@ -72,6 +73,7 @@ struct StatusCommand: AsyncParsableCommand {
             throw InputError(message: "give --node URL or --home DIR")
         }
         let response = try await APIRequest.send("GET", base + "/v1/status")
+        // try?: a body that is not JSON is reported with the body itself.
         guard response.status == 200, let document = try? JSONParser.parse(response.body) else {
             throw InputError(
                 message: "\(base) answered \(response.status): \(String(decoding: response.body, as: UTF8.self))"

@@ -47,6 +47,7 @@ struct LedgerBenchCommand: ParsableCommand {
                 dir
                 ?? FileManager.default.temporaryDirectory.appendingPathComponent("civic-bench-\(UUID().uuidString)")
                 .path
+            // try?: best-effort removal of the benchmark's scratch directory.
             defer { if dir == nil { try? FileManager.default.removeItem(atPath: base) } }
             try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
             print(
@@ -287,6 +288,7 @@ struct LedgerBenchCommand: ParsableCommand {
             let enumerator = FileManager.default.enumerator(atPath: path)
             var total = 0
             while let file = enumerator?.nextObject() as? String {
+                // try?: a file that vanished while being counted has no size.
                 let attributes = try? FileManager.default.attributesOfItem(atPath: path + "/" + file)
                 total += (attributes?[.size] as? Int) ?? 0
             }

@@ -16,9 +16,11 @@ struct LinkFaultSwitch: Service {
 
     func run() async throws {
         logger.warning("test fault switch on: links to the members named in \(path) are cut")
+        // try?: the only error is the graceful-shutdown cancellation, which is how this loop ends.
         try? await cancelWhenGracefulShutdown {
             var cut: Set<OrgID> = []
             while !Task.isCancelled {
+                // try?: no switch file means no link is cut.
                 let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
                 let named = Set(text.split(whereSeparator: \.isNewline).compactMap { OrgID(String($0)) })
                 if named != cut {

@@ -96,7 +96,13 @@ enum NodeRunner {
             consensusKey: loaded.consensusKey,
             tls: loaded.tls
         )
-        configuration.rotatedTLS = { try? NodeHome(home).nextTLS() }
+        configuration.rotatedTLS = {
+            do { return try NodeHome(home).nextTLS() } catch {
+                // Governance registered a key this home cannot present: peers will refuse the old one.
+                logger.error("the waiting TLS key (tls-next) cannot be loaded", metadata: ["reason": "\(error)"])
+                return nil
+            }
+        }
         configuration.onTLSRotated = {
             do {
                 try NodeHome(home).promoteNextTLS()
@@ -166,6 +172,7 @@ struct NodeService: Service {
     let node: LedgerNode
 
     func run() async throws {
+        // try?: the only error is the cancellation that starts the shutdown.
         try? await gracefulShutdown()
         try await node.shutdown()
     }

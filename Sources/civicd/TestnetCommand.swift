@@ -31,6 +31,7 @@ struct TestnetCommand: ParsableCommand {
 
     func run() throws {
         guard (1...16).contains(validators) else { throw InputError(message: "--validators must be 1 to 16") }
+        // try?: a directory that does not exist yet is empty; one that cannot be read fails at creation below.
         let existing = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
         guard existing.isEmpty else { throw InputError(message: "\(dir) is not empty; nothing was changed") }
         let network = try LocalNetworkLayout.create(

@@ -211,22 +211,46 @@ import Testing
         }
     }
 
-    /// A node whose store cannot be read says so (issue 16): `/v1/status` and `/v1/blocks/{height}` answer
-    /// 503 `ledger_unreadable`. Before, status answered its last height with a zero block hash and state root,
-    /// and a block read that failed was "no such block". The store is closed under the running node.
+    /// A node whose store cannot be read says so (issue 16): every route that reads the ledger answers 503
+    /// `ledger_unreadable`. Before, status answered its last height with a zero block hash and state root, a
+    /// block read that failed was "no such block", a transaction lookup "unknown transaction", an account
+    /// "unknown account", and a submission was refused as `unknown_account`. The store is closed under the
+    /// running node.
     @Test func anUnreadableLedgerIsAProblemNotAZeroRoot() async throws {
-        try await withNode { base, _, _, node in
+        try await withNode { base, account, genesis, node in
             #expect(await eventually { node.consensus.committedHeight() >= 1 })
             let before = try document(try await APIRequest.send("GET", base + "/v1/status"))
             #expect(before["state_root"] != .string(Digest.zero.hex))
+            let transaction = try SignedTransaction(
+                signing: Transaction(
+                    chainID: genesis.chainID,
+                    sender: account.publicKey.bytes,
+                    sequence: 0,
+                    payload: Payloads.anchor("unreadable")
+                ),
+                with: account
+            )
             node.store.close()
             // The node's committed height is its own fact, not a store read that fails into 0.
             #expect(node.consensus.committedHeight() >= 1)
-            for path in ["/v1/status", "/v1/blocks/1", "/v1/headers/1"] {
+            let reads = [
+                "/v1/status", "/v1/blocks/1", "/v1/headers/1",
+                "/v1/txs/" + transaction.id(hash: SHA256()).hex,
+                "/v1/accounts/" + account.publicKey.hex,
+            ]
+            for path in reads {
                 let response = try await APIRequest.send("GET", base + path)
                 #expect(response.status == 503, "\(path)")
                 #expect(try document(response)["code"] == .string("ledger_unreadable"), "\(path)")
             }
+            let submitted = try await APIRequest.send(
+                "POST",
+                base + "/v1/txs",
+                body: transaction.canonicalBytes,
+                contentType: "application/octet-stream"
+            )
+            #expect(submitted.status == 503)
+            #expect(try document(submitted)["code"] == .string("ledger_unreadable"))
         }
     }
 

@@ -79,7 +79,7 @@ struct MempoolTests {
 
     /// A commit made elsewhere can fill the gap: the waiting transaction becomes next; one the commit made
     /// stale leaves with bad_sequence.
-    @Test mutating func commitsPromoteOrDropWaitingTransactions() {
+    @Test mutating func commitsPromoteOrDropWaitingTransactions() throws {
         let pool = Mempool(executor: fixture.executor)
         let a = (0..<3).map { fixture.sign(Payloads.anchor("p\($0)"), key: guangdong, sequence: UInt64($0)) }
         let zhejiang = fixture.keys[LedgerFixture.zhejiang]!
@@ -91,7 +91,7 @@ struct MempoolTests {
         let hash = fixture.suite.hashFunction
         let block = [a[0]] + zElsewhere
         #expect(fixture.execute(block).allSatisfy { $0.isApplied })
-        let dropped = pool.update(committed: block.map { $0.id(hash: hash) }, state: fixture.state)
+        let dropped = try pool.update(committed: block.map { $0.id(hash: hash) }, state: fixture.state)
         #expect(dropped == ["bad_sequence": 1])
         #expect(pool.count == 2)
         #expect(pool.reap(maximumCount: 10, maximumBytes: 1 << 20) == [a[1], a[2]])
@@ -140,7 +140,7 @@ struct MempoolTests {
     }
 
     /// After a commit: committed ones leave and cannot come back; the rest are checked against the new state.
-    @Test mutating func commitsRemoveAndRecheck() {
+    @Test mutating func commitsRemoveAndRecheck() throws {
         let pool = Mempool(executor: fixture.executor)
         let zhejiang = fixture.keys[LedgerFixture.zhejiang]!
         let a = (0..<3).map { fixture.sign(Payloads.anchor("a\($0)"), key: guangdong, sequence: UInt64($0)) }
@@ -152,7 +152,7 @@ struct MempoolTests {
         let hash = fixture.suite.hashFunction
         let results = fixture.execute([a[0], elsewhere])
         #expect(results.allSatisfy { $0.isApplied })
-        let dropped = pool.update(committed: [a[0].id(hash: hash), elsewhere.id(hash: hash)], state: fixture.state)
+        let dropped = try pool.update(committed: [a[0].id(hash: hash), elsewhere.id(hash: hash)], state: fixture.state)
         #expect(dropped == ["bad_sequence": 1])
         #expect(pool.count == 3)
         #expect(pool.reap(maximumCount: 10, maximumBytes: 1 << 20) == [a[1], b[1], a[2]])
@@ -163,16 +163,42 @@ struct MempoolTests {
         #expect(pool.bytes == [a[1], b[1], a[2], a3].reduce(0) { $0 + $1.canonicalBytes.count })
     }
 
+    /// A state that cannot be read says nothing about a transaction (issue 16): admission refuses with
+    /// `ledger_unreadable` (a retry), and the re-check after a commit keeps the pending ones and says it could
+    /// not look. Before, admission answered `unknown_account` and the re-check dropped every pending
+    /// transaction as `unknown_account`.
+    @Test mutating func anUnreadableStateRefusesNothingForGood() throws {
+        let pool = Mempool(executor: fixture.executor)
+        let a = (0..<3).map { fixture.sign(Payloads.anchor("u\($0)"), key: guangdong, sequence: UInt64($0)) }
+        #expect(pool.add(a, state: fixture.state).map(code) == [nil, nil, nil])
+        let next = fixture.sign(Payloads.anchor("u3"), key: guangdong, sequence: 3)
+        let other = fixture.sign(Payloads.anchor("u-other"), key: charity, sequence: 0)
+        #expect(
+            pool.add([next, other], state: UnreadableState()).map(code) == ["ledger_unreadable", "ledger_unreadable"]
+        )
+
+        #expect(fixture.execute([a[0]]).allSatisfy { $0.isApplied })
+        let hash = fixture.suite.hashFunction
+        #expect(throws: Mempool.RecheckFailure.self) {
+            try pool.update(committed: [a[0].id(hash: hash)], state: UnreadableState())
+        }
+        #expect(pool.count == 2)
+        #expect(pool.reap(maximumCount: 10, maximumBytes: 1 << 20) == [a[1], a[2]])
+        // Readable again: the re-check runs as usual.
+        #expect(try pool.update(committed: [], state: fixture.state) == [:])
+        #expect(pool.count == 2)
+    }
+
     /// An admission that read the state just before a commit must still continue from the committed
     /// sequence (found by the network benchmark: a sender's next transactions were refused with bad_sequence).
-    @Test mutating func admissionAfterACommitContinuesFromIt() {
+    @Test mutating func admissionAfterACommitContinuesFromIt() throws {
         let pool = Mempool(executor: fixture.executor)
         let a = (0..<3).map { fixture.sign(Payloads.anchor("r\($0)"), key: guangdong, sequence: UInt64($0)) }
         _ = pool.add([a[0], a[1]], state: fixture.state)
         let before = fixture.state
         #expect(fixture.execute([a[0], a[1]]).allSatisfy { $0.isApplied })
         let hash = fixture.suite.hashFunction
-        pool.update(committed: [a[0].id(hash: hash), a[1].id(hash: hash)], state: fixture.state)
+        try pool.update(committed: [a[0].id(hash: hash), a[1].id(hash: hash)], state: fixture.state)
         #expect(pool.count == 0)
         #expect(pool.add([a[2]], state: before).map(code) == [nil])
         // And a sequence the commit used is still refused, whatever state the admission read.
@@ -187,7 +213,7 @@ struct MempoolTests {
 struct MempoolConcurrencyTests {
     /// Synchronous on purpose: an `await` in the loop let a loaded CI run's cooperative pool park this test
     /// past its deadline (0 committed after 184 s) while the fuzz tests held both threads.
-    @Test func admissionsRacingCommitsNeverReapATransactionTwice() {
+    @Test func admissionsRacingCommitsNeverReapATransactionTwice() throws {
         var fixture = LedgerFixture()
         let key = fixture.keys[LedgerFixture.guangdong]!
         let transactions = (0..<2_000).map { fixture.sign(Payloads.anchor("c\($0)"), key: key, sequence: UInt64($0)) }
@@ -223,10 +249,15 @@ struct MempoolConcurrencyTests {
             }
             let results = fixture.execute(block)
             committed += results.filter { $0.isApplied }.count
-            pool.update(committed: ids, state: fixture.state)
+            try pool.update(committed: ids, state: fixture.state)
         }
         admitted.wait()
         #expect(duplicates == 0)
         #expect(committed == transactions.count, "\(committed) committed; \(pool.count) pending")
     }
+}
+
+/// A state whose every read fails, as a store with a failing disk.
+private struct UnreadableState: StateReader {
+    func value(at key: Digest) throws(StateReadError) -> [UInt8]? { throw StateReadError("disk read failed") }
 }

@@ -63,6 +63,7 @@ extension CommitCertificate {
                 blockHash: blockHash,
                 validatorIndex: entry.validatorIndex
             )
+            // try?: a key that does not decode is a bad signature, reported as one.
             guard let key = try? suite.publicKey(encoded: validator.consensusKey),
                 suite.verify(entry.signature, of: vote.signedBytes(chainID: chainID), by: key)
             else { throw .badSignature(index: entry.validatorIndex, validator: validator.id) }

@@ -59,6 +59,7 @@ extension Signature: CanonicalCodable {
     public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
         let start = reader.offset
         let raw = try reader.readRaw(count: Signature.byteCount, "signature")
+        // try?: converted to a decoding error at this offset.
         guard let signature = try? Signature(bytes: raw) else {
             throw CanonicalDecodingError(.invalidValue, at: start, "signature must be 64 bytes")
         }

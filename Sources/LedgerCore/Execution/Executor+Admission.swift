@@ -46,6 +46,7 @@ extension Executor {
         var keys: [[UInt8]: PublicKey?] = [:]
         for (index, signed) in transactions.enumerated() {
             let sender = signed.transaction.sender
+            // try?: a key that does not decode signed nothing (verdict false).
             if keys[sender] == nil { keys[sender] = .some(try? rules.suite.publicKey(encoded: sender)) }
             guard let key = keys[sender] ?? nil else { continue }
             checks.append(

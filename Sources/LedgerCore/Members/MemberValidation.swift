@@ -49,6 +49,7 @@ public enum MemberValidation {
 
     /// Public keys must be in the suite's canonical encoding (the form `civic keys new` prints).
     static func keyProblem(_ key: [UInt8], suite: any CryptoSuite) -> String? {
+        // try?: the decoding failure is the problem reported.
         guard let parsed = try? suite.publicKey(encoded: key) else {
             return "not a valid \(suite.id) public key"
         }

@@ -26,6 +26,7 @@ public struct TreeNodeKey: Hashable, Sendable {
 
     public init?(encoded bytes: [UInt8]) {
         var reader = CanonicalReader(bytes)
+        // try?: a failable decoder: bytes that do not read are not a node.
         guard let version = try? reader.read(UInt64.self), let depth = try? reader.read(UInt16.self), depth <= 256,
             let path = try? reader.read(Digest.self), reader.remaining == 0, path.prefix(bits: Int(depth)) == path
         else { return nil }

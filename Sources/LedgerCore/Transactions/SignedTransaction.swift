@@ -30,6 +30,7 @@ public struct SignedTransaction: Hashable, Sendable, CanonicalCodable {
 
     /// True when the signature is valid for the sender key under `suite`.
     public func hasValidSignature(suite: any CryptoSuite) -> Bool {
+        // try?: a key that does not decode signed nothing.
         guard let key = try? suite.publicKey(encoded: transaction.sender) else { return false }
         return suite.verify(signature, of: transaction.signedBytes, by: key)
     }
