@@ -67,14 +67,15 @@ done
 echo "api-fuzz: node at $api"
 
 key="$work/dev/accounts/dev.key"
-printf 'sample e-certificate for the API fuzz run\n' > "$work/cert.pdf"
-tx=$("$bin/civic" submit certificate --node "$api" --key "$key" --file "$work/cert.pdf" --number FUZZ-1 \
-    --wait --json | sed -n 's/.*"hash": "\([0-9a-f]*\)".*/\1/p')
-"$bin/civic" submit donation --node "$api" --key "$key" --project fuzz-relief --amount 1000 --wait > /dev/null 2>&1
-certificate=$("$bin/civic" query certificate --node "$api" --file "$work/cert.pdf" --number FUZZ-1 --json \
-    | sed -n 's/^  "key": "\([0-9a-f]*\)".*/\1/p')
 account=$("$bin/civic" keys show "$key")
-member=$(curl -s "$api/v1/members" | sed -n 's/.*"id": "\([^"]*\)".*/\1/p' | head -n 1)
+member=$(curl -s "$api/v1/accounts/$account" | sed -n 's/.*"member": *"\([^"]*\)".*/\1/p' | head -n 1)
+code=$("$bin/civic" code --issuer "$member")
+printf 'sample e-certificate for the API fuzz run, code %s\n' "$code" > "$work/cert.pdf"
+tx=$("$bin/civic" submit certificate --node "$api" --key "$key" --file "$work/cert.pdf" --number FUZZ-1 \
+    --code "$code" --wait --json | sed -n 's/.*"hash": "\([0-9a-f]*\)".*/\1/p')
+"$bin/civic" submit donation --node "$api" --key "$key" --project fuzz-relief --amount 1000 --wait > /dev/null 2>&1
+certificate=$("$bin/civic" query certificate --node "$api" --code "$code" --number FUZZ-1 --json \
+    | sed -n 's/^  "key": "\([0-9a-f]*\)".*/\1/p')
 for value in "$tx" "$certificate" "$account" "$member"; do
     [ -n "$value" ] || { echo "api-fuzz: could not seed the ledger"; exit 1; }
 done
@@ -100,6 +101,7 @@ values = [1, 2]
 "path.hash" = { dictionary = "transactions", probability = 0.5 }
 "path.key" = { dictionary = "certificates", probability = 0.5 }
 "path.charity" = { dictionary = "members", probability = 0.5 }
+"path.issuer" = { dictionary = "members", probability = 0.5 }
 "path.project" = { dictionary = "projects", probability = 0.5 }
 "path.height" = { dictionary = "heights", probability = 0.5 }
 

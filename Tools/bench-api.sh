@@ -29,18 +29,19 @@ api="http://$(sed -n 's/^listen = "\(127.0.0.1:[0-9]*\)"/\1/p' "$work/net/node0/
 for _ in $(seq 1 100); do curl -sf "$api/v1/status" >/dev/null && break; sleep 0.1; done
 
 cd "$work"
-printf 'Marriage e-certificate GD-2026-000123 (sample)\n' > cert.pdf
+code=$("$bin/civic" code --issuer 110000)
+printf 'Marriage e-certificate GD-2026-000123, code %s (sample)\n' "$code" > cert.pdf
 "$bin/civic" submit certificate --node "$api" --key net/accounts/beijing.key --number GD-2026-000123 \
-    --file cert.pdf --wait >/dev/null
+    --code "$code" --file cert.pdf --wait >/dev/null
 tx=$("$bin/civic" submit certificate --node "$api" --key net/accounts/beijing.key --number GD-2026-000124 \
-    --file cert.pdf --wait | head -n 1)
-key=$("$bin/civic" query certificate --node "$api" --number GD-2026-000123 --file cert.pdf --json \
+    --code "$code" --file cert.pdf --wait | head -n 1)
+key=$("$bin/civic" query certificate --node "$api" --number GD-2026-000123 --code "$code" --json \
     | sed -n 's/^  "key": "\(.*\)",/\1/p')
 
 echo "wrk -t2 -c$connections -d${seconds}s against one node (release build, $(nproc) cores shared with wrk)"
-receipt="/v1/certificates/$key/receipt?number=GD-2026-000123"
-for entry in "status|/v1/status" "certificate status|/v1/certificates/$key" "certificate receipt (JSON)|$receipt" \
-    "certificate receipt (binary)|$receipt&format=binary" "transaction receipt (JSON)|/v1/txs/$tx/receipt"; do
+receipt="/v1/certificates/110000/$key/receipt"
+for entry in "status|/v1/status" "certificate status|/v1/certificates/110000/$key" \
+    "certificate receipt (JSON)|$receipt" "certificate receipt (binary)|$receipt?format=binary" "transaction receipt (JSON)|/v1/txs/$tx/receipt"; do
     name=${entry%%|*}
     route=${entry#*|}
     wrk -t2 -c"$connections" -d"${seconds}s" --latency "$api$route" > wrk.out

@@ -54,16 +54,21 @@ api0=$(api_of 0)
 api2=$(api_of 2)
 echo
 echo "== 2. The Guangdong registrar anchors three marriage e-certificates through Beijing's node"
-echo "   (only a digest of each document and a key derived from its number go on the ledger)"
+echo "   (each certificate carries a verification code with a secret; only a key and a commitment derived"
+echo "    from it go on the ledger: nobody without the certificate can link a record to it, docs/privacy.md)"
 for n in 1 2 3; do
-    printf 'Marriage e-certificate No. 44010020260%03d (sample document, no real person)\n' "$n" > "$work/cert-$n.pdf"
-    printf '   certificate %s: ' "$n"
+    "$civic" code --issuer 440000 > "$work/code-$n"
+    printf 'Marriage e-certificate No. 44010020260%03d, verification code %s (sample, no real person)\n' \
+        "$n" "$(cat "$work/code-$n")" > "$work/cert-$n.pdf"
+    printf '   certificate %s (code %s): ' "$n" "$(cut -c1-16 "$work/code-$n")…"
     "$civic" submit certificate --node "$api0" --key "$work/net/accounts/guangdong.key" \
-        --file "$work/cert-$n.pdf" --number "44010020260$(printf %03d "$n")" --wait | tail -n 1
+        --file "$work/cert-$n.pdf" --number "44010020260$(printf %03d "$n")" --code "$(cat "$work/code-$n")" \
+        --wait | tail -n 1
 done
 printf '   the same certificate again: '
 "$civic" submit certificate --node "$api0" --key "$work/net/accounts/guangdong.key" \
-    --file "$work/cert-1.pdf" --number "44010020260001" --wait 2>/dev/null | tail -n 1 || true
+    --file "$work/cert-1.pdf" --number "44010020260001" --code "$(cat "$work/code-1")" --wait 2>/dev/null \
+    | tail -n 1 || true
 echo "   (the ledger refuses to anchor one certificate twice)"
 
 echo
@@ -93,20 +98,28 @@ done
 echo
 echo "== 5. A bank checks certificate 1, trusting nothing but the genesis file"
 echo "   (the couple hand over the certificate and its receipt; the check runs with no network access)"
-"$civic" receipt --node "$(api_of 1)" --number 44010020260001 --file "$work/cert-1.pdf" \
+"$civic" receipt --node "$(api_of 1)" --number 44010020260001 --code "$(cat "$work/code-1")" \
     --out "$work/receipt.json" | sed 's/^/   /'
-"$civic" verify --file "$work/cert-1.pdf" --genesis "$work/net/genesis.json" --receipt "$work/receipt.json" \
-    | sed 's/^/   /'
-echo "   Later, Beijing registers the couple's divorce; asked online, any node now proves it revoked:"
+"$civic" verify --file "$work/cert-1.pdf" --number 44010020260001 --code "$(cat "$work/code-1")" \
+    --genesis "$work/net/genesis.json" --receipt "$work/receipt.json" | sed 's/^/   /'
+echo "   Later, Beijing registers the couple's divorce: it anchors the divorce certificate, then records"
+echo "   that it supersedes Guangdong's marriage certificate (its provenance); any node now proves it:"
+"$civic" code --issuer 110000 > "$work/code-divorce"
+printf 'Divorce e-certificate No. 11010020270001, verification code %s (sample)\n' "$(cat "$work/code-divorce")" \
+    > "$work/divorce.pdf"
+"$civic" submit certificate --node "$(api_of 3)" --key "$work/net/accounts/beijing.key" --kind divorce \
+    --file "$work/divorce.pdf" --number 11010020270001 --code "$(cat "$work/code-divorce")" \
+    --wait 2>/dev/null | tail -n 1 | sed 's/^/   divorce certificate: /'
 "$civic" submit status-change --node "$(api_of 3)" --key "$work/net/accounts/beijing.key" \
-    --number 44010020260001 --file "$work/cert-1.pdf" --status revoked --reason divorce-registered \
-    --wait 2>/dev/null | tail -n 1 | sed 's/^/   /'
-"$civic" verify --file "$work/cert-1.pdf" --number 44010020260001 --genesis "$work/net/genesis.json" \
-    --node "$(api_of 2)" | head -n 1 | sed 's/^/   /' || true
+    --number 44010020260001 --code "$(cat "$work/code-1")" --status superseded --reason divorce-registered \
+    --replacement-number 11010020270001 --replacement-code "$(cat "$work/code-divorce")" \
+    --wait 2>/dev/null | tail -n 1 | sed 's/^/   status change: /'
+"$civic" verify --file "$work/cert-1.pdf" --number 44010020260001 --code "$(cat "$work/code-1")" \
+    --genesis "$work/net/genesis.json" --node "$(api_of 2)" | head -n 1 | sed 's/^/   /' || true
 echo "   A forged copy (one character changed) is caught:"
 sed 's/No\. /No: /' "$work/cert-2.pdf" > "$work/forged.pdf"
-"$civic" verify --file "$work/forged.pdf" --number 44010020260002 --genesis "$work/net/genesis.json" \
-    --node "$(api_of 0)" | head -n 1 | sed 's/^/   /' || true
+"$civic" verify --file "$work/forged.pdf" --number 44010020260002 --code "$(cat "$work/code-2")" \
+    --genesis "$work/net/genesis.json" --node "$(api_of 0)" | head -n 1 | sed 's/^/   /' || true
 
 echo
 echo "== 6. The same consensus engine, tested under fire: 200 seeded runs of four validators, one of them lying"

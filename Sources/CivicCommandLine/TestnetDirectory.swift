@@ -13,6 +13,8 @@ public struct TestnetDirectory {
     /// Each node's API base URL, from its `config.toml`.
     public let apis: [String]
     public let departmentAccounts: [PrivateKey]
+    /// The member each of `departmentAccounts` acts for, in the same order: the issuer its anchors name.
+    public let departmentIssuers: [OrgID]
 
     public init(_ path: String) throws {
         self.path = path
@@ -33,5 +35,11 @@ public struct TestnetDirectory {
         departmentAccounts = try FileManager.default.contentsOfDirectory(atPath: path + "/accounts").filter {
             $0.hasSuffix(".key") && $0 != "charity.key"
         }.sorted().map { try KeyFile.read(from: "\(path)/accounts/\($0)") }
+        departmentIssuers = try departmentAccounts.map { [genesis] account in
+            guard let member = genesis.member(holding: account.publicKey.bytes) else {
+                throw InputError(message: "\(path)/accounts: key \(account.publicKey.hex) is no genesis member's")
+            }
+            return member.id
+        }
     }
 }

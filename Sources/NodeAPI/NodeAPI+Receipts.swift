@@ -5,15 +5,16 @@ import Node
 import Storage
 import Verifier
 
-/// Certificates and receipts (`docs/api.md`, `docs/receipts.md`). A certificate is looked up by its key,
-/// H(number ‖ document digest), which the client computes: the node never sees the number with the document.
+/// Certificates and receipts (`docs/api.md`, `docs/receipts.md`). A certificate is looked up by its issuer
+/// and key, which the client derives from the printed number and verification code (`docs/privacy.md`): the
+/// node sees neither, nor the document.
 extension NodeAPI {
-    /// `GET /v1/certificates/{key}`: status and history at the latest height (trusting this node; for proof,
-    /// ask for the receipt).
-    static func certificate(_ text: String, node: LedgerNode) throws -> Response {
-        let key = try digest(text, code: "malformed_key", what: "certificate key")
+    /// `GET /v1/certificates/{issuer}/{key}`: status and history at the latest height (trusting this node;
+    /// for proof, ask for the receipt).
+    static func certificate(_ issuer: String, _ key: String, node: LedgerNode) throws -> Response {
+        let subject = try certificateRef(issuer, key)
         let proven: ProvenRecord<CertificateRecord>
-        do { proven = try LedgerQueries(reader: node.store).certificate(key) } catch {
+        do { proven = try LedgerQueries(reader: node.store).certificate(subject) } catch {
             throw ProblemDocument.ledgerUnreadable(error)
         }
         guard let record = proven.record else {
@@ -21,38 +22,49 @@ extension NodeAPI {
                 .notFound,
                 "unknown_certificate",
                 "No such certificate",
-                "no certificate with this key is anchored as of height \(proven.height)"
+                "\(subject.issuer) has anchored no certificate with this key as of height \(proven.height)"
             )
         }
         return json(
             .object([
-                JSONMember("key", .string(key.hex)),
+                JSONMember("issuer", .string(subject.issuer.value)),
+                JSONMember("key", .string(subject.key.hex)),
                 JSONMember("height", .unsigned(proven.height)),
-                JSONMember("document_digest", .string(record.documentDigest.hex)),
+                JSONMember("document_commitment", .string(record.documentCommitment.hex)),
                 JSONMember("certificate", record.json),
             ])
         )
     }
 
-    /// `GET /v1/certificates/{key}/receipt[?number=N][&format=binary]`: the certificate's receipt at the
-    /// latest height — its record with proofs, or the proof that it is not anchored.
-    static func certificateReceipt(_ text: String, request: Request, node: LedgerNode) throws -> Response {
-        let key = try digest(text, code: "malformed_key", what: "certificate key")
-        let number = request.uri.queryParameters.get("number") ?? ""
-        guard number.utf8.count <= CertificateEvidence.maximumNumberLength else {
-            throw ProblemDocument(
-                .badRequest,
-                "malformed_number",
-                "Malformed number",
-                "a certificate number is at most \(CertificateEvidence.maximumNumberLength) bytes"
-            )
-        }
+    /// `GET /v1/certificates/{issuer}/{key}/receipt[?format=binary]`: the certificate's receipt at the latest
+    /// height — its record with proofs, or the proof that it is not anchored.
+    static func certificateReceipt(
+        _ issuer: String,
+        _ key: String,
+        request: Request,
+        node: LedgerNode
+    ) throws
+        -> Response
+    {
+        let subject = try certificateRef(issuer, key)
         let builder = ReceiptBuilder(source: node.store, rules: node.consensus.genesis.rules)
         let built: Receipt
-        do { built = try builder.certificate(key: key, number: number) } catch {
+        do { built = try builder.certificate(subject) } catch {
             throw ProblemDocument.ledgerUnreadable(error)
         }
         return try receipt(built, request)
+    }
+
+    private static func certificateRef(_ issuer: String, _ key: String) throws -> CertificateRef {
+        guard let issuer = OrgID(issuer) else {
+            throw ProblemDocument(
+                .badRequest,
+                "malformed_member",
+                "Malformed member id",
+                "\(issuer) is not a member id"
+            )
+        }
+        return CertificateRef(issuer: issuer, key: try digest(key, code: "malformed_key", what: "certificate key"))
     }
 
     /// `GET /v1/txs/{hash}/receipt[?format=binary]`: a committed transaction's receipt.

@@ -40,9 +40,9 @@ public enum NodeAPI {
         Endpoint(.post, "/v1/txs/batch") { try await submitBatch($0.request, node: $1) },
         Endpoint(.get, "/v1/txs/{hash}") { try transaction($0["hash"], node: $1) },
         Endpoint(.get, "/v1/txs/{hash}/receipt") { try transactionReceipt($0["hash"], request: $0.request, node: $1) },
-        Endpoint(.get, "/v1/certificates/{key}") { try certificate($0["key"], node: $1) },
-        Endpoint(.get, "/v1/certificates/{key}/receipt") {
-            try certificateReceipt($0["key"], request: $0.request, node: $1)
+        Endpoint(.get, "/v1/certificates/{issuer}/{key}") { try certificate($0["issuer"], $0["key"], node: $1) },
+        Endpoint(.get, "/v1/certificates/{issuer}/{key}/receipt") {
+            try certificateReceipt($0["issuer"], $0["key"], request: $0.request, node: $1)
         },
         Endpoint(.get, "/v1/projects/{project}") { try project(named: $0["project"], node: $1) },
         Endpoint(.get, "/v1/charities/{charity}/projects/{project}") {

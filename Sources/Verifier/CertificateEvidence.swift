@@ -2,14 +2,14 @@ import LedgerCore
 import LedgerCrypto
 
 /// What proves a certificate's standing at one height (the body of a certificate receipt,
-/// `docs/receipts.md`): the number printed on the certificate, the record (nil when the proof shows the
+/// `docs/receipts.md`): which certificate it is about, the record (nil when the proof shows the
 /// certificate was never anchored), its state proof against the header's state root, the header, its commit
 /// certificate, the validator-set hand-offs from genesis, and the transaction that recorded the record's
 /// latest event with its inclusion proof.
 public struct CertificateEvidence: Hashable, Sendable, CanonicalCodable {
-    /// The certificate number, as asked for; empty when the evidence was fetched by key alone. It is not
-    /// trusted: the state proof is about the key that this number and the document's digest make.
-    public let number: String
+    /// The certificate it is about. Not trusted: the verifier checks it is the one the printed number and
+    /// verification code make, and the state proof is about that certificate's key.
+    public let subject: CertificateRef
     public let record: CertificateRecord?
     public let proof: StateProof
     public let header: BlockHeader
@@ -20,11 +20,8 @@ public struct CertificateEvidence: Hashable, Sendable, CanonicalCodable {
 
     /// The most hand-offs evidence may carry: far more validator-set changes than a consortium makes.
     public static let maximumHandOffs = 10_000
-    /// The longest certificate number evidence may carry.
-    public static let maximumNumberLength = 256
-
     public init(
-        number: String,
+        subject: CertificateRef,
         record: CertificateRecord?,
         proof: StateProof,
         header: BlockHeader,
@@ -32,7 +29,7 @@ public struct CertificateEvidence: Hashable, Sendable, CanonicalCodable {
         handOffs: [ValidatorHandOff],
         transaction: TransactionEvidence?
     ) {
-        self.number = number
+        self.subject = subject
         self.record = record
         self.proof = proof
         self.header = header
@@ -42,7 +39,7 @@ public struct CertificateEvidence: Hashable, Sendable, CanonicalCodable {
     }
 
     public func encode(to writer: inout CanonicalWriter) {
-        writer.write(number)
+        writer.write(subject)
         writer.write(record)
         writer.write(proof)
         writer.write(header)
@@ -52,7 +49,7 @@ public struct CertificateEvidence: Hashable, Sendable, CanonicalCodable {
     }
 
     public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
-        number = try reader.readString(maxLength: Self.maximumNumberLength, "certificate number")
+        subject = try reader.read(CertificateRef.self)
         record = try reader.readOptional(CertificateRecord.self)
         proof = try reader.read(StateProof.self)
         header = try reader.read(BlockHeader.self)

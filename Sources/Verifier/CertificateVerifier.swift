@@ -18,13 +18,14 @@ public struct CertificateVerdict: Sendable {
 }
 
 /// Checks a certificate document against evidence from the ledger, trusting only the genesis file: the
-/// document's digest and number give the certificate key; the state proof must tie the record (or its
-/// absence) under that key to the header's state root; the header must be final (`HeaderVerifier`); the
-/// record must name this document. Pure.
+/// printed number and verification code give the certificate (issuer and key); the state proof must tie the
+/// record (or its absence) under it to the header's state root; the header must be final (`HeaderVerifier`);
+/// the record's document commitment must be this document's, under the code's secret. Pure.
 public enum CertificateVerifier {
     public static func verify(
         documentDigest: Digest,
         number: String,
+        code: VerificationCode,
         evidence: CertificateEvidence,
         genesis: Genesis
     ) -> CertificateVerdict {
@@ -44,35 +45,40 @@ public enum CertificateVerifier {
         checks = headerChecks
         guard signers != nil else { return verdict() }
 
-        guard evidence.number.isEmpty || evidence.number == number else {
+        let subject = CertificateRef(code: code, number: number, hash: hash)
+        guard evidence.subject == subject else {
             checks.append(
                 VerificationCheck(
                     "document",
                     passed: false,
-                    "the evidence is for certificate number \(evidence.number), not \(number)"
+                    "the evidence is about another certificate than number \(number) with verification code \(code.issuer)-…"
                 )
             )
             return verdict()
         }
-        // A record for another digest: name the document, the likeliest cause, before the proof says the same.
-        if let record = evidence.record, record.documentDigest != documentDigest {
+        let commitment = CertificateAnchor.documentCommitment(
+            documentDigest: documentDigest,
+            secret: code.secret,
+            hash: hash
+        )
+        // A record for another document: name the file, the likeliest cause, before the proof says the same.
+        if let record = evidence.record, record.documentCommitment != commitment {
             checks.append(
                 VerificationCheck(
                     "document",
                     passed: false,
-                    "this file's digest \(documentDigest.hex.prefix(16))… is not the one anchored (\(record.documentDigest.hex.prefix(16))…): the file was changed, or it is another document"
+                    "this file (digest \(documentDigest.hex.prefix(16))…) is not the document anchored for this certificate: the file was changed, or it is another document"
                 )
             )
             return verdict()
         }
-        let certificateKey = CertificateAnchor.key(number: number, documentDigest: documentDigest, hash: hash)
-        let stateKey = StateKeys(hash: hash).certificate(certificateKey)
+        let stateKey = StateKeys(hash: hash).certificate(subject)
         guard evidence.proof.key == stateKey else {
             checks.append(
                 VerificationCheck(
                     "state proof",
                     passed: false,
-                    "the receipt is about another certificate than number \(number) with this document"
+                    "the state proof is about another certificate than number \(number) of \(subject.issuer)"
                 )
             )
             return verdict()
@@ -87,7 +93,7 @@ public enum CertificateVerifier {
         guard let proven else {
             let detail =
                 evidence.record == nil
-                ? "no certificate with this number and document is anchored as of height \(header.height)"
+                ? "no certificate with this number and verification code is anchored by \(subject.issuer) as of height \(header.height)"
                 : "the proof shows no record, but the evidence carries one"
             checks.append(VerificationCheck("state proof", passed: false, detail))
             return verdict()
@@ -105,18 +111,17 @@ public enum CertificateVerifier {
                 "the record is in the ledger state of block \(header.height)"
             )
         )
-        let inclusion = recording(record, key: certificateKey, evidence: evidence, genesis: genesis)
+        let inclusion = recording(record, subject: subject, evidence: evidence, genesis: genesis)
         checks.append(inclusion)
         guard inclusion.passed else { return verdict() }
-        // The key already binds the digest; the record names it too, and must agree.
-        guard record.documentDigest == documentDigest else {
+        guard record.documentCommitment == commitment, record.issuer == subject.issuer else {
             checks.append(
                 VerificationCheck("document", passed: false, "the record was anchored for a different document")
             )
             return verdict()
         }
         checks.append(
-            VerificationCheck("document", passed: true, "the document's digest is the one \(record.issuer) anchored")
+            VerificationCheck("document", passed: true, "this file is the document \(record.issuer) anchored")
         )
         return verdict(record: record)
     }
@@ -125,7 +130,7 @@ public enum CertificateVerifier {
     /// record's latest event, applied, and is exactly the anchoring or status change that made that event.
     static func recording(
         _ record: CertificateRecord,
-        key: Digest,
+        subject: CertificateRef,
         evidence: CertificateEvidence,
         genesis: Genesis
     ) -> VerificationCheck {
@@ -160,12 +165,11 @@ public enum CertificateVerifier {
         switch included.transaction.transaction.payload {
         case .certificateAnchor(let anchor):
             matches =
-                record.history.count == 1 && anchor.certificateKey == key
-                && anchor.documentDigest == record.documentDigest
-                && anchor.kind == record.kind && anchor.issuedAt == record.issuedAt
+                record.history.count == 1 && anchor.certificate == subject
+                && anchor.documentCommitment == record.documentCommitment && anchor.kind == record.kind
         case .certificateStatusChange(let change):
             matches =
-                change.certificateKey == key && change.newStatus == event.status && change.reason == event.reason
+                change.certificate == subject && change.newStatus == event.status && change.reason == event.reason
                 && change.replacement == event.replacement
         default:
             matches = false

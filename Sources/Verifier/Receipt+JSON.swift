@@ -11,7 +11,7 @@ extension Receipt {
         switch content {
         case .certificate(let certificate):
             evidence = .object([
-                JSONMember("number", .string(certificate.number)),
+                JSONMember("subject", Self.hex(certificate.subject)),
                 JSONMember("record", certificate.record.map(Self.hex) ?? .null),
                 JSONMember("state_proof", Self.hex(certificate.proof)),
                 JSONMember("header", Self.hex(certificate.header)),
@@ -43,7 +43,8 @@ extension Receipt {
         ]
         switch content {
         case .certificate(let evidence):
-            fields.append(JSONMember("number", .string(evidence.number)))
+            fields.append(JSONMember("issuer", .string(evidence.subject.issuer.value)))
+            fields.append(JSONMember("certificate_key", .string(evidence.subject.key.hex)))
             guard let record = evidence.record else {
                 fields.append(JSONMember("status", .string("not anchored")))
                 break
@@ -71,15 +72,12 @@ extension Receipt {
         guard case .integer(let version)? = document["civic_receipt"] else {
             throw .notAReceipt("a JSON receipt has a \"civic_receipt\" version number")
         }
-        guard version >= 1, version <= Self.version else { throw .unsupportedVersion(Int(clamping: version)) }
+        guard version == Self.version else { throw .unsupportedVersion(Int(clamping: version)) }
         guard let evidence = document["evidence"], case .object = evidence else {
             throw .malformed(field: "evidence", reason: "expected an object")
         }
         switch document["kind"] {
         case .string("certificate")?:
-            guard case .string(let number)? = evidence["number"] else {
-                throw .malformed(field: "evidence.number", reason: "expected a string")
-            }
             let transaction: TransactionEvidence?
             if evidence["transaction"] == .null {
                 transaction = nil
@@ -95,7 +93,7 @@ extension Receipt {
             self.init(
                 .certificate(
                     CertificateEvidence(
-                        number: number,
+                        subject: try Self.decode(CertificateRef.self, evidence["subject"], "evidence.subject"),
                         record: record,
                         proof: try Self.decode(StateProof.self, evidence["state_proof"], "evidence.state_proof"),
                         header: try Self.decode(BlockHeader.self, evidence["header"], "evidence.header"),

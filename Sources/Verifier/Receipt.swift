@@ -5,8 +5,9 @@ import LedgerCrypto
 /// certificate's standing at one height, or a transaction's commitment. Written as JSON for people and
 /// tools, or as a compact binary twin; both carry the same evidence in its canonical encoding.
 public struct Receipt: Hashable, Sendable {
-    /// The format version this code writes and the newest it reads.
-    public static let version = 1
+    /// The format version this code writes and reads. Version 2 (issue 16) carries certificates by issuer and
+    /// key, with no number; version 1 receipts describe a ledger format no network runs, and are refused.
+    public static let version = 2
     /// The first bytes of a binary receipt.
     public static let magic: [UInt8] = Array("CIVR".utf8)
     /// The largest receipt file read: hundreds of hand-offs of large validator sets fit.
@@ -73,7 +74,7 @@ public struct Receipt: Hashable, Sendable {
         do {
             _ = try reader.readRaw(count: Self.magic.count, "magic")
             let version = Int(try reader.read(UInt16.self))
-            guard version >= 1, version <= Self.version else { throw ReceiptError.unsupportedVersion(version) }
+            guard version == Self.version else { throw ReceiptError.unsupportedVersion(version) }
             switch try reader.read(UInt8.self) {
             case 1: content = .certificate(try reader.read(CertificateEvidence.self))
             case 2:

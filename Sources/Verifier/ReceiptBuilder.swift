@@ -15,17 +15,17 @@ public struct ReceiptBuilder<Source: ReceiptSource> {
     private var hash: any HashFunction { rules.suite.hashFunction }
 
     /// A certificate's receipt at `height` (default: the latest): its record or the proof it is absent, and,
-    /// for a record, the transaction of its latest event. `number` is carried as given.
-    public func certificate(key: Digest, number: String, height: UInt64? = nil) throws(QueryError) -> Receipt {
-        let proven = try LedgerQueries(reader: source).certificate(key, height: height)
+    /// for a record, the transaction of its latest event.
+    public func certificate(_ subject: CertificateRef, height: UInt64? = nil) throws(QueryError) -> Receipt {
+        let proven = try LedgerQueries(reader: source).certificate(subject, height: height)
         var transaction: TransactionEvidence?
         if let record = proven.record, let event = record.history.last {
-            transaction = try recording(key, at: event.height)
+            transaction = try recording(subject, at: event.height)
         }
         return Receipt(
             .certificate(
                 CertificateEvidence(
-                    number: number,
+                    subject: subject,
                     record: proven.record,
                     proof: proven.proof,
                     header: proven.header,
@@ -69,15 +69,16 @@ public struct ReceiptBuilder<Source: ReceiptSource> {
 
     // MARK: - Parts
 
-    /// The transaction in block `height` that anchored or changed the certificate with `key`: the last one
-    /// there that touched it and applied.
-    private func recording(_ key: Digest, at height: UInt64) throws(QueryError) -> TransactionEvidence {
+    /// The transaction in block `height` that anchored or changed `subject`: the last one there that touched
+    /// it and applied. (An anchor names its issuer, and only the issuer's applies, so a copy by another
+    /// member is never taken for it.)
+    private func recording(_ subject: CertificateRef, at height: UInt64) throws(QueryError) -> TransactionEvidence {
         let block = try block(at: height)
         for index in block.transactions.indices.reversed() {
             let touches: Bool
             switch block.transactions[index].transaction.payload {
-            case .certificateAnchor(let anchor): touches = anchor.certificateKey == key
-            case .certificateStatusChange(let change): touches = change.certificateKey == key
+            case .certificateAnchor(let anchor): touches = anchor.certificate == subject
+            case .certificateStatusChange(let change): touches = change.certificate == subject
             default: touches = false
             }
             guard touches else { continue }
@@ -85,7 +86,7 @@ public struct ReceiptBuilder<Source: ReceiptSource> {
             if evidence.result.isApplied { return evidence }
         }
         throw .inconsistent(
-            "block \(height) records an event of certificate \(key.hex) but holds no transaction for it"
+            "block \(height) records an event of certificate \(subject) but holds no transaction for it"
         )
     }
 

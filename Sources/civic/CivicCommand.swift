@@ -11,6 +11,7 @@ struct CivicCommand: AsyncParsableCommand {
             "CivicLedger client: submit and follow transactions, save receipts, verify certificates; keys, hashes, signatures.",
         discussion: """
             Where to start:
+              draw a certificate's code  civic code --help
               anchor a certificate       civic submit certificate --help
               hand out its receipt       civic receipt --help
               record a divorce           civic submit status-change --help
@@ -24,7 +25,8 @@ struct CivicCommand: AsyncParsableCommand {
             unreachable node). Reference: docs/cli.md; examples: docs/examples.
             """,
         subcommands: [
-            SubmitCommand.self, TxCommand.self, QueryCommand.self, ReceiptCommand.self, VerifyCommand.self,
+            SubmitCommand.self, CodeCommand.self, TxCommand.self, QueryCommand.self, ReceiptCommand.self,
+            VerifyCommand.self,
             HashCommand.self, KeysCommand.self, SignCommand.self,
             VerifySignatureCommand.self, MerkleCommand.self, BenchCommand.self,
         ]

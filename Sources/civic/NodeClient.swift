@@ -50,9 +50,9 @@ struct NodeClient {
         }
     }
 
-    /// The path of a certificate's receipt: its key, and the number to carry.
-    static func certificateReceiptPath(key: Digest, number: String) -> String {
-        "/v1/certificates/\(key.hex)/receipt?number=\(queryValue(number))"
+    /// The path of a certificate's receipt: its issuer and key (never the number, code or document).
+    static func certificateReceiptPath(_ subject: CertificateRef) -> String {
+        "/v1/certificates/\(subject.issuer.value)/\(subject.key.hex)/receipt"
     }
 
     /// `text` percent-encoded for a query string: only RFC 3986's unreserved characters stay as they are.

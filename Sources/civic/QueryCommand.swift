@@ -45,20 +45,23 @@ struct QueryOptions: ParsableArguments {
 struct QueryCertificate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "certificate",
-        abstract: "Show a certificate's status and history (the document is hashed here, never sent)."
+        abstract: "Show a certificate's status and history (only its issuer and key are sent)."
     )
 
     @OptionGroup var options: QueryOptions
     @Option(help: "The certificate number as printed on it.")
     var number: String
-    @Option(help: "The certificate document.")
-    var file: String
+    @Option(help: "The verification code printed on it (ISSUER-SECRET).")
+    var code: String
 
     func run() async throws {
+        let code = try CertificateOptions.code(self.code, option: "--code")
         let suite = try await NodeClient(options.node).suite().suite
-        let digest = suite.hashFunction.hash(try FileInput.read(file))
-        let key = CertificateAnchor.key(number: number, documentDigest: digest, hash: suite.hashFunction)
-        let document = try await QueryCommand.fetch(options.node, "/v1/certificates/\(key.hex)")
+        let subject = CertificateRef(code: code, number: number, hash: suite.hashFunction)
+        let document = try await QueryCommand.fetch(
+            options.node,
+            "/v1/certificates/\(subject.issuer.value)/\(subject.key.hex)"
+        )
         if options.json { return print(document.serialized()) }
         let certificate = document["certificate"]
         print(

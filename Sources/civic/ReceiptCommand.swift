@@ -11,13 +11,13 @@ struct ReceiptCommand: AsyncParsableCommand {
         commandName: "receipt",
         abstract: "Save a receipt: the proof of a certificate's standing (or of a transaction) for offline checks.",
         discussion: """
-            With --number and --file: the certificate's receipt at the node's latest
+            With --number and --code: the certificate's receipt at the node's latest
             block (its record with every proof, or the proof that it is not anchored).
-            With --tx: a committed transaction's receipt. The document is hashed here;
-            only the certificate key H(number ‖ digest) and the number go to the node.
+            With --tx: a committed transaction's receipt. Only the issuer and the
+            certificate key H(number ‖ secret) go to the node, never the number or code.
             The receipt is written as JSON (or the compact binary form with --binary);
             check it with `civic verify --receipt FILE --genesis genesis.json --file
-            DOC`. Format: docs/receipts.md.
+            DOC --number N --code CODE`. Format: docs/receipts.md.
             """
     )
 
@@ -27,8 +27,8 @@ struct ReceiptCommand: AsyncParsableCommand {
     @Option(help: "The certificate number as printed on it.")
     var number: String?
 
-    @Option(help: "The certificate document; it is hashed on this machine.")
-    var file: String?
+    @Option(help: "The verification code printed on it (ISSUER-SECRET).")
+    var code: String?
 
     @Option(help: "A transaction hash (64 hex digits), for a transaction's receipt instead.")
     var tx: String?
@@ -45,19 +45,19 @@ struct ReceiptCommand: AsyncParsableCommand {
     func run() async throws {
         let client = NodeClient(node)
         let receipt: Receipt
-        switch (number, file, tx) {
-        case (let number?, let file?, nil):
+        switch (number, code, tx) {
+        case (let number?, let text?, nil):
+            let code = try CertificateOptions.code(text, option: "--code")
             let suite = try await client.suite().suite
-            let digest = suite.hashFunction.hash(try FileInput.read(file))
-            let key = CertificateAnchor.key(number: number, documentDigest: digest, hash: suite.hashFunction)
-            receipt = try await client.receipt(NodeClient.certificateReceiptPath(key: key, number: number))
+            let subject = CertificateRef(code: code, number: number, hash: suite.hashFunction)
+            receipt = try await client.receipt(NodeClient.certificateReceiptPath(subject))
         case (nil, nil, let hash?):
             guard let bytes = Hex.decode(hash), Digest(bytes: bytes) != nil else {
                 throw InputError(message: "--tx must be 64 hex digits")
             }
             receipt = try await client.receipt("/v1/txs/\(hash.lowercased())/receipt")
         default:
-            throw InputError(message: "give --number and --file for a certificate, or --tx for a transaction")
+            throw InputError(message: "give --number and --code for a certificate, or --tx for a transaction")
         }
         let bytes = binary ? receipt.binary : Array((receipt.json.serialized() + "\n").utf8)
         guard FileManager.default.createFile(atPath: out, contents: Data(bytes)) else {

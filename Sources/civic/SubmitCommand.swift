@@ -84,11 +84,13 @@ struct SubmissionOptions: ParsableArguments {
 struct SubmitCertificate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "certificate",
-        abstract: "Anchor an e-certificate: only its digest and a key derived from its number go on the ledger.",
+        abstract: "Anchor an e-certificate: only a key and a commitment derived from its secret go on the ledger.",
         discussion: """
-            The document is hashed on this machine with the network's hash; the ledger
-            records H(number ‖ digest) and the digest, never the number or the document
-            (docs/rules.md). Prints the transaction hash; with --wait, waits until a
+            --code is the verification code printed on the document (draw one with
+            `civic code`, before the document is made). The document is hashed on this
+            machine; the ledger records the certificate key H(number ‖ secret) and the
+            commitment H(secret ‖ digest), never the number, the digest or the document
+            (docs/privacy.md). Prints the transaction hash; with --wait, waits until a
             block commits it and exits 1 if the rules refused it.
             """
     )
@@ -101,49 +103,53 @@ struct SubmitCertificate: AsyncParsableCommand {
     @Option(help: "The certificate number as printed on it.")
     var number: String
 
-    @Option(help: "marriage or divorce.")
-    var kind: String = "marriage"
+    @Option(help: "The verification code printed on it (ISSUER-SECRET; see `civic code`).")
+    var code: String
 
-    @Option(name: .customLong("issued-at"), help: "Issue time, RFC 3339 UTC (default: now).")
-    var issuedAt: String?
+    @Option(help: "marriage, divorce or decision.")
+    var kind: String = "marriage"
 
     func run() async throws {
         let signer = try KeyFile.read(from: submission.key)
-        let suite = signer.suite.suite
-        let document = try FileInput.read(file)
-        let digest = suite.hashFunction.hash(document)
+        let hash = signer.suite.suite.hashFunction
+        let digest = hash.hash(try FileInput.read(file))
         guard !number.isEmpty else { throw InputError(message: "--number must not be empty") }
+        let code = try CertificateOptions.code(self.code, option: "--code")
         let anchorKind: CertificateAnchor.Kind
         switch kind {
         case "marriage": anchorKind = .marriage
         case "divorce": anchorKind = .divorce
-        default: throw InputError(message: "--kind must be marriage or divorce")
+        case "decision": anchorKind = .decision
+        default: throw InputError(message: "--kind must be marriage, divorce or decision")
         }
-        let issued = try SubmitCommand.time(issuedAt, option: "--issued-at")
         let payload = TransactionPayload.certificateAnchor(
             CertificateAnchor(
-                certificateKey: CertificateAnchor.key(number: number, documentDigest: digest, hash: suite.hashFunction),
-                documentDigest: digest,
-                kind: anchorKind,
-                issuedAt: issued
+                certificate: CertificateRef(code: code, number: number, hash: hash),
+                documentCommitment: CertificateAnchor.documentCommitment(
+                    documentDigest: digest,
+                    secret: code.secret,
+                    hash: hash
+                ),
+                kind: anchorKind
             )
         )
         try await SubmitCommand.send(payload, signer: signer, options: submission)
     }
 }
 
-/// `civic submit status-change`: a registrar records a divorce, a correction or a replacement on any
-/// province's certificate (mutual recognition).
+/// `civic submit status-change`: a registrar records a correction on its own certificate, or ends any
+/// province's certificate with provenance (mutual recognition; `docs/rules.md`, "Certificates").
 struct SubmitStatusChange: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status-change",
         abstract: "Record that a certificate was revoked, superseded or corrected.",
         discussion: """
-            The certificate is named by its number and its document, hashed here (the
-            ledger knows only the key H(number ‖ digest)). revoked and superseded are
-            final. --reason is a short code with no personal data, e.g.
-            divorce-registered or clerical-correction. With --replacement-file and
-            --replacement-number, the new certificate's key is recorded too.
+            The certificate is named by its number and verification code, as printed on
+            it. revoked and superseded are final; corrected is the issuer's alone. A
+            registrar that did not issue the certificate names, with --replacement-number
+            and --replacement-code, a certificate it anchored itself (the divorce it
+            registered, the decision that revokes): its provenance. --reason is a code
+            (a-z 0-9 - _ .), e.g. divorce-registered or clerical-correction.
             """
     )
 
@@ -152,20 +158,20 @@ struct SubmitStatusChange: AsyncParsableCommand {
     @Option(help: "The certificate number as printed on it.")
     var number: String
 
-    @Option(help: "The certificate document; it is hashed locally.")
-    var file: String
+    @Option(help: "The verification code printed on it.")
+    var code: String
 
     @Option(help: "revoked, superseded or corrected.")
     var status: String
 
-    @Option(help: "A short reason code (at most 64 bytes, no personal data).")
+    @Option(help: "A reason code: 1-64 characters of a-z 0-9 - _ . (no personal data).")
     var reason: String = "status-change"
 
     @Option(name: .customLong("replacement-number"), help: "The number of the certificate that replaces it.")
     var replacementNumber: String?
 
-    @Option(name: .customLong("replacement-file"), help: "The document of the certificate that replaces it.")
-    var replacementFile: String?
+    @Option(name: .customLong("replacement-code"), help: "The verification code of the replacing certificate.")
+    var replacementCode: String?
 
     func run() async throws {
         let signer = try KeyFile.read(from: submission.key)
@@ -177,26 +183,29 @@ struct SubmitStatusChange: AsyncParsableCommand {
         case "corrected": newStatus = .corrected
         default: throw InputError(message: "--status must be revoked, superseded or corrected")
         }
-        guard reason.utf8.count <= CertificateStatusChange.maximumReasonLength else {
-            throw InputError(message: "--reason is at most \(CertificateStatusChange.maximumReasonLength) bytes")
+        guard let reasonCode = ReasonCode(reason) else {
+            throw InputError(message: "--reason must be \(ReasonCode.rules)")
         }
-        let replacement: Digest?
-        switch (replacementNumber, replacementFile) {
+        let replacement: CertificateRef?
+        switch (replacementNumber, replacementCode) {
         case (nil, nil): replacement = nil
-        case (let number?, let file?):
-            replacement = CertificateAnchor.key(
+        case (let number?, let code?):
+            replacement = CertificateRef(
+                code: try CertificateOptions.code(code, option: "--replacement-code"),
                 number: number,
-                documentDigest: hash.hash(try FileInput.read(file)),
                 hash: hash
             )
-        default: throw InputError(message: "give both --replacement-number and --replacement-file, or neither")
+        default: throw InputError(message: "give both --replacement-number and --replacement-code, or neither")
         }
-        let digest = hash.hash(try FileInput.read(file))
         let payload = TransactionPayload.certificateStatusChange(
             CertificateStatusChange(
-                certificateKey: CertificateAnchor.key(number: number, documentDigest: digest, hash: hash),
+                certificate: CertificateRef(
+                    code: try CertificateOptions.code(code, option: "--code"),
+                    number: number,
+                    hash: hash
+                ),
                 newStatus: newStatus,
-                reason: reason,
+                reason: reasonCode,
                 replacement: replacement
             )
         )

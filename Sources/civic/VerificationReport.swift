@@ -60,13 +60,14 @@ struct VerificationReport {
             let failure = verdict.checks.first { !$0.passed }?.detail ?? "a check failed"
             headline =
                 verdict.checks.last?.name == "state proof" && failure.hasPrefix("no certificate")
-                ? "NOT VALID: no certificate with number \(number) and this document is on the ledger \(asOf)."
+                ? "NOT VALID: no certificate with number \(number) and this verification code is on the ledger \(asOf)."
                 : "NOT VALID: the proof does not hold (\(failure)). Do not rely on this document or receipt."
             notes = []
             return
         }
         guard let record = verdict.record else {
-            headline = "NOT VALID: no certificate with number \(number) and this document is on the ledger \(asOf)."
+            headline =
+                "NOT VALID: no certificate with number \(number) and this verification code is on the ledger \(asOf)."
             notes = []
             return
         }
@@ -75,14 +76,15 @@ struct VerificationReport {
         switch record.status {
         case .valid:
             headline =
-                "VALID: \(record.kind) certificate \(number), issued by \(record.issuer) on \(UTCTimestamp.format(record.issuedAt)), is valid \(asOf)."
+                "VALID: \(record.kind) certificate \(number), issued by \(record.issuer)\(record.history.first.map { " at block \($0.height)" } ?? ""), is valid \(asOf)."
         case .corrected:
             headline =
                 "VALID: \(record.kind) certificate \(number) is valid, with a correction recorded \(change), \(asOf)."
         case .revoked:
             headline = "NOT VALID: \(record.kind) certificate \(number) was revoked \(change)."
         case .superseded:
-            let replacement = last?.replacement.map { " (replaced by certificate key \($0.hex.prefix(16))…)" } ?? ""
+            let replacement =
+                last?.replacement.map { " (replaced by \($0.issuer)'s certificate \($0.key.hex.prefix(16))…)" } ?? ""
             headline = "NOT VALID: \(record.kind) certificate \(number) was superseded \(change)\(replacement)."
         }
         notes = []

@@ -13,10 +13,12 @@ struct VerifyCommand: AsyncParsableCommand {
         abstract: "Check a certificate against the ledger, trusting nothing but the genesis file.",
         discussion: """
             Offline, from a receipt:
-              civic verify --file cert.pdf --genesis genesis.json --receipt r.json
+              civic verify --file cert.pdf --number N --code CODE \\
+                --genesis genesis.json --receipt r.json
             Online, asking a node (for the latest state):
-              civic verify --file cert.pdf --number N --genesis genesis.json \\
-                --node http://127.0.0.1:8080
+              civic verify --file cert.pdf --number N --code CODE \\
+                --genesis genesis.json --node http://127.0.0.1:8080
+            N and CODE are the number and verification code printed on the certificate.
             A transaction: --receipt tx-receipt.json, or --tx HASH --node URL.
 
             The document is hashed on this machine. Every proof is checked here — the
@@ -36,8 +38,11 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "The certificate document (PDF or any file); it is hashed locally.")
     var file: String?
 
-    @Option(help: "The certificate number as printed on it (default: the one in the receipt).")
+    @Option(help: "The certificate number as printed on it.")
     var number: String?
+
+    @Option(help: "The verification code printed on it (ISSUER-SECRET).")
+    var code: String?
 
     @Option(help: "A receipt file (JSON or binary) from `civic receipt` or the API.")
     var receipt: String?
@@ -81,6 +86,7 @@ struct VerifyCommand: AsyncParsableCommand {
         let limit = try maxAge.map(Self.seconds)
         let hash = genesis.suite.suite.hashFunction
         let document = try file.map { hash.hash(try FileInput.read($0)) }
+        let code = try self.code.map { try CertificateOptions.code($0, option: "--code") }
         let online: Bool
         let receipt: Receipt
         switch (self.receipt, node) {
@@ -98,11 +104,11 @@ struct VerifyCommand: AsyncParsableCommand {
                 }
                 receipt = try await client.receipt("/v1/txs/\(tx.lowercased())/receipt")
             } else {
-                guard let number, let document else {
-                    throw InputError(message: "online verification of a certificate needs --number and --file")
+                guard let number, let code, document != nil else {
+                    throw InputError(message: "online verification of a certificate needs --number, --code and --file")
                 }
-                let key = CertificateAnchor.key(number: number, documentDigest: document, hash: hash)
-                receipt = try await client.receipt(NodeClient.certificateReceiptPath(key: key, number: number))
+                let subject = CertificateRef(code: code, number: number, hash: hash)
+                receipt = try await client.receipt(NodeClient.certificateReceiptPath(subject))
             }
         default:
             throw InputError(message: "give either --receipt FILE (offline) or --node URL (online)")
@@ -121,13 +127,15 @@ struct VerifyCommand: AsyncParsableCommand {
             : "A receipt shows the ledger as of block \(header.height) (\(UTCTimestamp.format(header.time))): anything recorded later, such as a revocation, is not in it. To see the latest state, verify online with --node."
         switch receipt.content {
         case .certificate(let evidence):
-            guard let document else { throw InputError(message: "a certificate receipt is checked against --file") }
-            guard let number = number ?? (evidence.number.isEmpty ? nil : evidence.number) else {
-                throw InputError(message: "the receipt does not name the certificate number: give --number")
+            guard let document, let number, let code else {
+                throw InputError(
+                    message: "a certificate is checked with --file, --number and --code (as printed on the certificate)"
+                )
             }
             let verdict = CertificateVerifier.verify(
                 documentDigest: document,
                 number: number,
+                code: code,
                 evidence: evidence,
                 genesis: genesis
             )

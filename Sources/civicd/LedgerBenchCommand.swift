@@ -106,10 +106,9 @@ struct LedgerBenchCommand: ParsableCommand {
                 try signed(
                     .certificateAnchor(
                         CertificateAnchor(
-                            certificateKey: hash.hash(utf8: "certificate \(index)"),
-                            documentDigest: hash.hash(utf8: "document \(index)"),
-                            kind: .marriage,
-                            issuedAt: 1_795_478_400
+                            certificate: CertificateRef(issuer: benchID, key: hash.hash(utf8: "certificate \(index)")),
+                            documentCommitment: hash.hash(utf8: "document \(index)"),
+                            kind: .marriage
                         )
                     )
                 )

@@ -46,6 +46,9 @@ final class Load: @unchecked Sendable {
 
     private func client(_ index: Int, _ account: PrivateKey) async {
         let hash = genesis.suite.suite.hashFunction
+        guard let issuer = genesis.member(holding: account.publicKey.bytes)?.id else {
+            preconditionFailure("chaos load: account \(account.publicKey.hex) is no genesis member's")
+        }
         var sequence: UInt64?
         var counter = 0
         var node = index % cluster.size
@@ -70,10 +73,12 @@ final class Load: @unchecked Sendable {
                 sequence: current,
                 payload: .certificateAnchor(
                     CertificateAnchor(
-                        certificateKey: hash.hash(utf8: "chaos \(started) account \(index) certificate \(counter)"),
-                        documentDigest: hash.hash(utf8: "chaos \(started) account \(index) document \(counter)"),
-                        kind: .marriage,
-                        issuedAt: 1_795_000_000
+                        certificate: CertificateRef(
+                            issuer: issuer,
+                            key: hash.hash(utf8: "chaos \(started) account \(index) certificate \(counter)")
+                        ),
+                        documentCommitment: hash.hash(utf8: "chaos \(started) account \(index) document \(counter)"),
+                        kind: .marriage
                     )
                 )
             )

@@ -26,6 +26,7 @@ let network = try TestnetDirectory(arguments[5])
 let genesis = network.genesis
 let hash = genesis.suite.suite.hashFunction
 let accounts = network.departmentAccounts
+let issuers = network.departmentIssuers
 
 let group = MultiThreadedEventLoopGroup.singleton
 
@@ -56,10 +57,12 @@ func transaction(client: Int, round: Int) throws -> SignedTransaction {
             sequence: sequence,
             payload: .certificateAnchor(
                 CertificateAnchor(
-                    certificateKey: hash.hash(utf8: "compare \(run) client \(client) round \(round)"),
-                    documentDigest: hash.hash(utf8: "compare \(run) document \(client) round \(round)"),
-                    kind: .marriage,
-                    issuedAt: 1_795_000_000
+                    certificate: CertificateRef(
+                        issuer: issuers[account],
+                        key: hash.hash(utf8: "compare \(run) client \(client) round \(round)")
+                    ),
+                    documentCommitment: hash.hash(utf8: "compare \(run) document \(client) round \(round)"),
+                    kind: .marriage
                 )
             )
         ),

@@ -145,8 +145,19 @@ import Testing
             (["submit", "proposal", "--remove", "not an id!"], "--remove not an id! is not a member id"),
             (["submit", "approve", "--proposal", "xyz"], "--proposal must be 64 hex digits"),
             (
-                ["submit", "status-change", "--number", "N", "--file", "tag.key", "--status", "divorced"],
+                ["submit", "status-change", "--number", "N", "--code", "x", "--status", "divorced"],
                 "--status must be revoked, superseded or corrected"
+            ),
+            (
+                ["submit", "status-change", "--number", "N", "--code", "110000-00", "--status", "revoked"],
+                "--code must be the verification code printed on the certificate"
+            ),
+            (
+                [
+                    "submit", "status-change", "--number", "N", "--code", "110000-" + String(repeating: "0", count: 32),
+                    "--status", "revoked", "--reason", "Zhang San divorced",
+                ],
+                "--reason must be 1-64 characters of a-z 0-9"
             ),
             (["submit", "batch", "--label", "x", "--proofs", "p.json", "missing.pdf"], "missing.pdf: no such file"),
         ]

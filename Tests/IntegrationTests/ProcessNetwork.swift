@@ -158,12 +158,15 @@ final class ProcessNetwork {
     /// Certificate anchors from `name`'s account with sequences from `first`.
     func anchors(_ count: Int, from name: String, first: UInt64, label: String) throws -> [SignedTransaction] {
         let key = try account(name)
+        guard let issuer = genesis.member(holding: key.publicKey.bytes)?.id else {
+            throw InputError(message: "account \(name) is no genesis member's")
+        }
         return try (0..<count).map { index in
             let transaction = Transaction(
                 chainID: genesis.chainID,
                 sender: key.publicKey.bytes,
                 sequence: first + UInt64(index),
-                payload: Payloads.anchor("\(label)-\(index)")
+                payload: Payloads.anchor("\(label)-\(index)", issuer: issuer)
             )
             return try SignedTransaction(signing: transaction, with: key)
         }

@@ -24,19 +24,27 @@ import Testing
         let genesis = work + "/genesis.json"
         let key = work + "/accounts/beijing.key"
         try Array("Marriage e-certificate BJ-1 (sample)".utf8).write(to: work + "/cert.pdf")
-        let certificate = ["--number", "BJ-1", "--file", "cert.pdf"]
         func run(_ arguments: String...) async throws -> (status: Int32, output: String) {
             try await civic(arguments, in: work)
         }
+        // The issuer draws the verification code it prints on the certificate.
+        let drawn = try await run("code", "--issuer", "110000")
+        let code = drawn.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(drawn.status == 0 && code.hasPrefix("110000-") && code.count == 7 + 32, "\(drawn.output)")
+        let printed = ["--number", "BJ-1", "--code", code]
+        let certificate = printed + ["--file", "cert.pdf"]
 
         let anchored = try await civic(
             ["submit", "certificate", "--node", node, "--key", key, "--wait"] + certificate,
             in: work
         )
         #expect(anchored.status == 0, "\(anchored.output)")
-        let saved = try await civic(["receipt", "--node", node, "--out", "before.json"] + certificate, in: work)
+        let saved = try await civic(["receipt", "--node", node, "--out", "before.json"] + printed, in: work)
         #expect(saved.status == 0, "\(saved.output)")
-        let valid = try await run("verify", "--file", "cert.pdf", "--genesis", genesis, "--receipt", "before.json")
+        let valid = try await civic(
+            ["verify", "--genesis", genesis, "--receipt", "before.json"] + certificate,
+            in: work
+        )
         #expect(valid.status == 0 && valid.output.hasPrefix("✓ VALID"), "\(valid.output)")
         #expect(valid.output.contains("cannot show") || valid.output.contains("is not in it"), "the as-of warning")
 
@@ -45,13 +53,14 @@ import Testing
                 "submit", "status-change", "--node", node, "--key", key, "--status", "revoked", "--reason",
                 "divorce-registered", "--wait",
             ]
-                + certificate,
+                + printed,
             in: work
         )
         #expect(revoked.status == 0, "\(revoked.output)")
         // The old receipt still says what it said, as of its block; online says revoked.
         #expect(
-            try await run("verify", "--file", "cert.pdf", "--genesis", genesis, "--receipt", "before.json").status == 0
+            try await civic(["verify", "--genesis", genesis, "--receipt", "before.json"] + certificate, in: work)
+                .status == 0
         )
         let online = try await civic(["verify", "--genesis", genesis, "--node", node] + certificate, in: work)
         #expect(online.status == 1 && online.output.contains("was revoked"), "\(online.output)")
@@ -66,33 +75,21 @@ import Testing
 
         // An edited document; a genesis of another network; a truncated receipt; an unreachable node.
         try Array("Marriage e-certificate BJ-2 (sample)".utf8).write(to: work + "/edited.pdf")
-        let edited = try await run(
-            "verify",
-            "--file",
-            "edited.pdf",
-            "--number",
-            "BJ-1",
-            "--genesis",
-            genesis,
-            "--receipt",
-            "before.json"
+        let edited = try await civic(
+            ["verify", "--file", "edited.pdf", "--genesis", genesis, "--receipt", "before.json"] + printed,
+            in: work
         )
         #expect(edited.status == 1 && edited.output.contains("✗ document"), "\(edited.output)")
         let foreign = try await ProcessNetwork(validators: 1, suite: suite)
-        let other = try await run(
-            "verify",
-            "--file",
-            "cert.pdf",
-            "--genesis",
-            foreign.directory.path + "/genesis.json",
-            "--receipt",
-            "before.json"
+        let other = try await civic(
+            ["verify", "--genesis", foreign.directory.path + "/genesis.json", "--receipt", "before.json"] + certificate,
+            in: work
         )
         // Both networks are called civic-local: the other genesis's validators never signed this chain.
         #expect(other.status == 1 && other.output.contains("✗ validator sets"), "\(other.output)")
         let receipt = try Data(contentsOf: URL(fileURLWithPath: work + "/before.json"))
         try receipt.prefix(receipt.count / 2).write(to: URL(fileURLWithPath: work + "/cut.json"))
-        let cut = try await run("verify", "--file", "cert.pdf", "--genesis", genesis, "--receipt", "cut.json")
+        let cut = try await civic(["verify", "--genesis", genesis, "--receipt", "cut.json"] + certificate, in: work)
         #expect(cut.status == 2 && cut.output.contains("not a CivicLedger receipt"), "\(cut.output)")
         let unreachable = try await civic(
             ["verify", "--genesis", genesis, "--node", "http://127.0.0.1:1"] + certificate,

@@ -32,10 +32,12 @@ struct CanonicalEncodingTests {
     /// The byte layout is frozen: this exact encoding must never change (`docs/encoding.md` walks through it).
     @Test func knownAnswerEncoding() throws {
         let anchor = CertificateAnchor(
-            certificateKey: Digest(bytes: [UInt8](repeating: 0x11, count: 32))!,
-            documentDigest: Digest(bytes: [UInt8](repeating: 0x22, count: 32))!,
-            kind: .marriage,
-            issuedAt: 1_763_942_400
+            certificate: CertificateRef(
+                issuer: OrgID("440000")!,
+                key: Digest(bytes: [UInt8](repeating: 0x11, count: 32))!
+            ),
+            documentCommitment: Digest(bytes: [UInt8](repeating: 0x22, count: 32))!,
+            kind: .marriage
         )
         let transaction = Transaction(
             chainID: ChainID("civic-test")!,
@@ -44,12 +46,12 @@ struct CanonicalEncodingTests {
             payload: .certificateAnchor(anchor)
         )
         let expected =
-            "01" + "0000000a" + Hex.encode(Array("civic-test".utf8)) + "00000021" + "02"
+            "02" + "0000000a" + Hex.encode(Array("civic-test".utf8)) + "00000021" + "02"
             + String(repeating: "ab", count: 32)
-            + "0000000000000007" + "01" + String(repeating: "11", count: 32) + String(repeating: "22", count: 32) + "01"
-            + "000000006923a000"
+            + "0000000000000007" + "01" + "00000006" + Hex.encode(Array("440000".utf8))
+            + String(repeating: "11", count: 32) + String(repeating: "22", count: 32) + "01"
         #expect(Hex.encode(transaction.canonicalBytes) == expected)
-        let domain = "civicledger/transaction/v1"
+        let domain = "civicledger/transaction/v2"
         #expect(
             Hex.encode(transaction.signedBytes)
                 == "0000001a" + Hex.encode(Array(domain.utf8)) + "0000000a" + Hex.encode(Array("civic-test".utf8))
@@ -104,10 +106,13 @@ struct CanonicalEncodingTests {
         for cut in 0..<valid.count {
             #expect(throws: CanonicalDecodingError.self) { try SignedTransaction(encoded: Array(valid.prefix(cut))) }
         }
-        var badVersion = valid
-        badVersion[0] = 2
-        #expect(throws: CanonicalDecodingError(.unsupportedVersion, at: 0, "")) {
-            try SignedTransaction(encoded: badVersion)
+        // Version 1 (before issue 16) and any later one are refused.
+        for version: UInt8 in [1, 3] {
+            var badVersion = valid
+            badVersion[0] = version
+            #expect(throws: CanonicalDecodingError(.unsupportedVersion, at: 0, "")) {
+                try SignedTransaction(encoded: badVersion)
+            }
         }
         #expect(throws: CanonicalDecodingError(.limitExceeded, at: 0, "")) {
             try SignedTransaction(encoded: [UInt8](repeating: 0, count: SignedTransaction.maximumEncodedSize + 1))

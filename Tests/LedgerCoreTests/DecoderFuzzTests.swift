@@ -124,16 +124,15 @@ struct DecoderFuzzTests {
                 status: .revoked,
                 by: member.id,
                 height: random.next(),
-                reason: "r",
-                replacement: random.digest()
+                reason: random.reasonCode(),
+                replacement: random.certificateRef()
             )
             add(
                 "CertificateRecord",
                 CertificateRecord(
-                    documentDigest: random.digest(),
+                    documentCommitment: random.digest(),
                     kind: .marriage,
                     issuer: member.id,
-                    issuedAt: 5,
                     history: [event, event]
                 )
             )

@@ -30,19 +30,23 @@ struct GovernanceRulesTests {
             sequence: 0
         )
         .id(hash: ledger.suite.hashFunction)
-        #expect(ledger.submit(Payloads.anchor("J"), from: Self.newcomer).rejection == .unknownAccount)
+        #expect(
+            ledger.submit(Payloads.anchor("J", issuer: Self.newcomer), from: Self.newcomer).rejection == .unknownAccount
+        )
 
         let approve = TransactionPayload.governanceApproval(GovernanceApproval(proposalID: proposalID))
         let second = ledger.submit(approve, from: LedgerFixture.zhejiang)
         #expect(second.isApplied && second.message.contains("20 of 30"))
         #expect(ledger.read(ProposalRecord.self, ledger.stateKeys.proposal(proposalID))?.status == .pending)
-        #expect(ledger.submit(Payloads.anchor("J"), from: Self.newcomer).rejection == .unknownAccount)
+        #expect(
+            ledger.submit(Payloads.anchor("J", issuer: Self.newcomer), from: Self.newcomer).rejection == .unknownAccount
+        )
         #expect(ledger.submit(approve, from: LedgerFixture.zhejiang).rejection == .alreadyApproved)
 
         let third = ledger.submit(approve, from: LedgerFixture.sichuan)
         #expect(third.isApplied && third.message.contains("executed"))
         #expect(ledger.read(ProposalRecord.self, ledger.stateKeys.proposal(proposalID))?.status == .executed)
-        #expect(ledger.submit(Payloads.anchor("J"), from: Self.newcomer).isApplied)
+        #expect(ledger.submit(Payloads.anchor("J", issuer: Self.newcomer), from: Self.newcomer).isApplied)
         #expect(ledger.read(MemberRegistry.self, ledger.stateKeys.registry)?.members.last == Self.newcomer)
         #expect(ledger.submit(approve, from: LedgerFixture.sichuan).rejection == .proposalClosed)
     }
@@ -98,8 +102,13 @@ struct GovernanceRulesTests {
             from: LedgerFixture.zhejiang
         )
         #expect(result.message.contains("executed"))
-        #expect(ledger.execute([ledger.sign(Payloads.anchor("S"), key: oldKey)])[0].rejection == .accountRevoked)
-        #expect(ledger.execute([ledger.sign(Payloads.anchor("S"), key: newKey)])[0].isApplied)
+        #expect(
+            ledger.execute([ledger.sign(Payloads.anchor("S", issuer: LedgerFixture.sichuan), key: oldKey)])[0].rejection
+                == .accountRevoked
+        )
+        #expect(
+            ledger.execute([ledger.sign(Payloads.anchor("S", issuer: LedgerFixture.sichuan), key: newKey)])[0].isApplied
+        )
     }
 
     @Test func expiredAndImpossibleProposalsAreRefused() {

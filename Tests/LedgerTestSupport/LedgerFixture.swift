@@ -126,24 +126,39 @@ extension Digest {
 }
 
 public enum Payloads {
-    public static func anchor(_ label: String) -> TransactionPayload {
+    /// The certificate a test calls `label`, issued by `issuer`.
+    public static func certificate(_ label: String, issuer: OrgID = LedgerFixture.guangdong) -> CertificateRef {
+        CertificateRef(issuer: issuer, key: .of("key " + label))
+    }
+
+    /// An anchor of certificate `label`; it applies only when sent by `issuer`'s account.
+    public static func anchor(
+        _ label: String,
+        issuer: OrgID = LedgerFixture.guangdong,
+        kind: CertificateAnchor.Kind = .marriage
+    ) -> TransactionPayload {
         .certificateAnchor(
             CertificateAnchor(
-                certificateKey: .of("key " + label),
-                documentDigest: .of("doc " + label),
-                kind: .marriage,
-                issuedAt: 1_700_000_000
+                certificate: certificate(label, issuer: issuer),
+                documentCommitment: .of("doc " + label),
+                kind: kind
             )
         )
     }
 
-    public static func statusChange(_ label: String, _ status: CertificateStatus) -> TransactionPayload {
+    public static func statusChange(
+        _ label: String,
+        _ status: CertificateStatus,
+        issuer: OrgID = LedgerFixture.guangdong,
+        replacement: CertificateRef? = nil,
+        reason: String = "divorce-registered"
+    ) -> TransactionPayload {
         .certificateStatusChange(
             CertificateStatusChange(
-                certificateKey: .of("key " + label),
+                certificate: certificate(label, issuer: issuer),
                 newStatus: status,
-                reason: "divorce-registered",
-                replacement: nil
+                reason: ReasonCode(reason)!,
+                replacement: replacement
             )
         )
     }

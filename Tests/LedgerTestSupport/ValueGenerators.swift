@@ -20,24 +20,31 @@ extension SeededGenerator {
         return ChainID(String((0..<length).map { _ in alphabet.randomElement(using: &self)! }))!
     }
 
+    public mutating func certificateRef() -> CertificateRef { CertificateRef(issuer: orgID(), key: digest()) }
+
+    public mutating func reasonCode() -> ReasonCode {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789-_.")
+        let length = Int.random(in: 1...ReasonCode.maximumLength, using: &self)
+        return ReasonCode(String((0..<length).map { _ in alphabet.randomElement(using: &self)! }))!
+    }
+
     public mutating func payload() -> TransactionPayload {
         switch Int.random(in: 0..<8, using: &self) {
         case 0:
             return .certificateAnchor(
                 CertificateAnchor(
-                    certificateKey: digest(),
-                    documentDigest: digest(),
-                    kind: CertificateAnchor.Kind.allCases.randomElement(using: &self)!,
-                    issuedAt: next()
+                    certificate: certificateRef(),
+                    documentCommitment: digest(),
+                    kind: CertificateAnchor.Kind.allCases.randomElement(using: &self)!
                 )
             )
         case 1:
             return .certificateStatusChange(
                 CertificateStatusChange(
-                    certificateKey: digest(),
+                    certificate: certificateRef(),
                     newStatus: CertificateStatus.allCases.randomElement(using: &self)!,
-                    reason: string(maxLength: 60),
-                    replacement: Bool.random(using: &self) ? digest() : nil
+                    reason: reasonCode(),
+                    replacement: Bool.random(using: &self) ? certificateRef() : nil
                 )
             )
         case 2:

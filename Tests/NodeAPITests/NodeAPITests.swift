@@ -318,7 +318,10 @@ import Testing
                 ("GET", "/v1/accounts/" + String(repeating: "02", count: 33), nil, nil, 404, "unknown_account"),
                 ("DELETE", "/v1/status", nil, nil, 405, "method_not_allowed"),
                 ("GET", "/v1/txs/batch", nil, nil, 405, "method_not_allowed"),
-                ("PUT", "/v1/certificates/" + String(repeating: "ab", count: 32), nil, nil, 405, "method_not_allowed"),
+                (
+                    "PUT", "/v1/certificates/440000/" + String(repeating: "ab", count: 32), nil, nil, 405,
+                    "method_not_allowed"
+                ),
                 ("GET", "/v1/nothing-here", nil, nil, 404, "http_404"),
             ]
             for (method, path, body, type, status, code) in cases {

@@ -44,14 +44,19 @@ extension NodeAPITests {
             let hash = SHA256()
             let document = Array("a marriage certificate".utf8)
             let number = "GD-2026-000123"
-            let key = CertificateAnchor.key(number: number, documentDigest: hash.hash(document), hash: hash)
+            let code = VerificationCode(issuer: OrgID("440000")!, secret: CertificateSecret(bytes: Array(0..<16))!)
+            let subject = CertificateRef(code: code, number: number, hash: hash)
+            let certificatePath = "/v1/certificates/\(subject.issuer)/\(subject.key.hex)"
             let payloads: [TransactionPayload] = [
                 .certificateAnchor(
                     CertificateAnchor(
-                        certificateKey: key,
-                        documentDigest: hash.hash(document),
-                        kind: .marriage,
-                        issuedAt: 1
+                        certificate: subject,
+                        documentCommitment: CertificateAnchor.documentCommitment(
+                            documentDigest: hash.hash(document),
+                            secret: code.secret,
+                            hash: hash
+                        ),
+                        kind: .marriage
                     )
                 ),
                 Payloads.donation("flood-relief-2026", 5_000),
@@ -87,8 +92,8 @@ extension NodeAPITests {
             let samples: [String: String] = [
                 "/v1/txs/{hash}": "/v1/txs/\(txHash)",
                 "/v1/txs/{hash}/receipt": "/v1/txs/\(txHash)/receipt",
-                "/v1/certificates/{key}": "/v1/certificates/\(key.hex)",
-                "/v1/certificates/{key}/receipt": "/v1/certificates/\(key.hex)/receipt?number=\(number)",
+                "/v1/certificates/{issuer}/{key}": certificatePath,
+                "/v1/certificates/{issuer}/{key}/receipt": certificatePath + "/receipt",
                 "/v1/projects/{project}": "/v1/projects/flood-relief-2026",
                 "/v1/charities/{charity}/projects/{project}": "/v1/charities/440000/projects/flood-relief-2026",
                 "/v1/subsidies/conflicts": "/v1/subsidies/conflicts?programme=dibao&period=2026-11",
@@ -106,11 +111,8 @@ extension NodeAPITests {
             }
             // The binary twin of a receipt carries the same evidence (blocks may commit between the two requests,
             // so the headers may differ; the record and the recording transaction may not).
-            let binary = try await APIRequest.send(
-                "GET",
-                base + "/v1/certificates/\(key.hex)/receipt?number=\(number)&format=binary"
-            )
-            let json = try await APIRequest.send("GET", base + "/v1/certificates/\(key.hex)/receipt")
+            let binary = try await APIRequest.send("GET", base + certificatePath + "/receipt?format=binary")
+            let json = try await APIRequest.send("GET", base + certificatePath + "/receipt")
             guard case .certificate(let fromBinary) = try Receipt(file: binary.body).content,
                 case .certificate(let fromJSON) = try Receipt(file: json.body).content
             else {
@@ -118,12 +120,14 @@ extension NodeAPITests {
                 return
             }
             #expect(fromBinary.record != nil && fromBinary.record == fromJSON.record)
-            #expect(fromBinary.transaction == fromJSON.transaction && fromBinary.number == number)
+            #expect(fromBinary.transaction == fromJSON.transaction && fromBinary.subject == subject)
             // Malformed parameters get documented problem documents.
             let malformed: [(String, String)] = [
                 ("/v1/txs/{hash}", "/v1/txs/xyz"), ("/v1/txs/{hash}/receipt", "/v1/txs/12/receipt"),
-                ("/v1/certificates/{key}", "/v1/certificates/00"),
-                ("/v1/certificates/{key}/receipt", "/v1/certificates/\(key.hex)/receipt?format=pdf"),
+                ("/v1/certificates/{issuer}/{key}", "/v1/certificates/440000/00"),
+                ("/v1/certificates/{issuer}/{key}", "/v1/certificates/no%20spaces/\(subject.key.hex)"),
+                ("/v1/certificates/{issuer}/{key}", "/v1/certificates/330000/\(subject.key.hex)"),
+                ("/v1/certificates/{issuer}/{key}/receipt", certificatePath + "/receipt?format=pdf"),
                 ("/v1/projects/{project}", "/v1/projects/no%20spaces"),
                 ("/v1/charities/{charity}/projects/{project}", "/v1/charities/440000/projects/unknown"),
                 ("/v1/subsidies/conflicts", "/v1/subsidies/conflicts?programme=dibao"),

@@ -21,6 +21,7 @@ let genesis = network.genesis
 let hash = genesis.suite.suite.hashFunction
 let apis = network.apis
 let accounts = network.departmentAccounts
+let issuers = network.departmentIssuers
 
 func json(_ url: String) async -> JSONValue? { await APIRequest.json(url) }
 
@@ -54,10 +55,12 @@ for index in 0..<total {
     } else {
         payload = .certificateAnchor(
             CertificateAnchor(
-                certificateKey: hash.hash(utf8: "run \(run) certificate \(index)"),
-                documentDigest: hash.hash(utf8: "run \(run) document \(index)"),
-                kind: .marriage,
-                issuedAt: 1_795_000_000
+                certificate: CertificateRef(
+                    issuer: issuers[account],
+                    key: hash.hash(utf8: "run \(run) certificate \(index)")
+                ),
+                documentCommitment: hash.hash(utf8: "run \(run) document \(index)"),
+                kind: .marriage
             )
         )
     }

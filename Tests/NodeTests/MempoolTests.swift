@@ -83,10 +83,20 @@ struct MempoolTests {
         let pool = Mempool(executor: fixture.executor)
         let a = (0..<3).map { fixture.sign(Payloads.anchor("p\($0)"), key: guangdong, sequence: UInt64($0)) }
         let zhejiang = fixture.keys[LedgerFixture.zhejiang]!
-        let z = (0..<2).map { fixture.sign(Payloads.anchor("pz\($0)"), key: zhejiang, sequence: UInt64($0)) }
+        let z = (0..<2).map {
+            fixture.sign(
+                Payloads.anchor("pz\($0)", issuer: LedgerFixture.zhejiang),
+                key: zhejiang,
+                sequence: UInt64($0)
+            )
+        }
         #expect(pool.add([a[1], a[2], z[1]], state: fixture.state).map(code) == [nil, nil, nil])
         let zElsewhere = (0..<2).map {
-            fixture.sign(Payloads.anchor("pz-elsewhere\($0)"), key: zhejiang, sequence: UInt64($0))
+            fixture.sign(
+                Payloads.anchor("pz-elsewhere\($0)", issuer: LedgerFixture.zhejiang),
+                key: zhejiang,
+                sequence: UInt64($0)
+            )
         }
         let hash = fixture.suite.hashFunction
         let block = [a[0]] + zElsewhere
@@ -119,7 +129,9 @@ struct MempoolTests {
             fixture.sign(Payloads.anchor("q\($0)"), key: guangdong, sequence: UInt64($0))
         }
         let zhejiang = fixture.keys[LedgerFixture.zhejiang]!
-        let fromZhejiang = (0..<2).map { fixture.sign(Payloads.anchor("z\($0)"), key: zhejiang, sequence: UInt64($0)) }
+        let fromZhejiang = (0..<2).map {
+            fixture.sign(Payloads.anchor("z\($0)", issuer: LedgerFixture.zhejiang), key: zhejiang, sequence: UInt64($0))
+        }
         let results = pool.add(fromGuangdong + fromZhejiang, state: fixture.state)
         #expect(results.map(code) == [nil, nil, "sender_quota", nil, "mempool_full"])
         if case .failure(let refusal) = results[4] { #expect(refusal.description.contains("the mempool is full")) }
@@ -130,7 +142,9 @@ struct MempoolTests {
         let pool = Mempool(executor: fixture.executor)
         let zhejiang = fixture.keys[LedgerFixture.zhejiang]!
         let a = (0..<5).map { fixture.sign(Payloads.anchor("a\($0)"), key: guangdong, sequence: UInt64($0)) }
-        let b = (0..<2).map { fixture.sign(Payloads.anchor("b\($0)"), key: zhejiang, sequence: UInt64($0)) }
+        let b = (0..<2).map {
+            fixture.sign(Payloads.anchor("b\($0)", issuer: LedgerFixture.zhejiang), key: zhejiang, sequence: UInt64($0))
+        }
         _ = pool.add(a, state: fixture.state)
         _ = pool.add(b, state: fixture.state)
         #expect(pool.reap(maximumCount: 5, maximumBytes: 1 << 20) == [a[0], b[0], a[1], b[1], a[2]])
@@ -144,11 +158,17 @@ struct MempoolTests {
         let pool = Mempool(executor: fixture.executor)
         let zhejiang = fixture.keys[LedgerFixture.zhejiang]!
         let a = (0..<3).map { fixture.sign(Payloads.anchor("a\($0)"), key: guangdong, sequence: UInt64($0)) }
-        let b = (0..<2).map { fixture.sign(Payloads.anchor("b\($0)"), key: zhejiang, sequence: UInt64($0)) }
+        let b = (0..<2).map {
+            fixture.sign(Payloads.anchor("b\($0)", issuer: LedgerFixture.zhejiang), key: zhejiang, sequence: UInt64($0))
+        }
         _ = pool.add(a + b, state: fixture.state)
         // Block: a0, and another transaction of Zhejiang's with sequence 0 (sent to another node): b0 and b1
         // can no longer apply in this order — b0 is stale; b1 continues from the new state.
-        let elsewhere = fixture.sign(Payloads.anchor("z-elsewhere"), key: zhejiang, sequence: 0)
+        let elsewhere = fixture.sign(
+            Payloads.anchor("z-elsewhere", issuer: LedgerFixture.zhejiang),
+            key: zhejiang,
+            sequence: 0
+        )
         let hash = fixture.suite.hashFunction
         let results = fixture.execute([a[0], elsewhere])
         #expect(results.allSatisfy { $0.isApplied })

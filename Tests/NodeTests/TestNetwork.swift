@@ -103,7 +103,7 @@ final class TestNetwork {
                 chainID: genesis.chainID,
                 sender: key.publicKey.bytes,
                 sequence: first + UInt64(index),
-                payload: Payloads.anchor("\(label)-\(name)-\(index)")
+                payload: Payloads.anchor("\(label)-\(name)-\(index)", issuer: OrgID(name)!)
             )
             return try SignedTransaction(signing: transaction, with: key)
         }

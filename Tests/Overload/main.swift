@@ -24,6 +24,7 @@ let genesis = network.genesis
 let hash = genesis.suite.suite.hashFunction
 let apis = network.apis
 let accounts = network.departmentAccounts
+let issuers = network.departmentIssuers
 
 func json(_ url: String) async -> JSONValue? { await APIRequest.json(url) }
 
@@ -66,10 +67,12 @@ func signAhead(_ ahead: Int) {
                 sequence: chains.base[account] + UInt64(index),
                 payload: .certificateAnchor(
                     CertificateAnchor(
-                        certificateKey: hash.hash(utf8: "overload \(run) account \(account) certificate \(index)"),
-                        documentDigest: hash.hash(utf8: "overload \(run) account \(account) document \(index)"),
-                        kind: .marriage,
-                        issuedAt: 1_795_000_000
+                        certificate: CertificateRef(
+                            issuer: issuers[account],
+                            key: hash.hash(utf8: "overload \(run) account \(account) certificate \(index)")
+                        ),
+                        documentCommitment: hash.hash(utf8: "overload \(run) account \(account) document \(index)"),
+                        kind: .marriage
                     )
                 )
             )

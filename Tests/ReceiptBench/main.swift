@@ -22,9 +22,12 @@ let chain = try StoredChain(suite: suite)
 let document = Array("Marriage e-certificate GD-2026-000123 (sample)".utf8)
 let digest = chain.hash.hash(document)
 let number = "GD-2026-000123"
-let key = CertificateAnchor.key(number: number, documentDigest: digest, hash: chain.hash)
+var random = SystemRandomNumberGenerator()
+let code = VerificationCode(issuer: LedgerFixture.guangdong, secret: .random(using: &random))
+let subject = CertificateRef(code: code, number: number, hash: chain.hash)
+let commitment = CertificateAnchor.documentCommitment(documentDigest: digest, secret: code.secret, hash: chain.hash)
 let anchor = try chain.sign(
-    .certificateAnchor(CertificateAnchor(certificateKey: key, documentDigest: digest, kind: .marriage, issuedAt: 1)),
+    .certificateAnchor(CertificateAnchor(certificate: subject, documentCommitment: commitment, kind: .marriage)),
     by: LedgerFixture.guangdong
 )
 try chain.append([anchor])
@@ -35,7 +38,7 @@ for change in 0..<changes {
 // Let the last change take effect, so the receipt's header is signed by the newest set.
 for _ in 0..<Int(chain.fixture.genesis.consensus.validatorSetDelay) { try chain.append([]) }
 
-let receipt = try ReceiptBuilder(source: chain.store, rules: chain.rules).certificate(key: key, number: number)
+let receipt = try ReceiptBuilder(source: chain.store, rules: chain.rules).certificate(subject)
 let json = Array(receipt.json.serialized().utf8)
 let binary = receipt.binary
 guard receipt.handOffs.count == changes else {
@@ -53,6 +56,7 @@ func measure(_ bytes: [UInt8], digest: Digest, genesis: Genesis) throws -> [Doub
         let verdict = CertificateVerifier.verify(
             documentDigest: digest,
             number: number,
+            code: code,
             evidence: evidence,
             genesis: genesis
         )

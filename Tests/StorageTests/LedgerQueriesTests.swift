@@ -16,7 +16,7 @@ struct LedgerQueriesTests {
         let steps: [(TransactionPayload, OrgID)] = [
             (Payloads.anchor("A"), LedgerFixture.guangdong),
             (Payloads.donation("meals", 500), LedgerFixture.charity),
-            (Payloads.statusChange("A", .superseded), LedgerFixture.zhejiang),
+            (Payloads.statusChange("A", .superseded), LedgerFixture.guangdong),
             (Payloads.disbursement("meals", 200), LedgerFixture.charity),
             (Payloads.subsidy(["p1", "p2"]), LedgerFixture.guangdong),
             (Payloads.subsidy(["p2"]), LedgerFixture.zhejiang),
@@ -47,20 +47,20 @@ struct LedgerQueriesTests {
         let (store, _, blocks) = try Self.populatedStore(path)
         let queries = LedgerQueries(reader: store)
 
-        let certificate = try queries.certificate(.of("key A"))
+        let certificate = try queries.certificate(Payloads.certificate("A"))
         #expect(certificate.height == 7)
         let record = try #require(certificate.record)
         #expect(record.status == .superseded)
-        #expect(record.history.map(\.by) == [LedgerFixture.guangdong, LedgerFixture.zhejiang])
+        #expect(record.history.map(\.by) == [LedgerFixture.guangdong, LedgerFixture.guangdong])
         #expect(
             try certificate.proof.verify(root: certificate.header.stateRoot, hash: SHA256())
                 == SHA256().hash(record.canonicalBytes)
         )
         // At height 2 it was still valid: history as of then, proven against that header.
-        let earlier = try queries.certificate(.of("key A"), height: 2)
+        let earlier = try queries.certificate(Payloads.certificate("A"), height: 2)
         #expect(earlier.record?.status == .valid && earlier.header == blocks[1].header)
         // A certificate that was never anchored is proven absent.
-        let missing = try queries.certificate(.of("key Z"))
+        let missing = try queries.certificate(Payloads.certificate("Z"))
         #expect(missing.record == nil)
         #expect(try missing.proof.verify(root: missing.header.stateRoot, hash: SHA256()) == nil)
 
@@ -87,6 +87,6 @@ struct LedgerQueriesTests {
             root: inclusion.header.transactionsRoot
         )
         #expect(try queries.transaction(.of("no such transaction")) == nil)
-        #expect(throws: QueryError.noSuchHeight(99)) { try queries.certificate(.of("key A"), height: 99) }
+        #expect(throws: QueryError.noSuchHeight(99)) { try queries.certificate(Payloads.certificate("A"), height: 99) }
     }
 }

@@ -65,7 +65,7 @@ struct LedgerStoreTests {
         let store = try RocksDBLedgerStore(path: directory.path, suite: .secp256k1SHA256)
         try store.initialize(genesis: fixture.genesis)
         let blocks = try Self.commitBlocks(store, fixture, count: 3)
-        let certificate = fixture.stateKeys.certificate(.of("key h2-5"))
+        let certificate = fixture.stateKeys.certificate(Payloads.certificate("h2-5"))
         for block in blocks {
             let height = block.header.height
             let (value, proof) = try store.prove(key: certificate, height: height)

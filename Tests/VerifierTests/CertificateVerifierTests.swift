@@ -8,14 +8,14 @@ import Verifier
 extension CertificateEvidence {
     /// This evidence with some parts replaced, for forgeries.
     func replacing(
-        number: String? = nil,
+        subject: CertificateRef? = nil,
         record: CertificateRecord?? = nil,
         certificate: CommitCertificate? = nil,
         handOffs: [ValidatorHandOff]? = nil,
         transaction: TransactionEvidence?? = nil
     ) -> CertificateEvidence {
         CertificateEvidence(
-            number: number ?? self.number,
+            subject: subject ?? self.subject,
             record: record ?? self.record,
             proof: proof,
             header: header,
@@ -38,6 +38,7 @@ struct CertificateVerifierTests {
         let valid = CertificateVerifier.verify(
             documentDigest: chain.documentDigest,
             number: VerifiedChain.number,
+            code: VerifiedChain.code,
             evidence: chain.evidence[4]!,
             genesis: chain.genesis
         )
@@ -55,6 +56,7 @@ struct CertificateVerifierTests {
         let early = CertificateVerifier.verify(
             documentDigest: chain.documentDigest,
             number: VerifiedChain.number,
+            code: VerifiedChain.code,
             evidence: chain.evidence[2]!,
             genesis: chain.genesis
         )
@@ -63,12 +65,13 @@ struct CertificateVerifierTests {
         let revoked = CertificateVerifier.verify(
             documentDigest: chain.documentDigest,
             number: VerifiedChain.number,
+            code: VerifiedChain.code,
             evidence: chain.evidence[6]!,
             genesis: chain.genesis
         )
         #expect(failed(revoked).isEmpty)
         #expect(!revoked.isValid && revoked.record?.status == .revoked)
-        #expect(revoked.record?.history.last?.reason == "registered in error")
+        #expect(revoked.record?.history.last?.reason == ReasonCode("registered-in-error"))
         #expect(revoked.checks[5].detail.contains("recorded the change to revoked"))
     }
 
@@ -78,6 +81,7 @@ struct CertificateVerifierTests {
         func verdict(
             digest: Digest? = nil,
             number: String = VerifiedChain.number,
+            code: VerificationCode = VerifiedChain.code,
             _ evidence: CertificateEvidence
         )
             -> CertificateVerdict
@@ -85,17 +89,26 @@ struct CertificateVerifierTests {
             CertificateVerifier.verify(
                 documentDigest: digest ?? chain.documentDigest,
                 number: number,
+                code: code,
                 evidence: evidence,
                 genesis: chain.genesis
             )
         }
-        // Another document, or another number: the proof is about a different certificate.
+        // Another document, number or verification code: the proof is about a different certificate.
         let tamperedDocument = verdict(digest: SHA256().hash(utf8: "an edited certificate"), evidence)
         #expect(failed(tamperedDocument) == ["document"] && !tamperedDocument.isValid)
         #expect(
             tamperedDocument.checks.last?.detail.contains("the file was changed, or it is another document") == true
         )
         #expect(failed(verdict(number: "GD-2026-000124", evidence)) == ["document"])
+        let otherSecret = VerificationCode(
+            issuer: LedgerFixture.guangdong,
+            secret: CertificateSecret(bytes: Array(1...16))!
+        )
+        #expect(failed(verdict(code: otherSecret, evidence)) == ["document"])
+        // The right secret under another issuer's name: another certificate.
+        let otherIssuer = VerificationCode(issuer: LedgerFixture.zhejiang, secret: VerifiedChain.code.secret)
+        #expect(failed(verdict(code: otherIssuer, evidence)) == ["document"])
         // A record presented as valid where the proof proves the revoked one.
         let revokedEvidence = chain.evidence[6]!
         let swapped = revokedEvidence.replacing(record: evidence.record, transaction: evidence.transaction)
@@ -122,14 +135,18 @@ struct CertificateVerifierTests {
         let foreign = CertificateVerifier.verify(
             documentDigest: chain.documentDigest,
             number: VerifiedChain.number,
+            code: VerifiedChain.code,
             evidence: evidence,
             genesis: other
         )
         #expect(failed(foreign) == ["chain"] && names(foreign) == ["chain"])
-        // Another number than the evidence was made for.
-        let renumbered = verdict(number: "GD-2026-000124", evidence.replacing(number: "GD-2026-000124"))
+        // Another certificate than the evidence was made for.
+        func subject(_ number: String) -> CertificateRef {
+            CertificateRef(code: VerifiedChain.code, number: number, hash: SHA256())
+        }
+        let renumbered = verdict(number: "GD-2026-000124", evidence.replacing(subject: subject("GD-2026-000124")))
         #expect(failed(renumbered) == ["state proof"])
-        #expect(failed(verdict(evidence.replacing(number: "GD-2026-000999"))) == ["document"])
+        #expect(failed(verdict(evidence.replacing(subject: subject("GD-2026-000999")))) == ["document"])
         // The inclusion proof: missing, the anchoring shown for the revoked state, or another transaction.
         #expect(failed(verdict(evidence.replacing(transaction: .some(nil)))) == ["inclusion proof"])
         let revokedWithAnchor = verdict(revokedEvidence.replacing(transaction: evidence.transaction))
@@ -147,7 +164,10 @@ struct CertificateVerifierTests {
         // Never anchored: proven absent, not valid.
         let absent = verdict(number: "GD-never", chain.absent)
         #expect(failed(absent) == ["state proof"] && !absent.isValid)
-        #expect(absent.checks.last?.detail.contains("no certificate with this number and document is anchored") == true)
+        #expect(
+            absent.checks.last?.detail.contains("no certificate with this number and verification code is anchored")
+                == true
+        )
     }
 
     /// Evidence round-trips through its binary form; every truncation and single-byte change either fails to
@@ -173,6 +193,7 @@ struct CertificateVerifierTests {
             let verdict = CertificateVerifier.verify(
                 documentDigest: chain.documentDigest,
                 number: VerifiedChain.number,
+                code: VerifiedChain.code,
                 evidence: decoded,
                 genesis: chain.genesis
             )

@@ -85,8 +85,12 @@ struct ReceiptTests {
         let edited = text.replacingOccurrences(of: "\"status\": \"revoked\"", with: "\"status\": \"valid\"")
         #expect(edited != text)
         #expect(throws: ReceiptError.summaryMismatch) { try Receipt(file: Array(edited.utf8)) }
-        let newer = text.replacingOccurrences(of: "\"civic_receipt\": 1", with: "\"civic_receipt\": 2")
-        #expect(throws: ReceiptError.unsupportedVersion(2)) { try Receipt(file: Array(newer.utf8)) }
+        // A newer version, and version 1 (certificates by number, before issue 16): neither is read.
+        for version in [3, 1] {
+            let other = text.replacingOccurrences(of: "\"civic_receipt\": 2", with: "\"civic_receipt\": \(version)")
+            #expect(other != text)
+            #expect(throws: ReceiptError.unsupportedVersion(version)) { try Receipt(file: Array(other.utf8)) }
+        }
         var binaryNewer = receipt.binary
         binaryNewer[5] = 9
         #expect(throws: ReceiptError.unsupportedVersion(9)) { try Receipt(file: binaryNewer) }
@@ -108,10 +112,9 @@ struct ReceiptTests {
         let real = try #require(chain.evidence[6])
         let record = try #require(real.record)
         let forgedRecord = CertificateRecord(
-            documentDigest: record.documentDigest,
+            documentCommitment: record.documentCommitment,
             kind: record.kind,
             issuer: record.issuer,
-            issuedAt: huge,
             history: record.history.map {
                 CertificateEvent(
                     status: $0.status,
@@ -124,7 +127,7 @@ struct ReceiptTests {
         )
         let forgedHeader = real.header.changing(height: huge, time: huge)
         let forged = CertificateEvidence(
-            number: real.number,
+            subject: real.subject,
             record: forgedRecord,
             proof: real.proof,
             header: forgedHeader,
@@ -152,6 +155,7 @@ struct ReceiptTests {
         let verdict = CertificateVerifier.verify(
             documentDigest: chain.documentDigest,
             number: VerifiedChain.number,
+            code: VerifiedChain.code,
             evidence: forged,
             genesis: chain.genesis
         )
@@ -185,6 +189,7 @@ struct ReceiptTests {
             let verdict = CertificateVerifier.verify(
                 documentDigest: chain.documentDigest,
                 number: VerifiedChain.number,
+                code: VerifiedChain.code,
                 evidence: evidence,
                 genesis: chain.genesis
             )

@@ -13,6 +13,11 @@ import Verifier
 struct VerifiedChain {
     static let number = "GD-2026-000123"
     static let document = Array("a marriage certificate, as a PDF would be".utf8)
+    /// The verification code printed on it (a fixed secret, so runs compare).
+    static let code = VerificationCode(
+        issuer: LedgerFixture.guangdong,
+        secret: CertificateSecret(bytes: Array(0..<16))!
+    )
 
     let fixture: LedgerFixture
     let headers: [UInt64: BlockHeader]
@@ -46,10 +51,18 @@ struct VerifiedChain {
             by: LedgerFixture.guangdong
         )
         let digest = hash.hash(document)
-        let certificateKey = CertificateAnchor.key(number: number, documentDigest: digest, hash: hash)
+        let subject = CertificateRef(code: code, number: number, hash: hash)
         let anchor = try chain.sign(
             .certificateAnchor(
-                CertificateAnchor(certificateKey: certificateKey, documentDigest: digest, kind: .marriage, issuedAt: 1)
+                CertificateAnchor(
+                    certificate: subject,
+                    documentCommitment: CertificateAnchor.documentCommitment(
+                        documentDigest: digest,
+                        secret: code.secret,
+                        hash: hash
+                    ),
+                    kind: .marriage
+                )
             ),
             by: LedgerFixture.guangdong
         )
@@ -58,9 +71,9 @@ struct VerifiedChain {
         let revoke = try chain.sign(
             .certificateStatusChange(
                 CertificateStatusChange(
-                    certificateKey: certificateKey,
+                    certificate: subject,
                     newStatus: .revoked,
-                    reason: "registered in error",
+                    reason: ReasonCode("registered-in-error")!,
                     replacement: nil
                 )
             ),
@@ -75,10 +88,8 @@ struct VerifiedChain {
         let new = try store.validatorSet(at: 2, rules: fixture.genesis.rules)
         let builder = ReceiptBuilder(source: store, rules: fixture.genesis.rules)
         func evidence(_ number: String, _ height: UInt64) throws -> CertificateEvidence {
-            let key = CertificateAnchor.key(number: number, documentDigest: digest, hash: hash)
-            guard
-                case .certificate(let evidence) = try builder.certificate(key: key, number: number, height: height)
-                    .content
+            let subject = CertificateRef(code: code, number: number, hash: hash)
+            guard case .certificate(let evidence) = try builder.certificate(subject, height: height).content
             else { throw CanonicalDecodingError(.unknownTag, at: 0, "not a certificate receipt") }
             return evidence
         }

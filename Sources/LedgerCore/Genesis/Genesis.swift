@@ -161,6 +161,12 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
         duplicateSubsidy = rule
         members = try reader.readArray(of: Member.self, maxCount: MemberRegistry.maximumMembers, "members")
     }
+
+    /// The genesis member an account key acts for, if any (governance may change it later: the ledger state,
+    /// not the genesis, is the authority after height 0).
+    public func member(holding accountKey: [UInt8]) -> Member? {
+        members.first { $0.accountKeys.contains(accountKey) }
+    }
 }
 
 /// One thing wrong with a genesis file, at a JSON path such as `$.members[2].validator.power`.

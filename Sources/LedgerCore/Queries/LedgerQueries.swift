@@ -13,10 +13,10 @@ public struct LedgerQueries<Reader: LedgerReader> {
 
     /// A certificate's current status and full history at `height` (default: latest), with its state proof.
     public func certificate(
-        _ certificateKey: Digest,
+        _ certificate: CertificateRef,
         height: UInt64? = nil
     ) throws(QueryError) -> ProvenRecord<CertificateRecord> {
-        try proven(CertificateRecord.self, keys.certificate(certificateKey), height: height)
+        try proven(CertificateRecord.self, keys.certificate(certificate), height: height)
     }
 
     /// A project's totals with every donation and disbursement, read at `height` (default: latest).

@@ -1,12 +1,11 @@
 extension CertificateRecord {
-    /// The record for people and scripts (API answers, receipt summaries): kind, issuer, issue time, current
-    /// status and every event. Informative only; what is proven is the canonical encoding.
+    /// The record for people and scripts (API answers, receipt summaries): kind, issuer, current status and
+    /// every event. Informative only; what is proven is the canonical encoding.
     public var json: JSONValue {
         .object([
             JSONMember("status", .string(status.description)),
             JSONMember("kind", .string("\(kind)")),
             JSONMember("issuer", .string(issuer.value)),
-            JSONMember("issued_at", .string(UTCTimestamp.format(issuedAt))),
             JSONMember(
                 "history",
                 .array(
@@ -15,10 +14,18 @@ extension CertificateRecord {
                             JSONMember("status", .string(event.status.description)),
                             JSONMember("by", .string(event.by.value)),
                             JSONMember("height", .unsigned(event.height)),
-                            JSONMember("reason", .string(event.reason)),
+                            JSONMember("reason", .string(event.reason.value)),
                         ]
                         if let replacement = event.replacement {
-                            fields.append(JSONMember("replacement", .string(replacement.hex)))
+                            fields.append(
+                                JSONMember(
+                                    "replacement",
+                                    .object([
+                                        JSONMember("issuer", .string(replacement.issuer.value)),
+                                        JSONMember("key", .string(replacement.key.hex)),
+                                    ])
+                                )
+                            )
                         }
                         return .object(fields)
                     }

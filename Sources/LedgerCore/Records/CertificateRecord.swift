@@ -5,10 +5,11 @@ public struct CertificateEvent: Hashable, Sendable, CanonicalCodable {
     public let status: CertificateStatus
     public let by: OrgID
     public let height: UInt64
-    public let reason: String
-    public let replacement: Digest?
+    public let reason: ReasonCode
+    public let replacement: CertificateRef?
 
-    public init(status: CertificateStatus, by: OrgID, height: UInt64, reason: String, replacement: Digest?) {
+    public init(status: CertificateStatus, by: OrgID, height: UInt64, reason: ReasonCode, replacement: CertificateRef?)
+    {
         self.status = status
         self.by = by
         self.height = height
@@ -28,32 +29,27 @@ public struct CertificateEvent: Hashable, Sendable, CanonicalCodable {
         status = try CertificateStatus.decode(&reader)
         by = try reader.read(OrgID.self)
         height = try reader.read(UInt64.self)
-        reason = try reader.readString(maxLength: CertificateStatusChange.maximumReasonLength, "event reason")
-        replacement = try reader.readOptional(Digest.self)
+        reason = try reader.read(ReasonCode.self)
+        replacement = try reader.readOptional(CertificateRef.self)
     }
 }
 
-/// An anchored certificate: its document digest, issuer, and full history (first event: issued, `valid`).
+/// An anchored certificate: the commitment to its document, its kind and issuer, and its full history (first
+/// event: issued, `valid`, by the issuer).
 public struct CertificateRecord: Hashable, Sendable, CanonicalCodable {
+    /// At most this many events; the last one is kept for a final status (`docs/rules.md`, "Certificates"),
+    /// so a certificate can always be revoked or superseded, whatever its history holds.
     public static let maximumEvents = 64
 
-    public let documentDigest: Digest
+    public let documentCommitment: Digest
     public let kind: CertificateAnchor.Kind
     public let issuer: OrgID
-    public let issuedAt: UInt64
     public var history: [CertificateEvent]
 
-    public init(
-        documentDigest: Digest,
-        kind: CertificateAnchor.Kind,
-        issuer: OrgID,
-        issuedAt: UInt64,
-        history: [CertificateEvent]
-    ) {
-        self.documentDigest = documentDigest
+    public init(documentCommitment: Digest, kind: CertificateAnchor.Kind, issuer: OrgID, history: [CertificateEvent]) {
+        self.documentCommitment = documentCommitment
         self.kind = kind
         self.issuer = issuer
-        self.issuedAt = issuedAt
         self.history = history
     }
 
@@ -61,15 +57,14 @@ public struct CertificateRecord: Hashable, Sendable, CanonicalCodable {
     public var status: CertificateStatus { history.last?.status ?? .valid }
 
     public func encode(to writer: inout CanonicalWriter) {
-        writer.write(documentDigest)
+        writer.write(documentCommitment)
         writer.write(kind.rawValue)
         writer.write(issuer)
-        writer.write(issuedAt)
         writer.write(history)
     }
 
     public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
-        documentDigest = try reader.read(Digest.self)
+        documentCommitment = try reader.read(Digest.self)
         let start = reader.offset
         let raw = try reader.read(UInt8.self)
         guard let kind = CertificateAnchor.Kind(rawValue: raw) else {
@@ -77,7 +72,6 @@ public struct CertificateRecord: Hashable, Sendable, CanonicalCodable {
         }
         self.kind = kind
         issuer = try reader.read(OrgID.self)
-        issuedAt = try reader.read(UInt64.self)
         history = try reader.readArray(of: CertificateEvent.self, maxCount: Self.maximumEvents, "certificate history")
     }
 }

@@ -21,8 +21,8 @@ public struct StateKeys: Sendable {
     public var registry: Digest { key("registry") { _ in } }
     public func member(_ id: OrgID) -> Digest { key("member") { $0.write(id) } }
     public func account(_ publicKey: [UInt8]) -> Digest { key("account") { $0.write(bytes: publicKey) } }
-    /// `certificateKey` is itself H(number ‖ document digest), computed by whoever holds the certificate.
-    public func certificate(_ certificateKey: Digest) -> Digest { key("certificate") { $0.write(certificateKey) } }
+    /// A certificate in its issuer's namespace (`docs/rules.md`, "Certificates").
+    public func certificate(_ certificate: CertificateRef) -> Digest { key("certificate") { $0.write(certificate) } }
     public func batch(_ root: Digest) -> Digest { key("batch") { $0.write(root) } }
     public func project(charity: OrgID, project: ProjectID) -> Digest {
         key("project") {

@@ -1,36 +1,41 @@
 import LedgerCrypto
 
-/// Any registrar records a status change on any certificate (cross-province mutual recognition): the
-/// certificate's history keeps who changed what, when.
+/// A registrar records that a certificate was revoked, superseded or corrected. Who may record which status
+/// on whose certificate is the matrix in `docs/rules.md`, "Certificates": corrections are the issuer's; any
+/// registrar may end another's certificate with provenance (a certificate it anchored itself, e.g. the
+/// divorce it registered), which is how provinces recognise each other's records.
 public struct CertificateStatusChange: Hashable, Sendable, CanonicalCodable {
-    public static let maximumReasonLength = 64
-
-    public let certificateKey: Digest
+    public let certificate: CertificateRef
     /// Must not be `valid`: a change records something that happened to the certificate.
     public let newStatus: CertificateStatus
-    /// A short non-personal reason code, e.g. `divorce-registered`, `clerical-correction`.
-    public let reason: String
-    /// The certificate key of the superseding or corrected document, when there is one.
-    public let replacement: Digest?
+    public let reason: ReasonCode
+    /// The certificate that replaces, corrects or ends this one, when there is one; required (and the
+    /// changer's own) when the changer is not the issuer.
+    public let replacement: CertificateRef?
 
-    public init(certificateKey: Digest, newStatus: CertificateStatus, reason: String, replacement: Digest?) {
-        self.certificateKey = certificateKey
+    public init(
+        certificate: CertificateRef,
+        newStatus: CertificateStatus,
+        reason: ReasonCode,
+        replacement: CertificateRef?
+    ) {
+        self.certificate = certificate
         self.newStatus = newStatus
         self.reason = reason
         self.replacement = replacement
     }
 
     public func encode(to writer: inout CanonicalWriter) {
-        writer.write(certificateKey)
+        writer.write(certificate)
         writer.write(newStatus.rawValue)
         writer.write(reason)
         writer.write(replacement)
     }
 
     public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
-        certificateKey = try reader.read(Digest.self)
+        certificate = try reader.read(CertificateRef.self)
         newStatus = try CertificateStatus.decode(&reader)
-        reason = try reader.readString(maxLength: Self.maximumReasonLength, "status change reason")
-        replacement = try reader.readOptional(Digest.self)
+        reason = try reader.read(ReasonCode.self)
+        replacement = try reader.readOptional(CertificateRef.self)
     }
 }

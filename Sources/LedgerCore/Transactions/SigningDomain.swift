@@ -2,7 +2,7 @@
 /// (each of the first two length-prefixed), so a signature over one kind of message on one network can never
 /// be replayed as another kind or on another network (`docs/encoding.md`, "Signed bytes").
 public enum SigningDomain: String, Sendable, CaseIterable {
-    case transaction = "civicledger/transaction/v1"
+    case transaction = "civicledger/transaction/v2"
     /// Consensus messages (`Consensus/SPEC.md` §2).
     case proposal = "civicledger/proposal/v1"
     case prevote = "civicledger/prevote/v1"
