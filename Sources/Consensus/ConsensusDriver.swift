@@ -82,11 +82,11 @@ public struct ConsensusDriver<WAL: ConsensusWAL, Signer: ConsensusSigner> {
         switch event {
         case .proposal(let signed) where signed.proposal.proposerIndex == engine.ownIndex:
             record = SigningRecord(
-                SigningRequest(signed.proposal, chainID: engine.chainID),
+                SigningRequest(signed.proposal, network: engine.network),
                 signature: signed.signature
             )
         case .vote(let signed) where signed.vote.validatorIndex == engine.ownIndex:
-            record = SigningRecord(SigningRequest(signed.vote, chainID: engine.chainID), signature: signed.signature)
+            record = SigningRecord(SigningRequest(signed.vote, network: engine.network), signature: signed.signature)
         default: return []
         }
         do { return try signer.adopt(record) ? [.signedElsewhere(record)] : [] } catch { throw .signing(error) }
@@ -97,11 +97,11 @@ public struct ConsensusDriver<WAL: ConsensusWAL, Signer: ConsensusSigner> {
         for effect in effects {
             switch effect {
             case .broadcastProposal(let proposal):
-                actions += try send(SigningRequest(proposal, chainID: engine.chainID)) {
+                actions += try send(SigningRequest(proposal, network: engine.network)) {
                     .proposal(SignedProposal(proposal: proposal, signature: $0))
                 }
             case .broadcastVote(let vote):
-                actions += try send(SigningRequest(vote, chainID: engine.chainID)) {
+                actions += try send(SigningRequest(vote, network: engine.network)) {
                     .vote(SignedVote(vote: vote, signature: $0))
                 }
             case .buildBlock(let height, let round): actions.append(.buildBlock(height: height, round: round))

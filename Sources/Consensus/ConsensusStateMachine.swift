@@ -9,7 +9,8 @@ public struct ConsensusStateMachine: Sendable {
     /// cannot make a node hold vote sets for millions of rounds.
     public static let maximumRoundsAhead: UInt32 = 64
 
-    public let chainID: ChainID
+    /// The network its signed messages are for (SPEC §2).
+    public let network: NetworkID
     public let height: UInt64
     public let validators: ValidatorSet
     public let parameters: ConsensusParameters
@@ -47,14 +48,14 @@ public struct ConsensusStateMachine: Sendable {
     public private(set) var awaitingBlock = false
 
     public init(
-        chainID: ChainID,
+        network: NetworkID,
         height: UInt64,
         validators: ValidatorSet,
         selection: ProposerSelection,
         parameters: ConsensusParameters,
         ownIndex: UInt16?
     ) {
-        self.chainID = chainID
+        self.network = network
         self.height = height
         self.validators = validators
         self.selection = selection

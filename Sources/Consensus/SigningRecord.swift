@@ -10,20 +10,20 @@ public struct SigningRequest: Hashable, Sendable {
     public let blockHash: Digest?
     public let signedBytes: [UInt8]
 
-    public init(_ proposal: Proposal, chainID: ChainID) {
+    public init(_ proposal: Proposal, network: NetworkID) {
         height = proposal.height
         round = proposal.round
         step = .propose
         blockHash = proposal.blockHash
-        signedBytes = proposal.signedBytes(chainID: chainID)
+        signedBytes = proposal.signedBytes(network: network)
     }
 
-    public init(_ vote: Vote, chainID: ChainID) {
+    public init(_ vote: Vote, network: NetworkID) {
         height = vote.height
         round = vote.round
         step = vote.type == .prevote ? .prevote : .precommit
         blockHash = vote.blockHash
-        signedBytes = vote.signedBytes(chainID: chainID)
+        signedBytes = vote.signedBytes(network: network)
     }
 }
 

@@ -53,6 +53,8 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
     public let store: RocksDBLedgerStore
     public let executor: Executor
     public let genesis: Genesis
+    /// `genesis.network`, computed once: every vote and proposal is checked against it.
+    public let networkID: NetworkID
     public let mempool: Mempool
     public let loop: any EventLoop
     let configuration: Configuration
@@ -106,6 +108,7 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
     ) throws {
         self.store = store
         self.genesis = genesis
+        networkID = genesis.network
         executor = Executor(rules: genesis.rules)
         self.mempool = mempool
         self.configuration = configuration
@@ -203,7 +206,7 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
         guard let signer, let own = ownIndex else { return }
         let (_, selection) = try schedule.at(height, store: store, rules: genesis.rules)
         let engine = ConsensusStateMachine(
-            chainID: genesis.chainID,
+            network: networkID,
             height: height,
             validators: validators,
             selection: selection,
@@ -454,7 +457,7 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
             // try?: a key that does not decode signed nothing.
             let key = try? genesis.suite.suite.publicKey(encoded: validators.validators[Int(index)].consensusKey)
         else { return false }
-        return signed.isSigned(by: key, chainID: genesis.chainID, suite: genesis.suite.suite)
+        return signed.isSigned(by: key, network: networkID, suite: genesis.suite.suite)
     }
 
     /// Parts are kept only for blocks a proposal of this height names, so a peer cannot make the node buffer
@@ -497,7 +500,7 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
                 at: genesis.rules.validatorSetVersion(forHeight: piece.height),
                 rules: genesis.rules
             )
-            try piece.verify(chainID: genesis.chainID, validators: set, suite: genesis.suite.suite)
+            try piece.verify(network: networkID, validators: set, suite: genesis.suite.suite)
             evidence.add(piece)
         } catch {
             logger.notice("evidence refused", metadata: ["reason": "\(error)"])

@@ -349,6 +349,7 @@ public enum NodeAPI {
         return json(
             .object([
                 JSONMember("chain_id", .string(node.consensus.genesis.chainID.value)),
+                JSONMember("genesis_hash", .string(node.consensus.networkID.genesisHash.hex)),
                 JSONMember("suite", .string(node.consensus.genesis.suite.rawValue)),
                 JSONMember("node_id", .string(node.configuration.node.value)),
                 JSONMember("height", .unsigned(committed)),

@@ -17,7 +17,8 @@ public struct Simulator {
     private var sequence: UInt64 = 0
     private var queue = EventQueue<Scheduled>()
     private var nodes: [Node] = []
-    private let chainID = ChainID(validated: "civic-sim")
+    /// The simulated network: no genesis file, so no genesis hash (its messages are never signed for real).
+    private let network = NetworkID(chainID: ChainID(validated: "civic-sim"), genesisHash: .zero)
     private let placeholderSignature: Signature
     private var parameters = ConsensusParameters()
     /// V(h) for h = 1 … heights + 1 (index h − 1), following SPEC §1's delay rule.
@@ -103,7 +104,7 @@ public struct Simulator {
                 Node(
                     index: index,
                     fault: configuration.byzantine[index],
-                    engine: Self.engine(chainID, 1, validatorSets[0], selection, parameters, index),
+                    engine: Self.engine(network, 1, validatorSets[0], selection, parameters, index),
                     selection: selection
                 )
             )
@@ -176,7 +177,7 @@ public struct Simulator {
     }
 
     private static func engine(
-        _ chainID: ChainID,
+        _ network: NetworkID,
         _ height: UInt64,
         _ validators: ValidatorSet,
         _ selection: ProposerSelection,
@@ -185,7 +186,7 @@ public struct Simulator {
     ) -> ConsensusStateMachine {
         let id = OrgID(validated: "SIM-\(node)")
         return ConsensusStateMachine(
-            chainID: chainID,
+            network: network,
             height: height,
             validators: validators,
             selection: selection,
@@ -470,7 +471,7 @@ public struct Simulator {
         let height = nodes[node].height
         nodes[node].online = true
         nodes[node].incarnation += 1
-        var engine = Self.engine(chainID, height, validators(at: height), nodes[node].selection, parameters, node)
+        var engine = Self.engine(network, height, validators(at: height), nodes[node].selection, parameters, node)
         var replayed = engine.start()
         for event in nodes[node].wal { replayed += engine.handle(event) }
         nodes[node].engine = engine
@@ -549,7 +550,7 @@ public struct Simulator {
         _ = nodes[node].selection.next()
         let (old, new) = (validators(at: current), validators(at: next))
         if old != new { nodes[node].selection = nodes[node].selection.transitioned(from: old, to: new) }
-        nodes[node].engine = Self.engine(chainID, next, new, nodes[node].selection, parameters, node)
+        nodes[node].engine = Self.engine(network, next, new, nodes[node].selection, parameters, node)
         nodes[node].wal = []
         nodes[node].messages = [:]
         nodes[node].received = []

@@ -21,7 +21,7 @@ extension RocksDBLedgerStore {
                 blockHash: blockHash,
                 height: height,
                 validators: validators,
-                chainID: rules.chainID,
+                network: rules.network,
                 suite: rules.suite
             )
         } catch {

@@ -164,7 +164,7 @@ public enum HeaderVerifier {
                 blockHash: header.hash(suite.hashFunction),
                 height: header.height,
                 validators: trusted,
-                chainID: genesis.chainID,
+                network: genesis.network,
                 suite: suite
             )
         } catch {

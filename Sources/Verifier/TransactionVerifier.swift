@@ -73,7 +73,7 @@ public enum TransactionVerifier {
             return failed("the result is not the one block \(header.height) recorded: \(error)")
         }
         guard evidence.transaction.transaction.chainID == genesis.chainID,
-            evidence.transaction.hasValidSignature(suite: suite)
+            evidence.transaction.hasValidSignature(suite: suite, network: genesis.network)
         else {
             return failed("the transaction is not correctly signed for this chain")
         }

@@ -18,12 +18,17 @@ struct NodeClient {
         return (response.status, try parse(response, path))
     }
 
-    func chainID() async throws -> ChainID {
+    /// The network a transaction is signed for, as the node states it: its chain id and genesis hash. A node
+    /// that lies only makes the signature useless elsewhere.
+    func network() async throws -> NetworkID {
         let (status, document) = try await get("/v1/status")
-        guard status == 200, case .string(let text)? = document["chain_id"], let chain = ChainID(text) else {
+        guard status == 200, case .string(let text)? = document["chain_id"], let chain = ChainID(text),
+            case .string(let hex)? = document["genesis_hash"], let bytes = Hex.decode(hex),
+            let genesisHash = Digest(bytes: bytes)
+        else {
             throw InputError(message: "\(base) did not answer /v1/status as a CivicLedger node")
         }
-        return chain
+        return NetworkID(chainID: chain, genesisHash: genesisHash)
     }
 
     /// The network's crypto suite, as the node states it (a verifier takes it from the genesis file instead).

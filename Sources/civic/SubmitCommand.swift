@@ -21,15 +21,15 @@ struct SubmitCommand: ParsableCommand {
     static func send(_ payload: TransactionPayload, signer: PrivateKey, options: SubmissionOptions) async throws {
         let (wait, json) = (options.wait, options.json)
         let client = NodeClient(options.node)
-        let chain = try await client.chainID()
+        let network = try await client.network()
         let sequence = try await client.nextSequence(of: signer.publicKey)
         let transaction = Transaction(
-            chainID: chain,
+            chainID: network.chainID,
             sender: signer.publicKey.bytes,
             sequence: sequence,
             payload: payload
         )
-        let hash = try await client.submit(try SignedTransaction(signing: transaction, with: signer))
+        let hash = try await client.submit(try SignedTransaction(signing: transaction, with: signer, for: network))
         guard wait else {
             print(json ? JSONValue.object([JSONMember("hash", .string(hash))]).serialized() : hash)
             return

@@ -87,6 +87,7 @@ struct LedgerBenchCommand: ParsableCommand {
             defer { store.close() }
             try store.initialize(genesis: genesis)
             let executor = Executor(rules: genesis.rules)
+            let network = genesis.network
             let hash = suite.suite.hashFunction
 
             var sequence: UInt64 = 0
@@ -98,7 +99,7 @@ struct LedgerBenchCommand: ParsableCommand {
                     sequence: sequence,
                     payload: payload
                 )
-                return try SignedTransaction(signing: transaction, with: key)
+                return try SignedTransaction(signing: transaction, with: key, for: network)
             }
 
             let signStart = ContinuousClock.now

@@ -46,6 +46,7 @@ final class Load: @unchecked Sendable {
 
     private func client(_ index: Int, _ account: PrivateKey) async {
         let hash = genesis.suite.suite.hashFunction
+        let network = genesis.network
         guard let issuer = genesis.member(holding: account.publicKey.bytes)?.id else {
             preconditionFailure("chaos load: account \(account.publicKey.hex) is no genesis member's")
         }
@@ -82,7 +83,7 @@ final class Load: @unchecked Sendable {
                     )
                 )
             )
-            guard let signed = try? SignedTransaction(signing: transaction, with: account) else { return }
+            guard let signed = try? SignedTransaction(signing: transaction, with: account, for: network) else { return }
             let id = signed.id(hash: hash).hex
             while !isStopped {
                 node = nextServing(after: node)

@@ -27,6 +27,7 @@ let genesis = network.genesis
 let hash = genesis.suite.suite.hashFunction
 let accounts = network.departmentAccounts
 let issuers = network.departmentIssuers
+let signedFor = genesis.network
 
 let group = MultiThreadedEventLoopGroup.singleton
 
@@ -66,7 +67,8 @@ func transaction(client: Int, round: Int) throws -> SignedTransaction {
                 )
             )
         ),
-        with: accounts[account]
+        with: accounts[account],
+        for: signedFor
     )
 }
 

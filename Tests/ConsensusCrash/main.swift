@@ -42,7 +42,7 @@ struct Validator {
 }
 
 struct Network {
-    let chainID = ChainID(validated: "civic-crash")
+    let network = NetworkID(chainID: ChainID(validated: "civic-crash"), genesisHash: .zero)
     let validators: ValidatorSet
     let keys: [PrivateKey]
     let root: String
@@ -94,7 +94,7 @@ struct Network {
         var selection = ProposerSelection(validators: validators)
         for _ in 1..<height { _ = selection.next() }
         return ConsensusStateMachine(
-            chainID: chainID,
+            network: network,
             height: height,
             validators: validators,
             selection: selection,

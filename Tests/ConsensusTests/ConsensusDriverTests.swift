@@ -16,7 +16,7 @@ struct ConsensusDriverTests {
 
     static func engine(_ index: Int) -> ConsensusStateMachine {
         ConsensusStateMachine(
-            chainID: ChainID("civic-test")!,
+            network: NetworkID(chainID: ChainID("civic-test")!, genesisHash: .zero),
             height: 1,
             validators: validators,
             selection: ProposerSelection(validators: validators),
@@ -211,7 +211,7 @@ struct ConsensusDriverTests {
             signer: InMemorySigningGuard(key: Self.keys[0])
         )
         let record = SigningRecord(
-            SigningRequest(prevote.vote, chainID: ChainID("civic-test")!),
+            SigningRequest(prevote.vote, network: NetworkID(chainID: ChainID("civic-test")!, genesisHash: .zero)),
             signature: prevote.signature
         )
         #expect(try driver.handle(.vote(prevote)) == [.signedElsewhere(record)])

@@ -23,7 +23,7 @@ struct TinyNetwork {
         parameters.timeoutProposeMs = 1_000
         engines = powers.indices.map { index in
             ConsensusStateMachine(
-                chainID: ChainID("civic-test")!,
+                network: NetworkID(chainID: ChainID("civic-test")!, genesisHash: .zero),
                 height: 1,
                 validators: validators,
                 selection: ProposerSelection(validators: validators),
@@ -126,7 +126,7 @@ struct ConsensusStateMachineTests {
         parameters.timeoutIncreaseMs = 500
         parameters.timeoutMaximumMs = 30_000
         var engine = ConsensusStateMachine(
-            chainID: ChainID("civic-test")!,
+            network: NetworkID(chainID: ChainID("civic-test")!, genesisHash: .zero),
             height: 1,
             validators: VoteSetTests.validators([1, 1, 1, 1]),
             selection: ProposerSelection(validators: VoteSetTests.validators([1, 1, 1, 1])),

@@ -11,7 +11,7 @@ struct EquivocationTests {
 
     static func engine(own: UInt16 = 0) -> ConsensusStateMachine {
         ConsensusStateMachine(
-            chainID: ChainID("civic-test")!,
+            network: NetworkID(chainID: ChainID("civic-test")!, genesisHash: .zero),
             height: 5,
             validators: validators,
             selection: ProposerSelection(validators: validators),

@@ -6,21 +6,21 @@ import Testing
 
 /// SPEC §9: positions only move forward; the same position signs only the same hash, with the same signature.
 struct SigningGuardRuleTests {
-    static let chain = ChainID("civic-test")!
+    static let chain = NetworkID(chainID: ChainID("civic-test")!, genesisHash: .zero)
     static let a = SHA256().hash(utf8: "a")
     static let b = SHA256().hash(utf8: "b")
 
     static func vote(_ type: VoteType, _ height: UInt64, _ round: UInt32, _ hash: Digest?) -> SigningRequest {
         SigningRequest(
             Vote(type: type, height: height, round: round, blockHash: hash, validatorIndex: 0),
-            chainID: chain
+            network: chain
         )
     }
 
     static func proposal(_ height: UInt64, _ round: UInt32, _ hash: Digest) -> SigningRequest {
         SigningRequest(
             Proposal(height: height, round: round, blockHash: hash, polRound: -1, proposerIndex: 0),
-            chainID: chain
+            network: chain
         )
     }
 

@@ -102,14 +102,19 @@ struct VoteSetTests {
         #expect(set.totalVotedPower == 2)
     }
 
-    @Test func signedBytesSeparateTypesChainsAndValues() throws {
-        let chain = ChainID("civic-test")!
+    /// Issue 16, point 6: two networks that share a chain id (two local networks both `civic-test`) but not a
+    /// genesis sign different bytes, so a vote replayed from one is not a vote on the other.
+    @Test func signedBytesSeparateTypesNetworksAndValues() throws {
+        let chain = NetworkID(chainID: ChainID("civic-test")!, genesisHash: .zero)
         let prevote = Vote(type: .prevote, height: 1, round: 0, blockHash: nil, validatorIndex: 0)
         let precommit = Vote(type: .precommit, height: 1, round: 0, blockHash: nil, validatorIndex: 0)
-        #expect(prevote.signedBytes(chainID: chain) != precommit.signedBytes(chainID: chain))
-        #expect(prevote.signedBytes(chainID: chain) != prevote.signedBytes(chainID: ChainID("civic-other")!))
+        #expect(prevote.signedBytes(network: chain) != precommit.signedBytes(network: chain))
+        let otherChain = NetworkID(chainID: ChainID("civic-other")!, genesisHash: .zero)
+        #expect(prevote.signedBytes(network: chain) != prevote.signedBytes(network: otherChain))
+        let otherGenesis = NetworkID(chainID: chain.chainID, genesisHash: SHA256().hash(utf8: "another genesis"))
+        #expect(prevote.signedBytes(network: chain) != prevote.signedBytes(network: otherGenesis))
         let forBlock = Vote(type: .prevote, height: 1, round: 0, blockHash: .zero, validatorIndex: 0)
-        #expect(prevote.signedBytes(chainID: chain) != forBlock.signedBytes(chainID: chain))
+        #expect(prevote.signedBytes(network: chain) != forBlock.signedBytes(network: chain))
         let signed = Self.vote(3, .zero, round: 9, type: .precommit)
         #expect(try SignedVote(canonicalBytes: signed.canonicalBytes) == signed)
     }

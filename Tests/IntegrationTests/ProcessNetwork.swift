@@ -135,7 +135,8 @@ final class ProcessNetwork {
                 sequence: sequence,
                 payload: payload
             ),
-            with: key
+            with: key,
+            for: genesis.network
         )
     }
 
@@ -168,7 +169,7 @@ final class ProcessNetwork {
                 sequence: first + UInt64(index),
                 payload: Payloads.anchor("\(label)-\(index)", issuer: issuer)
             )
-            return try SignedTransaction(signing: transaction, with: key)
+            return try SignedTransaction(signing: transaction, with: key, for: genesis.network)
         }
     }
 

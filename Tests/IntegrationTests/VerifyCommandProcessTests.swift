@@ -81,6 +81,10 @@ import Testing
         )
         #expect(edited.status == 1 && edited.output.contains("✗ document"), "\(edited.output)")
         let foreign = try await ProcessNetwork(validators: 1, suite: suite)
+        // Every `civicd testnet` network is `civic-local`, yet each is a network of its own: its genesis hash,
+        // which every signature binds (issue 16, point 6), is new.
+        #expect(foreign.genesis.chainID == network.genesis.chainID)
+        #expect(foreign.genesis.network != network.genesis.network)
         let other = try await civic(
             ["verify", "--genesis", foreign.directory.path + "/genesis.json", "--receipt", "before.json"] + certificate,
             in: work

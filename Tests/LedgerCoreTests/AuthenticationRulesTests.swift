@@ -43,6 +43,16 @@ struct AuthenticationRulesTests {
         #expect(ledger.execute([good])[0].isApplied)
     }
 
+    /// Issue 16, point 6: a transaction signed for another network — same keys, same chain id, another
+    /// genesis — is refused without using the sequence; signed for this one, it applies.
+    @Test func aTransactionSignedForAnotherGenesisIsRefused() {
+        var ledger = LedgerFixture()
+        let key = ledger.keys[LedgerFixture.guangdong]!
+        let elsewhere = ledger.sign(Payloads.anchor("R"), key: key, genesisHash: .of("another network's genesis"))
+        #expect(ledger.execute([elsewhere])[0].rejection == .badSignature)
+        #expect(ledger.execute([ledger.sign(Payloads.anchor("R"), key: key)])[0].isApplied)
+    }
+
     /// Every payload type × every role (a member holding only that role), plus a removed member and an
     /// unknown key: exactly the required role passes the authorisation check.
     @Test func authorisationMatrix() throws {

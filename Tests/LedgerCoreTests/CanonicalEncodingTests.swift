@@ -51,15 +51,22 @@ struct CanonicalEncodingTests {
             + "0000000000000007" + "01" + "00000006" + Hex.encode(Array("440000".utf8))
             + String(repeating: "11", count: 32) + String(repeating: "22", count: 32) + "01"
         #expect(Hex.encode(transaction.canonicalBytes) == expected)
-        let domain = "civicledger/transaction/v2"
+        let domain = "civicledger/transaction/v3"
+        let network = NetworkID(
+            chainID: transaction.chainID,
+            genesisHash: Digest(bytes: [UInt8](repeating: 0x33, count: 32))!
+        )
         #expect(
-            Hex.encode(transaction.signedBytes)
+            Hex.encode(transaction.signedBytes(network: network))
                 == "0000001a" + Hex.encode(Array(domain.utf8)) + "0000000a" + Hex.encode(Array("civic-test".utf8))
-                + expected
+                + String(repeating: "33", count: 32) + expected
         )
     }
 
-    @Test func signaturesBindChainAndContent() throws {
+    /// A signature is for one network and one transaction: another chain id, another genesis under the same
+    /// chain id (issue 16, point 6: two local networks both called `civic-local`), or another sequence, and it
+    /// does not verify.
+    @Test func signaturesBindNetworkAndContent() throws {
         for id in CryptoSuiteID.allCases {
             let key = try id.suite.generatePrivateKey()
             let transaction = Transaction(
@@ -68,17 +75,22 @@ struct CanonicalEncodingTests {
                 sequence: 1,
                 payload: .batchAnchor(BatchAnchor(root: Digest.zero, leafCount: 3, label: "run 1"))
             )
-            let signed = try SignedTransaction(signing: transaction, with: key)
-            #expect(signed.hasValidSignature(suite: id.suite))
+            let network = NetworkID(chainID: transaction.chainID, genesisHash: .of("genesis a"))
+            let signed = try SignedTransaction(signing: transaction, with: key, for: network)
+            #expect(signed.hasValidSignature(suite: id.suite, network: network))
+            let otherGenesis = NetworkID(chainID: transaction.chainID, genesisHash: .of("genesis b"))
+            #expect(!signed.hasValidSignature(suite: id.suite, network: otherGenesis))
             let otherChain = Transaction(
                 chainID: ChainID("net-b")!,
                 sender: key.publicKey.bytes,
                 sequence: 1,
                 payload: transaction.payload
             )
+            let otherNetwork = NetworkID(chainID: otherChain.chainID, genesisHash: network.genesisHash)
             #expect(
                 !SignedTransaction(transaction: otherChain, signature: signed.signature).hasValidSignature(
-                    suite: id.suite
+                    suite: id.suite,
+                    network: otherNetwork
                 )
             )
             let replayed = Transaction(
@@ -89,7 +101,8 @@ struct CanonicalEncodingTests {
             )
             #expect(
                 !SignedTransaction(transaction: replayed, signature: signed.signature).hasValidSignature(
-                    suite: id.suite
+                    suite: id.suite,
+                    network: network
                 )
             )
             #expect(signed.id(hash: id.suite.hashFunction) == id.suite.hashFunction.hash(signed.canonicalBytes))

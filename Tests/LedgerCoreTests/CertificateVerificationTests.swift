@@ -29,13 +29,13 @@ struct CertificateVerificationTests {
         )
         return .init(
             validatorIndex: UInt16(index),
-            signature: try! suite.sign(vote.signedBytes(chainID: chain), with: key)
+            signature: try! suite.sign(vote.signedBytes(network: chain), with: key)
         )
     }
 
     func check(_ signatures: [CommitCertificate.Signature], hash: Digest? = nil) throws(CertificateError) {
         try CommitCertificate(height: 7, round: 1, blockHash: hash ?? block, signatures: signatures)
-            .verify(blockHash: block, height: 7, validators: validators, chainID: chain, suite: suite)
+            .verify(blockHash: block, height: 7, validators: validators, network: chain, suite: suite)
     }
 
     @Test func moreThanTwoThirdsOfPowerIsFinal() throws {
@@ -89,7 +89,7 @@ struct CertificateVerificationTests {
                 blockHash: block,
                 height: 7,
                 validators: validators,
-                chainID: ChainID("civic-other")!,
+                network: NetworkID(chainID: ChainID("civic-other")!, genesisHash: chain.genesisHash),
                 suite: suite
             )
         }

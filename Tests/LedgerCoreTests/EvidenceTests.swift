@@ -7,11 +7,11 @@ import Testing
 struct EvidenceTests {
     static var fixture: LedgerFixture { EvidenceFixture.fixture }
     static let validators = EvidenceFixture.validators
-    static let chain = fixture.genesis.chainID
+    static let chain = fixture.genesis.network
     static var guangdong: (index: UInt16, key: PrivateKey) { EvidenceFixture.guangdong }
 
     func verify(_ evidence: Equivocation) throws(EvidenceError) {
-        try evidence.verify(chainID: Self.chain, validators: Self.validators, suite: Self.fixture.suite)
+        try evidence.verify(network: Self.chain, validators: Self.validators, suite: Self.fixture.suite)
     }
 
     @Test func conflictingVotesAndProposalsAreEvidence() throws {
@@ -64,15 +64,18 @@ struct EvidenceTests {
         for (evidence, why) in refused {
             #expect(throws: EvidenceError.self, "\(why)") { try verify(evidence) }
         }
-        // Signed for another chain: the signature does not verify here.
+        // Signed for another network — another chain id, or this chain id under another genesis (issue 16,
+        // point 6: a validator running one key on two networks cannot be framed with its votes on the other).
         let vote = Vote(type: .prevote, height: 2, round: 0, blockHash: .of("c"), validatorIndex: Self.guangdong.index)
-        let elsewhere = SignedVote(
-            vote: vote,
-            signature: try! Self.fixture.suite.sign(
-                vote.signedBytes(chainID: ChainID("other")!),
-                with: Self.guangdong.key
+        for network in [
+            NetworkID(chainID: ChainID("other")!, genesisHash: Self.chain.genesisHash),
+            NetworkID(chainID: Self.chain.chainID, genesisHash: .of("another genesis")),
+        ] {
+            let elsewhere = SignedVote(
+                vote: vote,
+                signature: try! Self.fixture.suite.sign(vote.signedBytes(network: network), with: Self.guangdong.key)
             )
-        )
-        #expect(throws: EvidenceError.self) { try verify(.votes(EvidenceFixture.vote(.of("a")), elsewhere)) }
+            #expect(throws: EvidenceError.self) { try verify(.votes(EvidenceFixture.vote(.of("a")), elsewhere)) }
+        }
     }
 }

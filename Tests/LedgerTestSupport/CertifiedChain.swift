@@ -42,7 +42,7 @@ public enum CertifiedChain {
             let key = LedgerFixture.key("consensus " + validators.validators[index].id.value, suite: fixture.suite)
             return CommitCertificate.Signature(
                 validatorIndex: UInt16(index),
-                signature: try fixture.suite.sign(vote.signedBytes(chainID: fixture.genesis.chainID), with: key)
+                signature: try fixture.suite.sign(vote.signedBytes(network: fixture.genesis.network), with: key)
             )
         }
         return CommitCertificate(height: header.height, round: round, blockHash: blockHash, signatures: signatures)

@@ -33,7 +33,7 @@ public enum CrashWorkload {
                     sequence: sequence,
                     payload: payload
                 )
-                result.append(try SignedTransaction(signing: transaction, with: key))
+                result.append(try SignedTransaction(signing: transaction, with: key, for: fixture.genesis.network))
                 sequence += 1
             }
         }

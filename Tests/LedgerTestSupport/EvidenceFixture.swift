@@ -6,7 +6,7 @@ public enum EvidenceFixture {
     /// Never mutated; shared by tests that only read it.
     nonisolated(unsafe) public static let fixture = LedgerFixture()
     public static let validators = try! ValidatorSet.load(from: fixture.state, keys: fixture.stateKeys)
-    public static let chain = fixture.genesis.chainID
+    public static let chain = fixture.genesis.network
 
     /// Guangdong's index in the set, and its consensus key.
     public static var guangdong: (index: UInt16, key: PrivateKey) {
@@ -23,14 +23,14 @@ public enum EvidenceFixture {
         key: PrivateKey = guangdong.key
     ) -> SignedVote {
         let vote = Vote(type: type, height: height, round: round, blockHash: block, validatorIndex: index)
-        return SignedVote(vote: vote, signature: try! fixture.suite.sign(vote.signedBytes(chainID: chain), with: key))
+        return SignedVote(vote: vote, signature: try! fixture.suite.sign(vote.signedBytes(network: chain), with: key))
     }
 
     public static func proposal(_ block: Digest, round: UInt32 = 1) -> SignedProposal {
         let proposal = Proposal(height: 2, round: round, blockHash: block, polRound: -1, proposerIndex: guangdong.index)
         return SignedProposal(
             proposal: proposal,
-            signature: try! fixture.suite.sign(proposal.signedBytes(chainID: chain), with: guangdong.key)
+            signature: try! fixture.suite.sign(proposal.signedBytes(network: chain), with: guangdong.key)
         )
     }
 }

@@ -72,12 +72,14 @@ public struct LedgerFixture {
         state.apply(genesis.initialState)
     }
 
-    /// Signs `payload` from `key` with the next sequence this fixture expects for that key.
+    /// Signs `payload` from `key` with the next sequence this fixture expects for that key, for this network
+    /// (or, as a test of refusals, for the chain id `chain` or the genesis hash `genesisHash` of another).
     public mutating func sign(
         _ payload: TransactionPayload,
         key: PrivateKey,
         sequence: UInt64? = nil,
-        chain: String = "civic-test"
+        chain: String = "civic-test",
+        genesisHash: Digest? = nil
     )
         -> SignedTransaction
     {
@@ -88,7 +90,8 @@ public struct LedgerFixture {
             sequence: next,
             payload: payload
         )
-        return try! SignedTransaction(signing: transaction, with: key)
+        let network = NetworkID(chainID: transaction.chainID, genesisHash: genesisHash ?? genesis.hash)
+        return try! SignedTransaction(signing: transaction, with: key, for: network)
     }
 
     /// Executes one block and applies its writes; returns the results.

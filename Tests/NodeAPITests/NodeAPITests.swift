@@ -31,10 +31,12 @@ import Testing
         }
     }
 
-    /// The same, handing `body` the node too.
+    /// The same, handing `body` the node too. Nodes made with another `genesisTime` are another network with
+    /// the same keys.
     func withNode(
         limits: RateLimiter.Limits? = .standard,
         trustedProxies: [IPAddressRange] = [],
+        genesisTime: UInt64 = 1_795_000_000,
         _ body: (String, PrivateKey, Genesis, LedgerNode) async throws -> Void
     ) async throws {
         let directory = TemporaryDirectory("civic-api")
@@ -46,7 +48,7 @@ import Testing
         let genesis = Genesis(
             chainID: ChainID("civic-api")!,
             suite: .secp256k1SHA256,
-            genesisTime: 1_795_000_000,
+            genesisTime: genesisTime,
             members: [
                 Member(
                     id: id,
@@ -118,7 +120,8 @@ import Testing
                     sequence: 0,
                     payload: Payloads.anchor("api")
                 ),
-                with: account
+                with: account,
+                for: genesis.network
             )
             let submitted = try await APIRequest.send(
                 "POST",
@@ -172,7 +175,8 @@ import Testing
                         sequence: UInt64(sequence),
                         payload: Payloads.anchor("api batch \(sequence)")
                     ),
-                    with: signer
+                    with: signer,
+                    for: genesis.network
                 )
             }
             let jsonBatch = try await APIRequest.send(
@@ -211,6 +215,45 @@ import Testing
         }
     }
 
+    /// Issue 16, point 6: a transaction committed on one network is refused on another made with the same keys
+    /// and the same chain id (as `civicd testnet` names every local network `civic-local`): its signature is
+    /// for the first network's genesis. Before, it applied unchanged.
+    @Test func aTransactionCommittedOnOneNetworkIsRefusedOnAnother() async throws {
+        var committed: SignedTransaction?
+        try await withNode { base, account, genesis, _ in
+            let transaction = try SignedTransaction(
+                signing: Transaction(
+                    chainID: genesis.chainID,
+                    sender: account.publicKey.bytes,
+                    sequence: 0,
+                    payload: Payloads.anchor("replayed")
+                ),
+                with: account,
+                for: genesis.network
+            )
+            let submitted = try await APIRequest.send(
+                "POST",
+                base + "/v1/txs?wait=30",
+                body: transaction.canonicalBytes,
+                contentType: "application/octet-stream"
+            )
+            #expect(submitted.status == 200, "committed on the first network")
+            committed = transaction
+        }
+        let transaction = try #require(committed)
+        try await withNode(genesisTime: 1_795_000_001) { base, _, genesis, _ in
+            #expect(genesis.chainID == transaction.transaction.chainID)
+            let replayed = try await APIRequest.send(
+                "POST",
+                base + "/v1/txs",
+                body: transaction.canonicalBytes,
+                contentType: "application/octet-stream"
+            )
+            #expect(replayed.status == 422)
+            #expect(try document(replayed)["code"] == .string("bad_signature"))
+        }
+    }
+
     /// A node whose store cannot be read says so (issue 16): every route that reads the ledger answers 503
     /// `ledger_unreadable`. Before, status answered its last height with a zero block hash and state root, a
     /// block read that failed was "no such block", a transaction lookup "unknown transaction", an account
@@ -228,7 +271,8 @@ import Testing
                     sequence: 0,
                     payload: Payloads.anchor("unreadable")
                 ),
-                with: account
+                with: account,
+                for: genesis.network
             )
             node.store.close()
             // The node's committed height is its own fact, not a store read that fails into 0.

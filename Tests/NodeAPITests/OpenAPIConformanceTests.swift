@@ -69,7 +69,8 @@ extension NodeAPITests {
                         sequence: UInt64(sequence),
                         payload: payload
                     ),
-                    with: account
+                    with: account,
+                    for: genesis.network
                 )
             }
             // Submitted through the documented endpoints: one waits for its commit, the other goes in a batch.

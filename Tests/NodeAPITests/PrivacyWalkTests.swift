@@ -57,7 +57,8 @@ extension NodeAPITests {
                         sequence: UInt64(sequence),
                         payload: payload
                     ),
-                    with: account
+                    with: account,
+                    for: genesis.network
                 )
             }
             let batch = try await APIRequest.send(

@@ -22,6 +22,7 @@ let hash = genesis.suite.suite.hashFunction
 let apis = network.apis
 let accounts = network.departmentAccounts
 let issuers = network.departmentIssuers
+let signedFor = genesis.network
 
 func json(_ url: String) async -> JSONValue? { await APIRequest.json(url) }
 
@@ -71,7 +72,7 @@ for index in 0..<total {
         payload: payload
     )
     sequences[account] += 1
-    transactions.append(try SignedTransaction(signing: transaction, with: accounts[account]))
+    transactions.append(try SignedTransaction(signing: transaction, with: accounts[account], for: signedFor))
 }
 let ids = transactions.map { $0.id(hash: hash).hex }
 /// Each transaction as the binary batch format wants it: its length (4 bytes, big-endian), then its bytes.

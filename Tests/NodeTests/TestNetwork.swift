@@ -105,7 +105,7 @@ final class TestNetwork {
                 sequence: first + UInt64(index),
                 payload: Payloads.anchor("\(label)-\(name)-\(index)", issuer: OrgID(name)!)
             )
-            return try SignedTransaction(signing: transaction, with: key)
+            return try SignedTransaction(signing: transaction, with: key, for: genesis.network)
         }
     }
 
@@ -118,7 +118,7 @@ final class TestNetwork {
             sequence: sequence,
             payload: payload
         )
-        return try SignedTransaction(signing: transaction, with: key)
+        return try SignedTransaction(signing: transaction, with: key, for: genesis.network)
     }
 
     func height(_ index: Int) -> UInt64 { (try? nodes[index]?.store.committedHeight()) ?? 0 }

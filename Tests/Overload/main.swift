@@ -25,6 +25,7 @@ let hash = genesis.suite.suite.hashFunction
 let apis = network.apis
 let accounts = network.departmentAccounts
 let issuers = network.departmentIssuers
+let signedFor = genesis.network
 
 func json(_ url: String) async -> JSONValue? { await APIRequest.json(url) }
 
@@ -76,7 +77,7 @@ func signAhead(_ ahead: Int) {
                     )
                 )
             )
-            if let signed = try? SignedTransaction(signing: transaction, with: accounts[account]) {
+            if let signed = try? SignedTransaction(signing: transaction, with: accounts[account], for: signedFor) {
                 batch.append(signed.canonicalBytes)
             }
         }

@@ -8,7 +8,7 @@ import Testing
 /// SPEC §9 on disk: what the key signed survives the process; conflicts are refused after a reopen; a
 /// damaged or foreign state file stops the guard instead of being ignored.
 struct FileSigningGuardTests {
-    static let chain = ChainID("civic-test")!
+    static let chain = NetworkID(chainID: ChainID("civic-test")!, genesisHash: .zero)
     static let key = try! CryptoSuiteID.secp256k1SHA256.suite.privateKey(scalar: [UInt8](repeating: 0, count: 31) + [1])
     static let otherKey = try! CryptoSuiteID.secp256k1SHA256.suite.privateKey(
         scalar: [UInt8](repeating: 0, count: 31) + [2]
@@ -21,7 +21,7 @@ struct FileSigningGuardTests {
     static func prevote(_ round: UInt32, _ hash: Digest?) -> SigningRequest {
         SigningRequest(
             Vote(type: .prevote, height: 5, round: round, blockHash: hash, validatorIndex: 0),
-            chainID: chain
+            network: chain
         )
     }
 

@@ -35,7 +35,7 @@ extension CommitCertificate {
         blockHash expectedHash: Digest,
         height expectedHeight: UInt64,
         validators: ValidatorSet,
-        chainID: ChainID,
+        network: NetworkID,
         suite: any CryptoSuite
     ) throws(CertificateError) {
         guard height == expectedHeight, blockHash == expectedHash else {
@@ -65,7 +65,7 @@ extension CommitCertificate {
             )
             // try?: a key that does not decode is a bad signature, reported as one.
             guard let key = try? suite.publicKey(encoded: validator.consensusKey),
-                suite.verify(entry.signature, of: vote.signedBytes(chainID: chainID), by: key)
+                suite.verify(entry.signature, of: vote.signedBytes(network: network), by: key)
             else { throw .badSignature(index: entry.validatorIndex, validator: validator.id) }
             signedPower += validator.power
         }

@@ -32,7 +32,7 @@ public enum EvidenceExecution {
                 throw .outOfRange(height: piece.height, blockHeight: height)
             }
             let set = try validators(piece.height)
-            try piece.verify(chainID: rules.chainID, validators: set, suite: rules.suite)
+            try piece.verify(network: rules.network, validators: set, suite: rules.suite)
             let accused = set.validators[Int(piece.validatorIndex)].id
             let position = keys.evidencePosition(
                 validator: accused,

@@ -50,7 +50,11 @@ extension Executor {
             if keys[sender] == nil { keys[sender] = .some(try? rules.suite.publicKey(encoded: sender)) }
             guard let key = keys[sender] ?? nil else { continue }
             checks.append(
-                SignatureCheck(message: signed.transaction.signedBytes, signature: signed.signature, publicKey: key)
+                SignatureCheck(
+                    message: signed.transaction.signedBytes(network: rules.network),
+                    signature: signed.signature,
+                    publicKey: key
+                )
             )
             indices.append(index)
         }

@@ -11,7 +11,9 @@ public enum DuplicateSubsidyRule: String, Sendable, CaseIterable {
 
 /// The network-wide settings the executor applies, all from genesis.
 public struct LedgerRules: Sendable {
-    public let chainID: ChainID
+    /// The chain id and genesis hash signatures are checked for.
+    public let network: NetworkID
+    public var chainID: ChainID { network.chainID }
     public let suite: any CryptoSuite
     public let duplicateSubsidy: DuplicateSubsidyRule
     public let keys: StateKeys
@@ -20,12 +22,12 @@ public struct LedgerRules: Sendable {
     public let validatorSetDelay: UInt64
 
     public init(
-        chainID: ChainID,
+        network: NetworkID,
         suite: any CryptoSuite,
         duplicateSubsidy: DuplicateSubsidyRule,
         validatorSetDelay: UInt64
     ) {
-        self.chainID = chainID
+        self.network = network
         self.suite = suite
         self.duplicateSubsidy = duplicateSubsidy
         self.validatorSetDelay = validatorSetDelay

@@ -33,10 +33,14 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
     /// The genesis hash: what peers compare in their handshake and what receipts are checked against.
     public var hash: Digest { suite.suite.hashFunction.hash(canonicalBytes) }
 
+    /// The network every signature on it is for: its chain id and genesis hash. Computed (hashing the
+    /// genesis) on each use: keep the value where it is used often.
+    public var network: NetworkID { NetworkID(chainID: chainID, genesisHash: hash) }
+
     /// The executor's settings for this network.
     public var rules: LedgerRules {
         LedgerRules(
-            chainID: chainID,
+            network: network,
             suite: suite.suite,
             duplicateSubsidy: duplicateSubsidy,
             validatorSetDelay: UInt64(consensus.validatorSetDelay)

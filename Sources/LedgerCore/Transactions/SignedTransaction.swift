@@ -14,10 +14,10 @@ public struct SignedTransaction: Hashable, Sendable, CanonicalCodable {
         self.signature = signature
     }
 
-    /// Signs `transaction` with `key`.
-    public init(signing transaction: Transaction, with key: PrivateKey) throws(CryptoError) {
+    /// Signs `transaction` with `key` for `network`.
+    public init(signing transaction: Transaction, with key: PrivateKey, for network: NetworkID) throws(CryptoError) {
         self.transaction = transaction
-        signature = try key.suite.suite.sign(transaction.signedBytes, with: key)
+        signature = try key.suite.suite.sign(transaction.signedBytes(network: network), with: key)
     }
 
     /// Decodes a whole signed transaction, refusing inputs above `maximumEncodedSize`.
@@ -28,11 +28,11 @@ public struct SignedTransaction: Hashable, Sendable, CanonicalCodable {
     /// The transaction id under `hash`.
     public func id(hash: any HashFunction) -> Digest { hash.hash(canonicalBytes) }
 
-    /// True when the signature is valid for the sender key under `suite`.
-    public func hasValidSignature(suite: any CryptoSuite) -> Bool {
+    /// True when the signature is the sender key's, under `suite`, for `network`.
+    public func hasValidSignature(suite: any CryptoSuite, network: NetworkID) -> Bool {
         // try?: a key that does not decode signed nothing.
         guard let key = try? suite.publicKey(encoded: transaction.sender) else { return false }
-        return suite.verify(signature, of: transaction.signedBytes, by: key)
+        return suite.verify(signature, of: transaction.signedBytes(network: network), by: key)
     }
 
     public func encode(to writer: inout CanonicalWriter) {

@@ -21,9 +21,10 @@ public struct Transaction: Hashable, Sendable, CanonicalCodable {
         self.payload = payload
     }
 
-    /// The bytes the sender signs: domain `transaction`, the chain id, then this encoding.
-    public var signedBytes: [UInt8] {
-        SigningDomain.transaction.signedBytes(chainID: chainID, encoding: canonicalBytes)
+    /// The bytes the sender signs for `network`: domain `transaction`, the chain id, the genesis hash, then
+    /// this encoding.
+    public func signedBytes(network: NetworkID) -> [UInt8] {
+        SigningDomain.transaction.signedBytes(network: network, encoding: canonicalBytes)
     }
 
     public func encode(to writer: inout CanonicalWriter) {

@@ -48,9 +48,9 @@ public enum Equivocation: Hashable, Sendable, CanonicalCodable {
     }
 
     /// Checks the pair against `validators`, the set of its height (SPEC §8): one validator of the set, one
-    /// height, round and type, two different values, both signatures valid for `chainID` under `suite`.
+    /// height, round and type, two different values, both signatures valid for `network` under `suite`.
     public func verify(
-        chainID: ChainID,
+        network: NetworkID,
         validators: ValidatorSet,
         suite: any CryptoSuite
     ) throws(EvidenceError) {
@@ -71,8 +71,8 @@ public enum Equivocation: Hashable, Sendable, CanonicalCodable {
             }
             guard a.vote.blockHash != b.vote.blockHash else { throw .mismatch("both votes are for the same value") }
             signed =
-                a.isSigned(by: key, chainID: chainID, suite: suite)
-                && b.isSigned(by: key, chainID: chainID, suite: suite)
+                a.isSigned(by: key, network: network, suite: suite)
+                && b.isSigned(by: key, network: network, suite: suite)
         case .proposals(let a, let b):
             guard a.proposal.proposerIndex == b.proposal.proposerIndex else {
                 throw .mismatch("proposals of two validators")
@@ -84,8 +84,8 @@ public enum Equivocation: Hashable, Sendable, CanonicalCodable {
                 throw .mismatch("both proposals are for the same block")
             }
             signed =
-                a.isSigned(by: key, chainID: chainID, suite: suite)
-                && b.isSigned(by: key, chainID: chainID, suite: suite)
+                a.isSigned(by: key, network: network, suite: suite)
+                && b.isSigned(by: key, network: network, suite: suite)
         }
         guard signed else {
             throw .badSignature("a signature does not verify under validator \(validators.validators[index].id)'s key")

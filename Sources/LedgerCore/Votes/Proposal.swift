@@ -17,9 +17,9 @@ public struct Proposal: Hashable, Sendable, SignableMessage {
         self.proposerIndex = proposerIndex
     }
 
-    /// The bytes the proposer signs on `chainID`.
-    public func signedBytes(chainID: ChainID) -> [UInt8] {
-        SigningDomain.proposal.signedBytes(chainID: chainID, encoding: canonicalBytes)
+    /// The bytes the proposer signs on `network`.
+    public func signedBytes(network: NetworkID) -> [UInt8] {
+        SigningDomain.proposal.signedBytes(network: network, encoding: canonicalBytes)
     }
 
     public func encode(to writer: inout CanonicalWriter) {

@@ -1,8 +1,9 @@
 import LedgerCrypto
 
-/// A consensus message: what a validator signs, as `domain ‖ chain id ‖ encoding` (`Consensus/SPEC.md` §2).
+/// A consensus message: what a validator signs, as `domain ‖ chain id ‖ genesis hash ‖ encoding`
+/// (`Consensus/SPEC.md` §2).
 public protocol SignableMessage: CanonicalCodable, Hashable, Sendable {
-    func signedBytes(chainID: ChainID) -> [UInt8]
+    func signedBytes(network: NetworkID) -> [UInt8]
 }
 
 /// A consensus message with its signature (`SignedVote`, `SignedProposal`): the message's encoding, then the
@@ -16,9 +17,9 @@ public struct Signed<Message: SignableMessage>: Hashable, Sendable, CanonicalCod
         self.signature = signature
     }
 
-    /// True when `signature` is `key`'s signature of this message on `chainID` under `suite`.
-    public func isSigned(by key: PublicKey, chainID: ChainID, suite: any CryptoSuite) -> Bool {
-        suite.verify(signature, of: message.signedBytes(chainID: chainID), by: key)
+    /// True when `signature` is `key`'s signature of this message on `network` under `suite`.
+    public func isSigned(by key: PublicKey, network: NetworkID, suite: any CryptoSuite) -> Bool {
+        suite.verify(signature, of: message.signedBytes(network: network), by: key)
     }
 
     public func encode(to writer: inout CanonicalWriter) {

@@ -32,14 +32,14 @@ public struct Vote: Hashable, Sendable, SignableMessage {
         self.validatorIndex = validatorIndex
     }
 
-    /// The bytes a validator signs for this vote on `chainID` (SPEC §2).
-    public func signedBytes(chainID: ChainID) -> [UInt8] {
+    /// The bytes a validator signs for this vote on `network` (SPEC §2).
+    public func signedBytes(network: NetworkID) -> [UInt8] {
         var writer = CanonicalWriter()
         writer.write(height)
         writer.write(round)
         writer.write(blockHash)
         writer.write(validatorIndex)
-        return type.domain.signedBytes(chainID: chainID, encoding: writer.bytes)
+        return type.domain.signedBytes(network: network, encoding: writer.bytes)
     }
 
     public func encode(to writer: inout CanonicalWriter) {
