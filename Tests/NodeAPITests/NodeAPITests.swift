@@ -113,16 +113,7 @@ import Testing
             }
             #expect(status["chain_id"] == .string("civic-api"))
 
-            let transaction = try SignedTransaction(
-                signing: Transaction(
-                    chainID: genesis.chainID,
-                    sender: account.publicKey.bytes,
-                    sequence: 0,
-                    payload: Payloads.anchor("api")
-                ),
-                with: account,
-                for: genesis.network
-            )
+            let transaction = try signedTransaction(Payloads.anchor("api"), sequence: 0, by: account, on: genesis)
             let submitted = try await APIRequest.send(
                 "POST",
                 base + "/v1/txs",
@@ -168,15 +159,11 @@ import Testing
 
             // Batches, as JSON and as length-prefixed binary; one result each, a refusal naming its code.
             let more = try (1...4).map { sequence in
-                try SignedTransaction(
-                    signing: Transaction(
-                        chainID: genesis.chainID,
-                        sender: transaction.transaction.sender,
-                        sequence: UInt64(sequence),
-                        payload: Payloads.anchor("api batch \(sequence)")
-                    ),
-                    with: signer,
-                    for: genesis.network
+                try signedTransaction(
+                    Payloads.anchor("api batch \(sequence)"),
+                    sequence: UInt64(sequence),
+                    by: signer,
+                    on: genesis
                 )
             }
             let jsonBatch = try await APIRequest.send(
@@ -221,16 +208,7 @@ import Testing
     @Test func aTransactionCommittedOnOneNetworkIsRefusedOnAnother() async throws {
         var committed: SignedTransaction?
         try await withNode { base, account, genesis, _ in
-            let transaction = try SignedTransaction(
-                signing: Transaction(
-                    chainID: genesis.chainID,
-                    sender: account.publicKey.bytes,
-                    sequence: 0,
-                    payload: Payloads.anchor("replayed")
-                ),
-                with: account,
-                for: genesis.network
-            )
+            let transaction = try signedTransaction(Payloads.anchor("replayed"), sequence: 0, by: account, on: genesis)
             let submitted = try await APIRequest.send(
                 "POST",
                 base + "/v1/txs?wait=30",
@@ -264,15 +242,11 @@ import Testing
             #expect(await eventually { node.consensus.committedHeight() >= 1 })
             let before = try document(try await APIRequest.send("GET", base + "/v1/status"))
             #expect(before["state_root"] != .string(Digest.zero.hex))
-            let transaction = try SignedTransaction(
-                signing: Transaction(
-                    chainID: genesis.chainID,
-                    sender: account.publicKey.bytes,
-                    sequence: 0,
-                    payload: Payloads.anchor("unreadable")
-                ),
-                with: account,
-                for: genesis.network
+            let transaction = try signedTransaction(
+                Payloads.anchor("unreadable"),
+                sequence: 0,
+                by: account,
+                on: genesis
             )
             node.store.close()
             // The node's committed height is its own fact, not a store read that fails into 0.
@@ -394,4 +368,25 @@ import Testing
         #expect(endpoints.methods(allowedOn: "/v1/txs//receipt").isEmpty)
         #expect(endpoints.methods(allowedOn: "/v1/nothing").isEmpty)
     }
+}
+
+/// `payload` from `key`'s account with `sequence`, signed for `genesis`'s network.
+func signedTransaction(
+    _ payload: TransactionPayload,
+    sequence: UInt64,
+    by key: PrivateKey,
+    on genesis: Genesis
+) throws
+    -> SignedTransaction
+{
+    try SignedTransaction(
+        signing: Transaction(
+            chainID: genesis.chainID,
+            sender: key.publicKey.bytes,
+            sequence: sequence,
+            payload: payload
+        ),
+        with: key,
+        for: genesis.network
+    )
 }

@@ -62,16 +62,7 @@ extension NodeAPITests {
                 Payloads.donation("flood-relief-2026", 5_000),
             ]
             let signed = try payloads.enumerated().map { sequence, payload in
-                try SignedTransaction(
-                    signing: Transaction(
-                        chainID: genesis.chainID,
-                        sender: account.publicKey.bytes,
-                        sequence: UInt64(sequence),
-                        payload: payload
-                    ),
-                    with: account,
-                    for: genesis.network
-                )
+                try signedTransaction(payload, sequence: UInt64(sequence), by: account, on: genesis)
             }
             // Submitted through the documented endpoints: one waits for its commit, the other goes in a batch.
             let batch = try await APIRequest.send(

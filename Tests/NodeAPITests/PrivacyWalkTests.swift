@@ -50,16 +50,7 @@ extension NodeAPITests {
                 )
             }
             let signed = try payloads.enumerated().map { sequence, payload in
-                try SignedTransaction(
-                    signing: Transaction(
-                        chainID: genesis.chainID,
-                        sender: account.publicKey.bytes,
-                        sequence: UInt64(sequence),
-                        payload: payload
-                    ),
-                    with: account,
-                    for: genesis.network
-                )
+                try signedTransaction(payload, sequence: UInt64(sequence), by: account, on: genesis)
             }
             let batch = try await APIRequest.send(
                 "POST",
