@@ -11,7 +11,7 @@ struct LedgerBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the ledger (reported figures; see docs/benchmarks.md).",
-        subcommands: [Ledger.self]
+        subcommands: [Ledger.self, Admission.self]
     )
 
     struct Ledger: ParsableCommand {
