@@ -75,6 +75,7 @@ public final class Mempool: Sendable {
         /// Senders in the order they first had something pending: the round-robin order of `reap`.
         var order: [[UInt8]] = []
         var bytes = 0
+        var signaturesVerified = 0
         /// Recently committed ids, so a late gossip copy is not admitted again (bounded).
         var committed = SeenCache(capacity: 200_000)
         /// Each sender's sequence after its last committed transaction seen by `update`: admission may read a
@@ -101,6 +102,8 @@ public final class Mempool: Sendable {
     }
 
     public var count: Int { contents.withLockedValue { $0.entries.count } }
+    /// How many signatures admission has verified since the pool was made (what junk would cost).
+    public var signaturesVerified: Int { contents.withLockedValue { $0.signaturesVerified } }
     public var bytes: Int { contents.withLockedValue { $0.bytes } }
 
     public func contains(_ id: Digest) -> Bool { contents.withLockedValue { $0.entries[id] != nil } }
@@ -114,8 +117,9 @@ public final class Mempool: Sendable {
         contents.withLockedValue { contents in Set(ids.filter { contents.entries[$0] != nil }) }
     }
 
-    /// Admits transactions against `state` (the committed state), verifying their signatures in one batch
-    /// across all cores. One outcome each: the transaction id, or why it was refused. Transactions already
+    /// Admits transactions against `state` (the committed state): every check that needs no signature first,
+    /// then the signatures of those that passed, in one batch across all cores. One outcome each: the
+    /// transaction id, or why it was refused. Transactions already
     /// held, just committed, or repeated within the batch are duplicates without a signature check (a block
     /// can arrive before the gossip that carried its transactions).
     public func add<State: StateReader>(
@@ -129,14 +133,47 @@ public final class Mempool: Sendable {
         let known: [Bool] = contents.withLockedValue { contents in
             ids.map { contents.entries[$0] != nil || contents.committed.contains($0) || !inBatch.insert($0).inserted }
         }
-        let unknown = transactions.indices.filter { !known[$0] }
+        let state = CachedStateReader(state)
+        // Cheap refusal first (issue 16, point 4): every check but the signature runs before any signature is
+        // verified, so a transaction that fails one — junk from a key that is no member's, a sequence out of
+        // the window — costs a state read, not a verification. Only the rest are verified, in one batch.
+        // What is refused for its sender alone (no such account, a removed member, a revoked key) is decided
+        // once per sender of the batch.
+        var refusals: [Int: MempoolRefusal] = [:]
+        var senderRefusals: [[UInt8]: MempoolRefusal] = [:]
+        for index in transactions.indices where !known[index] {
+            let transaction = transactions[index].transaction
+            let plain =
+                transaction.chainID == executor.rules.chainID
+                && encoded[index].count <= SignedTransaction.maximumEncodedSize
+            if plain, let refusal = senderRefusals[transaction.sender] {
+                refusals[index] = refusal
+                continue
+            }
+            guard
+                case .failure(let refusal) = check(
+                    transactions[index],
+                    size: encoded[index].count,
+                    signatureValid: true,
+                    state: state
+                )
+            else { continue }
+            refusals[index] = refusal
+            if plain, case .rejected(let rejection) = refusal,
+                [.unknownAccount, .memberRemoved, .accountRevoked].contains(rejection.reason)
+            {
+                senderRefusals[transaction.sender] = refusal
+            }
+        }
+        let unverified = transactions.indices.filter { !known[$0] && refusals[$0] == nil }
         var signatures = [Bool](repeating: false, count: transactions.count)
-        for (index, valid) in zip(unknown, executor.verifySignatures(unknown.map { transactions[$0] })) {
+        for (index, valid) in zip(unverified, executor.verifySignatures(unverified.map { transactions[$0] })) {
             signatures[index] = valid
         }
-        let state = CachedStateReader(state)
+        contents.withLockedValue { $0.signaturesVerified += unverified.count }
         return transactions.indices.map { index in
             if known[index] { return .failure(.duplicate) }
+            if let refusal = refusals[index] { return .failure(refusal) }
             return admit(
                 transactions[index],
                 id: ids[index],
@@ -154,6 +191,30 @@ public final class Mempool: Sendable {
         signatureValid: Bool,
         state: State
     ) -> Result<Digest, MempoolRefusal> {
+        let place: (ahead: Bool, expected: UInt64?)
+        switch check(transaction, size: size, signatureValid: signatureValid, state: state) {
+        case .success(let checked): place = checked
+        case .failure(let refusal): return .failure(refusal)
+        }
+        return contents.withLockedValue { contents in
+            contents.insert(
+                Entry(transaction: transaction, id: id, size: size),
+                ahead: place.ahead,
+                expected: place.expected,
+                limits: limits
+            )
+        }
+    }
+
+    /// Everything admission checks before inserting — size, sequence window, and the executor's admission
+    /// rules with `signatureValid` — and where the transaction would go: ahead of its sender's chain or not,
+    /// and the sequence expected.
+    private func check<State: StateReader>(
+        _ transaction: SignedTransaction,
+        size: Int,
+        signatureValid: Bool,
+        state: State
+    ) -> Result<(ahead: Bool, expected: UInt64?), MempoolRefusal> {
         guard size <= SignedTransaction.maximumEncodedSize else {
             return .failure(.tooLarge(bytes: size, maximum: SignedTransaction.maximumEncodedSize))
         }
@@ -193,14 +254,7 @@ public final class Mempool: Sendable {
         } catch {
             return .failure(.ledgerUnreadable("\(error)"))
         }
-        return contents.withLockedValue { contents in
-            contents.insert(
-                Entry(transaction: transaction, id: id, size: size),
-                ahead: ahead,
-                expected: expected,
-                limits: limits
-            )
-        }
+        return .success((ahead, expected))
     }
 
     /// Transactions for the next block, at most `maximumCount` and `maximumBytes`: one from each sender in

@@ -183,6 +183,35 @@ struct MempoolTests {
         #expect(pool.bytes == [a[1], b[1], a[2], a3].reduce(0) { $0 + $1.canonicalBytes.count })
     }
 
+    /// Issue 16, finding 6: junk — well-formed transactions from a key that is no member's, with random
+    /// signatures, free to make — is refused before any signature is verified, as is a member's transaction
+    /// outside its sequence window; only transactions that pass every other check cost a verification. Before,
+    /// every signature of a batch was verified first.
+    @Test mutating func junkIsRefusedBeforeAnySignatureIsVerified() throws {
+        let pool = Mempool(executor: fixture.executor)
+        let stranger = LedgerFixture.key("stranger", suite: fixture.suite)
+        var random = SeededGenerator(seed: 4)
+        let junk = try (0..<1_000).map { index in
+            SignedTransaction(
+                transaction: fixture.sign(Payloads.anchor("j\(index)"), key: stranger, sequence: UInt64(index))
+                    .transaction,
+                signature: try Signature(bytes: (0..<64).map { _ in UInt8.random(in: 0...255, using: &random) })
+            )
+        }
+        #expect(pool.add(junk, state: fixture.state).allSatisfy { code($0) == "unknown_account" })
+        let farAhead = fixture.sign(Payloads.anchor("far"), key: guangdong, sequence: 1_000_000)
+        #expect(pool.add([farAhead], state: fixture.state).map(code) == ["bad_sequence"])
+        #expect(pool.signaturesVerified == 0)
+        // A member's transaction in its window is verified, and a forged one refused for its signature.
+        let good = fixture.sign(Payloads.anchor("good"), key: guangdong, sequence: 0)
+        let forged = SignedTransaction(
+            transaction: fixture.sign(Payloads.anchor("forged"), key: guangdong, sequence: 1).transaction,
+            signature: good.signature
+        )
+        #expect(pool.add([good, forged], state: fixture.state).map(code) == [nil, "bad_signature"])
+        #expect(pool.signaturesVerified == 2)
+    }
+
     /// A state that cannot be read says nothing about a transaction (issue 16): admission refuses with
     /// `ledger_unreadable` (a retry), and the re-check after a commit keeps the pending ones and says it could
     /// not look. Before, admission answered `unknown_account` and the re-check dropped every pending
