@@ -25,29 +25,8 @@ extension LedgerBenchCommand {
         var rounds: Int = 5
 
         func run() throws {
-            let member = try suite.suite.generatePrivateKey()
-            guard let id = OrgID("BENCH"), let chainID = ChainID("civic-bench") else {
-                throw ValidationError("benchmark identifiers are invalid")
-            }
-            let genesis = Genesis(
-                chainID: chainID,
-                suite: suite,
-                genesisTime: 0,
-                members: [
-                    Member(
-                        id: id,
-                        name: "Benchmark",
-                        roles: RoleSet([.validator, .registrar]),
-                        accountKeys: [member.publicKey.bytes],
-                        validator: ValidatorInfo(
-                            power: 1,
-                            consensusKey: try suite.suite.generatePrivateKey().publicKey.bytes,
-                            tlsKeyPin: SHA256().hash(utf8: "bench tls"),
-                            address: "127.0.0.1:26656"
-                        )
-                    )
-                ]
-            )
+            let (genesis, _) = try LedgerBenchCommand.benchGenesis(suite: suite)
+            let chainID = genesis.chainID
             let executor = Executor(rules: genesis.rules)
             var state = InMemoryState()
             state.apply(genesis.initialState)

@@ -59,26 +59,7 @@ struct LedgerBenchCommand: ParsableCommand {
 
         // MARK: - Executor and block commits
 
-        /// A one-member network whose registrar signs every benchmark transaction.
-        func benchGenesis() throws -> (Genesis, PrivateKey) {
-            guard let benchID = OrgID("BENCH"), let chainID = ChainID("civic-bench") else {
-                throw InputError(message: "benchmark identifiers are invalid")
-            }
-            let key = try suite.suite.generatePrivateKey()
-            let member = Member(
-                id: benchID,
-                name: "Benchmark registrar",
-                roles: RoleSet([.validator, .registrar]),
-                accountKeys: [key.publicKey.bytes],
-                validator: ValidatorInfo(
-                    power: 1,
-                    consensusKey: try suite.suite.generatePrivateKey().publicKey.bytes,
-                    tlsKeyPin: SHA256().hash(utf8: "bench tls"),
-                    address: "127.0.0.1:26656"
-                )
-            )
-            return (Genesis(chainID: chainID, suite: suite, genesisTime: 0, members: [member]), key)
-        }
+        func benchGenesis() throws -> (Genesis, PrivateKey) { try LedgerBenchCommand.benchGenesis(suite: suite) }
 
         func benchExecutor(directory: String) throws {
             let (genesis, key) = try benchGenesis()
@@ -305,4 +286,27 @@ struct LedgerBenchCommand: ParsableCommand {
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+extension LedgerBenchCommand {
+    /// A one-member network whose registrar signs every benchmark transaction.
+    static func benchGenesis(suite: CryptoSuiteID) throws -> (Genesis, PrivateKey) {
+        guard let benchID = OrgID("BENCH"), let chainID = ChainID("civic-bench") else {
+            throw InputError(message: "benchmark identifiers are invalid")
+        }
+        let key = try suite.suite.generatePrivateKey()
+        let member = Member(
+            id: benchID,
+            name: "Benchmark registrar",
+            roles: RoleSet([.validator, .registrar]),
+            accountKeys: [key.publicKey.bytes],
+            validator: ValidatorInfo(
+                power: 1,
+                consensusKey: try suite.suite.generatePrivateKey().publicKey.bytes,
+                tlsKeyPin: SHA256().hash(utf8: "bench tls"),
+                address: "127.0.0.1:26656"
+            )
+        )
+        return (Genesis(chainID: chainID, suite: suite, genesisTime: 0, members: [member]), key)
+    }
 }

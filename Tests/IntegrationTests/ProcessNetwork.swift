@@ -128,16 +128,7 @@ final class ProcessNetwork {
         let key = try account(name)
         let sequence = nextSequences[name, default: 0]
         nextSequences[name] = sequence + 1
-        return try SignedTransaction(
-            signing: Transaction(
-                chainID: genesis.chainID,
-                sender: key.publicKey.bytes,
-                sequence: sequence,
-                payload: payload
-            ),
-            with: key,
-            for: genesis.network
-        )
+        return try SignedTransaction.signed(payload, sequence: sequence, by: key, on: genesis)
     }
 
     /// Posts signed transactions to node `index`; returns how many were accepted.

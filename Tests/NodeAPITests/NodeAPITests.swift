@@ -113,7 +113,12 @@ import Testing
             }
             #expect(status["chain_id"] == .string("civic-api"))
 
-            let transaction = try signedTransaction(Payloads.anchor("api"), sequence: 0, by: account, on: genesis)
+            let transaction = try SignedTransaction.signed(
+                Payloads.anchor("api"),
+                sequence: 0,
+                by: account,
+                on: genesis
+            )
             let submitted = try await APIRequest.send(
                 "POST",
                 base + "/v1/txs",
@@ -159,7 +164,7 @@ import Testing
 
             // Batches, as JSON and as length-prefixed binary; one result each, a refusal naming its code.
             let more = try (1...4).map { sequence in
-                try signedTransaction(
+                try SignedTransaction.signed(
                     Payloads.anchor("api batch \(sequence)"),
                     sequence: UInt64(sequence),
                     by: signer,
@@ -208,7 +213,12 @@ import Testing
     @Test func aTransactionCommittedOnOneNetworkIsRefusedOnAnother() async throws {
         var committed: SignedTransaction?
         try await withNode { base, account, genesis, _ in
-            let transaction = try signedTransaction(Payloads.anchor("replayed"), sequence: 0, by: account, on: genesis)
+            let transaction = try SignedTransaction.signed(
+                Payloads.anchor("replayed"),
+                sequence: 0,
+                by: account,
+                on: genesis
+            )
             let submitted = try await APIRequest.send(
                 "POST",
                 base + "/v1/txs?wait=30",
@@ -242,7 +252,7 @@ import Testing
             #expect(await eventually { node.consensus.committedHeight() >= 1 })
             let before = try document(try await APIRequest.send("GET", base + "/v1/status"))
             #expect(before["state_root"] != .string(Digest.zero.hex))
-            let transaction = try signedTransaction(
+            let transaction = try SignedTransaction.signed(
                 Payloads.anchor("unreadable"),
                 sequence: 0,
                 by: account,
@@ -368,25 +378,4 @@ import Testing
         #expect(endpoints.methods(allowedOn: "/v1/txs//receipt").isEmpty)
         #expect(endpoints.methods(allowedOn: "/v1/nothing").isEmpty)
     }
-}
-
-/// `payload` from `key`'s account with `sequence`, signed for `genesis`'s network.
-func signedTransaction(
-    _ payload: TransactionPayload,
-    sequence: UInt64,
-    by key: PrivateKey,
-    on genesis: Genesis
-) throws
-    -> SignedTransaction
-{
-    try SignedTransaction(
-        signing: Transaction(
-            chainID: genesis.chainID,
-            sender: key.publicKey.bytes,
-            sequence: sequence,
-            payload: payload
-        ),
-        with: key,
-        for: genesis.network
-    )
 }

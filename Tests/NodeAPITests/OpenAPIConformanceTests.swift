@@ -62,7 +62,7 @@ extension NodeAPITests {
                 Payloads.donation("flood-relief-2026", 5_000),
             ]
             let signed = try payloads.enumerated().map { sequence, payload in
-                try signedTransaction(payload, sequence: UInt64(sequence), by: account, on: genesis)
+                try SignedTransaction.signed(payload, sequence: UInt64(sequence), by: account, on: genesis)
             }
             // Submitted through the documented endpoints: one waits for its commit, the other goes in a batch.
             let batch = try await APIRequest.send(

@@ -50,7 +50,7 @@ extension NodeAPITests {
                 )
             }
             let signed = try payloads.enumerated().map { sequence, payload in
-                try signedTransaction(payload, sequence: UInt64(sequence), by: account, on: genesis)
+                try SignedTransaction.signed(payload, sequence: UInt64(sequence), by: account, on: genesis)
             }
             let batch = try await APIRequest.send(
                 "POST",
