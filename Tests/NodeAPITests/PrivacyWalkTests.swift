@@ -150,6 +150,7 @@ struct PublicWalk {
     /// The answer's JSON (nil for other bodies); every hex string in it joins `digests` when it is 32 bytes.
     mutating func get(_ template: String, _ path: String) async throws -> JSONValue? {
         let body = try await raw(template, path)
+        // try?: a body that is not JSON (metrics, a binary receipt) has no document to collect from.
         guard let document = try? JSONParser.parse(body) else { return nil }
         collect(document)
         return document
