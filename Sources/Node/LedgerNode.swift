@@ -237,19 +237,25 @@ public final class LedgerNode: Sendable {
         )
     }
 
-    /// Admits transactions to this node's mempool and gossips the admitted ones.
+    /// Admits transactions to this node's mempool and gossips the admitted ones. Refusals are counted by
+    /// code and remembered for `GET /v1/txs/{hash}`, except sender refusals (`MempoolRefusal.isSenderRefusal`),
+    /// which the submitter alone is told.
     public func submit(_ transactions: [SignedTransaction]) -> [Result<Digest, MempoolRefusal>] {
         let results = mempool.add(transactions, state: store.state(at: consensus.committedHeight()))
         let hash = consensus.genesis.suite.suite.hashFunction
         var admitted: [SignedTransaction] = []
+        var remembered: [(Digest, MempoolRefusal)] = []
+        var codes: [String: Int] = [:]
         for (transaction, result) in zip(transactions, results) {
             switch result {
             case .success: admitted.append(transaction)
             case .failure(let refusal):
-                tracker.refused(transaction.id(hash: hash), refusal)
-                metrics.rejected(refusal.code)
+                codes[refusal.code, default: 0] += 1
+                if !refusal.isSenderRefusal { remembered.append((transaction.id(hash: hash), refusal)) }
             }
         }
+        tracker.refused(remembered)
+        for (code, count) in codes { metrics.rejected(code, count: count) }
         gossip.publish(transactions: admitted)
         return results
     }

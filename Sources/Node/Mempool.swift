@@ -29,6 +29,14 @@ public enum MempoolRefusal: Error, Sendable, Equatable, CustomStringConvertible 
         }
     }
 
+    /// Refused before the transaction itself was looked at: another chain, or a sender that cannot transact
+    /// (no account, a removed member, a revoked key). Anyone can make these for free, so a node does not
+    /// remember them (`TransactionTracker`): junk must not evict the refusals members look up.
+    public var isSenderRefusal: Bool {
+        guard case .rejected(let rejection) = self else { return false }
+        return [.wrongChain, .unknownAccount, .memberRemoved, .accountRevoked].contains(rejection.reason)
+    }
+
     public var description: String {
         switch self {
         case .rejected(let rejection): return rejection.message
@@ -119,68 +127,89 @@ public final class Mempool: Sendable {
 
     /// Admits transactions against `state` (the committed state): every check that needs no signature first,
     /// then the signatures of those that passed, in one batch across all cores. One outcome each: the
-    /// transaction id, or why it was refused. Transactions already
-    /// held, just committed, or repeated within the batch are duplicates without a signature check (a block
-    /// can arrive before the gossip that carried its transactions).
+    /// transaction id, or why it was refused. Transactions already held, just committed, or repeated within
+    /// the batch are duplicates without a signature check (a block can arrive before the gossip that carried
+    /// its transactions).
+    ///
+    /// Cheap refusal first (issue 16, point 4; `docs/node.md`, "Mempool"): what is refused for its sender
+    /// alone — no such account, a removed member, a revoked key — is decided once per sender of the batch,
+    /// before anything else, and the rest of that sender's transactions are refused with it without being
+    /// encoded, hashed or verified: junk from a key that is no member's costs a dictionary lookup. Every other
+    /// check but the signature runs next; only what passes them is verified, in one batch.
     public func add<State: StateReader>(
         _ transactions: [SignedTransaction],
         state: State
     ) -> [Result<Digest, MempoolRefusal>] {
-        let encoded = transactions.map(\.canonicalBytes)
-        let ids = encoded.map { hash.hash($0) }
-        // Held, just committed, or repeated earlier in this batch.
-        var inBatch: Set<Digest> = []
-        let known: [Bool] = contents.withLockedValue { contents in
-            ids.map { contents.entries[$0] != nil || contents.committed.contains($0) || !inBatch.insert($0).inserted }
-        }
         let state = CachedStateReader(state)
-        // Cheap refusal first (issue 16, point 4): every check but the signature runs before any signature is
-        // verified, so a transaction that fails one — junk from a key that is no member's, a sequence out of
-        // the window — costs a state read, not a verification. Only the rest are verified, in one batch.
-        // What is refused for its sender alone (no such account, a removed member, a revoked key) is decided
-        // once per sender of the batch.
-        var refusals: [Int: MempoolRefusal] = [:]
-        var senderRefusals: [[UInt8]: MempoolRefusal] = [:]
-        for index in transactions.indices where !known[index] {
+        var refusals = [MempoolRefusal?](repeating: nil, count: transactions.count)
+        var senders: [[UInt8]: MempoolRefusal?] = [:]
+        for index in transactions.indices {
             let transaction = transactions[index].transaction
-            let plain =
-                transaction.chainID == executor.rules.chainID
-                && encoded[index].count <= SignedTransaction.maximumEncodedSize
-            if plain, let refusal = senderRefusals[transaction.sender] {
-                refusals[index] = refusal
+            guard transaction.chainID == executor.rules.chainID else {
+                refusals[index] = .rejected(
+                    Rejection(.wrongChain, "the transaction is for another chain; this is \(executor.rules.chainID)")
+                )
                 continue
             }
-            guard
-                case .failure(let refusal) = check(
-                    transactions[index],
-                    size: encoded[index].count,
-                    signatureValid: true,
-                    state: state
-                )
-            else { continue }
-            refusals[index] = refusal
-            if plain, case .rejected(let rejection) = refusal,
-                [.unknownAccount, .memberRemoved, .accountRevoked].contains(rejection.reason)
-            {
-                senderRefusals[transaction.sender] = refusal
+            if senders[transaction.sender] == nil {
+                senders[transaction.sender] = senderRefusal(transaction.sender, state: state)
+            }
+            if let refusal = senders[transaction.sender] ?? nil { refusals[index] = refusal }
+        }
+        var ids = [Digest?](repeating: nil, count: transactions.count)
+        var sizes = [Int](repeating: 0, count: transactions.count)
+        for index in transactions.indices where refusals[index] == nil {
+            let encoded = transactions[index].canonicalBytes
+            ids[index] = hash.hash(encoded)
+            sizes[index] = encoded.count
+        }
+        // Held, just committed, or repeated earlier in this batch.
+        var inBatch: Set<Digest> = []
+        contents.withLockedValue { contents in
+            for index in transactions.indices where refusals[index] == nil {
+                guard let id = ids[index] else { continue }
+                if contents.entries[id] != nil || contents.committed.contains(id) || !inBatch.insert(id).inserted {
+                    refusals[index] = .duplicate
+                }
             }
         }
-        let unverified = transactions.indices.filter { !known[$0] && refusals[$0] == nil }
+        for index in transactions.indices where refusals[index] == nil {
+            if case .failure(let refusal) = check(
+                transactions[index],
+                size: sizes[index],
+                signatureValid: true,
+                state: state
+            ) {
+                refusals[index] = refusal
+            }
+        }
+        let unverified = transactions.indices.filter { refusals[$0] == nil }
         var signatures = [Bool](repeating: false, count: transactions.count)
         for (index, valid) in zip(unverified, executor.verifySignatures(unverified.map { transactions[$0] })) {
             signatures[index] = valid
         }
         contents.withLockedValue { $0.signaturesVerified += unverified.count }
         return transactions.indices.map { index in
-            if known[index] { return .failure(.duplicate) }
             if let refusal = refusals[index] { return .failure(refusal) }
+            guard let id = ids[index] else { return .failure(.duplicate) }  // unreachable: unrefused ones have ids
             return admit(
                 transactions[index],
-                id: ids[index],
-                size: encoded[index].count,
+                id: id,
+                size: sizes[index],
                 signatureValid: signatures[index],
                 state: state
             )
+        }
+    }
+
+    /// The refusal that holds for every transaction `sender` could send — it is no account, its member was
+    /// removed, or its key revoked — or nil when its transactions must be checked one by one.
+    private func senderRefusal<State: StateReader>(_ sender: [UInt8], state: State) -> MempoolRefusal? {
+        do {
+            guard let rejection = try executor.senderRejection(sender, state: state) else { return nil }
+            return .rejected(rejection)
+        } catch {
+            return .ledgerUnreadable("\(error)")
         }
     }
 

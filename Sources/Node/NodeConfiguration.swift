@@ -15,6 +15,10 @@ public struct NodeConfiguration: Sendable, Equatable {
     /// Requests per second each API client may make on average (0: no limit), and how many at once.
     public var apiRateLimit: Int64 = 500
     public var apiRateBurst: Int64 = 1_000
+    /// Transactions per second each API client may submit on average (0: no transaction quota), and how many
+    /// at once; a batch counts as its transactions.
+    public var apiTransactionRateLimit: Int64 = 2_000
+    public var apiTransactionRateBurst: Int64 = 10_000
     /// Reverse proxies whose `X-Forwarded-For` names the client the rate limit counts (none: the header is
     /// ignored, every request counts against its connection's address).
     public var apiTrustedProxies: [IPAddressRange] = []
@@ -39,7 +43,7 @@ public struct NodeConfiguration: Sendable, Equatable {
 
     static let fields: Set<String> = [
         "node_id", "genesis", "p2p.listen", "p2p.peers", "api.listen", "api.rate_limit", "api.rate_burst",
-        "api.trusted_proxies",
+        "api.tx_rate_limit", "api.tx_rate_burst", "api.trusted_proxies",
         "consensus.block_interval_ms", "consensus.signing_journal", "log.format",
         "log.level", "mempool.max_transactions", "mempool.max_bytes", "mempool.max_per_sender",
         "storage.tree_cache_nodes",
@@ -111,6 +115,12 @@ public struct NodeConfiguration: Sendable, Equatable {
         }
         if let value = try integer("api.rate_limit", 0...1_000_000) { configuration.apiRateLimit = value }
         if let value = try integer("api.rate_burst", 1...1_000_000) { configuration.apiRateBurst = value }
+        if let value = try integer("api.tx_rate_limit", 0...10_000_000) {
+            configuration.apiTransactionRateLimit = value
+        }
+        if let value = try integer("api.tx_rate_burst", 1...10_000_000) {
+            configuration.apiTransactionRateBurst = value
+        }
         if let entry = values["api.trusted_proxies"] {
             guard case .strings(let items) = entry.value else {
                 throw ConfigurationError(
@@ -197,6 +207,10 @@ public struct NodeConfiguration: Sendable, Equatable {
             # Requests per second each client may make (0: no limit), and how many at once; beyond: 429.
             rate_limit = \(apiRateLimit)
             rate_burst = \(apiRateBurst)
+            # Transactions per second each client may submit (0: no quota), and how many at once; a batch
+            # counts as its transactions. A batch larger than tx_rate_burst is always refused.
+            tx_rate_limit = \(apiTransactionRateLimit)
+            tx_rate_burst = \(apiTransactionRateBurst)
             # Reverse proxies in front of this API ("10.0.0.5", "192.168.0.0/16"): their X-Forwarded-For names
             # the client the rate limit counts. Leave empty when clients connect directly.
             trusted_proxies = [\(apiTrustedProxies.map { TOMLSubset.quoted($0.description) }.joined(separator: ", "))]

@@ -23,16 +23,20 @@ public final class TransactionTracker: Sendable {
 
     public init() {}
 
-    public func refused(_ id: Digest, _ refusal: MempoolRefusal) {
-        let record = Refusal(code: refusal.code, message: refusal.description)
+    /// Remembers each refusal against its transaction's id, the oldest forgotten first.
+    public func refused(_ refusals: [(Digest, MempoolRefusal)]) {
+        guard !refusals.isEmpty else { return }
         contents.withLockedValue { contents in
-            if contents.refusals.updateValue(record, forKey: id) != nil { return }
-            if contents.order.count < Self.capacity {
-                contents.order.append(id)
-            } else {
-                contents.refusals[contents.order[contents.next]] = nil
-                contents.order[contents.next] = id
-                contents.next = (contents.next + 1) % Self.capacity
+            for (id, refusal) in refusals {
+                let record = Refusal(code: refusal.code, message: refusal.description)
+                if contents.refusals.updateValue(record, forKey: id) != nil { continue }
+                if contents.order.count < Self.capacity {
+                    contents.order.append(id)
+                } else {
+                    contents.refusals[contents.order[contents.next]] = nil
+                    contents.order[contents.next] = id
+                    contents.next = (contents.next + 1) % Self.capacity
+                }
             }
         }
     }

@@ -13,17 +13,25 @@ public enum NodeAPI {
     /// The largest batch body accepted.
     public static let maximumBatchBodyBytes = 64 << 20
 
-    /// The routes with their middleware: problem documents for every error, and the rate limit per client
-    /// (`limits`, nil for none), which reads `X-Forwarded-For` only from `trustedProxies`.
+    /// The routes with their middleware: problem documents for every error, and the rate limit per client —
+    /// `limits` on requests (nil for no limit at all) and `transactionLimits` on the transactions submitted
+    /// (nil for none) — which reads `X-Forwarded-For` only from `trustedProxies`.
     public static func router(
         node: LedgerNode,
         limits: RateLimiter.Limits? = .standard,
+        transactionLimits: RateLimiter.Limits? = .standardTransactions,
         trustedProxies: [IPAddressRange] = []
     ) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.middlewares.add(ProblemMiddleware(endpoints: endpoints))
         if let limits {
-            router.middlewares.add(RateLimitMiddleware(limiter: RateLimiter(limits), trustedProxies: trustedProxies))
+            router.middlewares.add(
+                RateLimitMiddleware(
+                    limiter: RateLimiter(limits),
+                    transactions: transactionLimits.map { RateLimiter($0) },
+                    trustedProxies: trustedProxies
+                )
+            )
         }
         for endpoint in endpoints {
             let path = RouterPath(endpoint.path.replacing("{", with: ":").replacing("}", with: ""))
@@ -36,8 +44,8 @@ public enum NodeAPI {
 
     /// Every route, as `docs/openapi.yaml` names it (`{parameter}` for a path segment).
     public static let endpoints: [Endpoint] = [
-        Endpoint(.post, "/v1/txs") { try await submit($0.request, node: $1) },
-        Endpoint(.post, "/v1/txs/batch") { try await submitBatch($0.request, node: $1) },
+        Endpoint(.post, "/v1/txs") { try await submit($0, node: $1) },
+        Endpoint(.post, "/v1/txs/batch") { try await submitBatch($0, node: $1) },
         Endpoint(.get, "/v1/txs/{hash}") { try transaction($0["hash"], node: $1) },
         Endpoint(.get, "/v1/txs/{hash}/receipt") { try transactionReceipt($0["hash"], request: $0.request, node: $1) },
         Endpoint(.get, "/v1/certificates/{issuer}/{key}") { try certificate($0["issuer"], $0["key"], node: $1) },
@@ -83,8 +91,10 @@ public enum NodeAPI {
 
     /// `POST /v1/txs[?wait=N]`: a signed transaction as its canonical bytes (`application/octet-stream`) or as
     /// JSON `{"tx": "<hex>"}`. 202 with the hash when admitted (with `wait`, 200 and the committed status once a
-    /// block holds it, or 202 after N seconds); a problem document naming the reason otherwise.
-    static func submit(_ request: Request, node: LedgerNode) async throws -> Response {
+    /// block holds it, or 202 after N seconds); a problem document naming the reason otherwise. Counts one
+    /// transaction against the client's quota once it decodes.
+    static func submit(_ api: APIRequest, node: LedgerNode) async throws -> Response {
+        let request = api.request
         let bytes = try await body(of: request, upTo: maximumBodyBytes)
         let encoded: [UInt8]
         if request.headers[.contentType]?.hasPrefix("application/json") == true {
@@ -104,8 +114,9 @@ public enum NodeAPI {
         do { transaction = try SignedTransaction(encoded: encoded) } catch {
             throw ProblemDocument(.badRequest, "malformed_transaction", "Malformed transaction", "\(error)")
         }
-        let hash = transaction.id(hash: node.consensus.genesis.suite.suite.hashFunction)
         let wait = try waitSeconds(request)
+        try api.context.transactionQuota?.charge(1)
+        let hash = transaction.id(hash: node.consensus.genesis.suite.suite.hashFunction)
         switch node.submit([transaction])[0] {
         case .success:
             let store = node.store
@@ -160,8 +171,10 @@ public enum NodeAPI {
     /// `POST /v1/txs/batch`: `{"txs": ["<hex>", …]}` as JSON, or as `application/octet-stream` each signed
     /// transaction's canonical bytes after its length (4 bytes, big-endian) — half the bytes and no JSON or
     /// hex work for either side. Admitted together (signatures verified as one batch across cores). Answers
-    /// 200 with one entry per transaction: its hash, or the refusal's code; an empty batch is malformed.
-    static func submitBatch(_ request: Request, node: LedgerNode) async throws -> Response {
+    /// 200 with one entry per transaction: its hash, or the refusal's code; an empty batch is malformed. The
+    /// whole batch is charged to the client's transaction quota before any of it is admitted.
+    static func submitBatch(_ api: APIRequest, node: LedgerNode) async throws -> Response {
+        let request = api.request
         let bytes = try await body(of: request, upTo: maximumBatchBodyBytes)
         let transactions =
             request.headers[.contentType]?.hasPrefix("application/octet-stream") == true
@@ -171,6 +184,7 @@ public enum NodeAPI {
                 "a batch holds from 1 to \(maximumBatch) transactions; this one is empty"
             )
         }
+        try api.context.transactionQuota?.charge(transactions.count)
         let hash = node.consensus.genesis.suite.suite.hashFunction
         let results = node.submit(transactions)
         let entries: [JSONValue] = zip(transactions, results).map { transaction, result in

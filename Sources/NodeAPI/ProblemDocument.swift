@@ -7,6 +7,8 @@ struct ProblemDocument: Error {
     let code: String
     let title: String
     let detail: String
+    /// Seconds a client should wait before retrying (`Retry-After`), for 429 and 503 answers that know it.
+    var retryAfter: Int?
 
     init(_ status: HTTPResponse.Status, _ code: String, _ title: String, _ detail: String) {
         self.status = status
@@ -33,9 +35,11 @@ struct ProblemDocument: Error {
             JSONMember("detail", .string(detail)),
             JSONMember("code", .string(code)),
         ])
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         return Response(
             status: status,
-            headers: [.contentType: "application/problem+json"],
+            headers: headers,
             body: ResponseBody(byteBuffer: ByteBuffer(string: document.serialized() + "\n"))
         )
     }

@@ -132,6 +132,12 @@ enum NodeRunner {
                 limits: settings.apiRateLimit == 0
                     ? nil
                     : RateLimiter.Limits(rate: Double(settings.apiRateLimit), burst: Double(settings.apiRateBurst)),
+                transactionLimits: settings.apiTransactionRateLimit == 0
+                    ? nil
+                    : RateLimiter.Limits(
+                        rate: Double(settings.apiTransactionRateLimit),
+                        burst: Double(settings.apiTransactionRateBurst)
+                    ),
                 trustedProxies: settings.apiTrustedProxies
             ),
             configuration: ApplicationConfiguration(address: .hostname(api.host, port: api.port)),

@@ -23,10 +23,15 @@ import Testing
     /// A one-validator node with its API on a free port; `body` runs against its base URL.
     func withNode(
         limits: RateLimiter.Limits? = .standard,
+        transactionLimits: RateLimiter.Limits? = .standardTransactions,
         trustedProxies: [IPAddressRange] = [],
         _ body: (String, PrivateKey, Genesis) async throws -> Void
     ) async throws {
-        try await withNode(limits: limits, trustedProxies: trustedProxies) { base, account, genesis, _ in
+        try await withNode(limits: limits, transactionLimits: transactionLimits, trustedProxies: trustedProxies) {
+            base,
+            account,
+            genesis,
+            _ in
             try await body(base, account, genesis)
         }
     }
@@ -35,6 +40,7 @@ import Testing
     /// the same keys.
     func withNode(
         limits: RateLimiter.Limits? = .standard,
+        transactionLimits: RateLimiter.Limits? = .standardTransactions,
         trustedProxies: [IPAddressRange] = [],
         genesisTime: UInt64 = 1_795_000_000,
         _ body: (String, PrivateKey, Genesis, LedgerNode) async throws -> Void
@@ -80,7 +86,12 @@ import Testing
         )
         let port = NIOLockedValueBox(0)
         let application = Application(
-            router: NodeAPI.router(node: node, limits: limits, trustedProxies: trustedProxies),
+            router: NodeAPI.router(
+                node: node,
+                limits: limits,
+                transactionLimits: transactionLimits,
+                trustedProxies: trustedProxies
+            ),
             configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in port.withLockedValue { $0 = channel.localAddress?.port ?? 0 } },
             logger: quiet
@@ -98,6 +109,10 @@ import Testing
 
     func hashOnly(_ transaction: SignedTransaction) -> JSONValue {
         .object([JSONMember("hash", .string(transaction.id(hash: SHA256()).hex))])
+    }
+
+    func refusal(_ transaction: SignedTransaction, _ code: JSONValue) -> JSONValue {
+        .object([JSONMember("hash", .string(transaction.id(hash: SHA256()).hex)), JSONMember("code", code)])
     }
 
     func lengthPrefixed(_ bytes: [UInt8]) -> [UInt8] {
@@ -290,6 +305,62 @@ import Testing
             #expect(statuses == [200, 200, 429])
             let refused = try await APIRequest.send("GET", base + "/v1/status")
             #expect(try document(refused)["code"] == .string("rate_limited"))
+        }
+    }
+
+    /// Issue 16, finding 6: the rate limit counted a batch of 10,000 transactions as one request. A batch is
+    /// charged as its transactions — before any is admitted, refused ones too — and one larger than the
+    /// burst is refused outright.
+    @Test func aBatchCountsAsItsTransactions() async throws {
+        try await withNode(transactionLimits: RateLimiter.Limits(rate: 0.001, burst: 4)) { base, _, genesis in
+            let stranger = LedgerFixture.key("api stranger", suite: genesis.suite.suite)
+            let junk = try (0..<6).map { sequence in
+                SignedTransaction(
+                    transaction: Transaction(
+                        chainID: genesis.chainID,
+                        sender: stranger.publicKey.bytes,
+                        sequence: UInt64(sequence),
+                        payload: Payloads.anchor("junk \(sequence)")
+                    ),
+                    signature: try Signature(bytes: [UInt8](repeating: 7, count: 64))
+                )
+            }
+            func batch(_ transactions: ArraySlice<SignedTransaction>) async throws -> APIRequest.Response {
+                try await APIRequest.send(
+                    "POST",
+                    base + "/v1/txs/batch",
+                    body: transactions.flatMap { lengthPrefixed($0.canonicalBytes) },
+                    contentType: "application/octet-stream"
+                )
+            }
+            func single(_ transaction: SignedTransaction) async throws -> APIRequest.Response {
+                try await APIRequest.send(
+                    "POST",
+                    base + "/v1/txs",
+                    body: transaction.canonicalBytes,
+                    contentType: "application/octet-stream"
+                )
+            }
+            let tooBig = try await batch(junk[0..<5])
+            #expect(tooBig.status == 429)
+            guard case .string(let detail)? = try document(tooBig)["detail"] else {
+                Issue.record("a refused batch has no detail")
+                return
+            }
+            #expect(detail.contains("split the batch"))
+            let three = try await batch(junk[0..<3])
+            #expect(three.status == 200)
+            let code = JSONValue.string("unknown_account")
+            #expect(try document(three)["results"] == .array(junk[0..<3].map { refusal($0, code) }))
+            let two = try await batch(junk[3..<5])
+            #expect(two.status == 429)
+            #expect(try document(two)["code"] == .string("rate_limited"))
+            #expect(try await single(junk[5]).status == 422)
+            let refused = try await single(junk[4])
+            #expect(refused.status == 429)
+            #expect(try document(refused)["code"] == .string("rate_limited"))
+            // Reads are not charged to the transaction quota.
+            #expect(try await APIRequest.send("GET", base + "/v1/status").status == 200)
         }
     }
 

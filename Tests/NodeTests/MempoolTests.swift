@@ -201,6 +201,16 @@ struct MempoolTests {
         #expect(pool.add(junk, state: fixture.state).allSatisfy { code($0) == "unknown_account" })
         let farAhead = fixture.sign(Payloads.anchor("far"), key: guangdong, sequence: 1_000_000)
         #expect(pool.add([farAhead], state: fixture.state).map(code) == ["bad_sequence"])
+        let elsewhere = SignedTransaction(
+            transaction: Transaction(
+                chainID: ChainID("another-network")!,
+                sender: guangdong.publicKey.bytes,
+                sequence: 0,
+                payload: Payloads.anchor("elsewhere")
+            ),
+            signature: junk[0].signature
+        )
+        #expect(pool.add([elsewhere], state: fixture.state).map(code) == ["wrong_chain"])
         #expect(pool.signaturesVerified == 0)
         // A member's transaction in its window is verified, and a forged one refused for its signature.
         let good = fixture.sign(Payloads.anchor("good"), key: guangdong, sequence: 0)

@@ -32,6 +32,18 @@ extension Executor {
         }
     }
 
+    /// Why nothing `sender` sends can be admitted (no such account, a removed member, a revoked key), or nil
+    /// when its transactions must be checked one by one: the mempool's cheapest refusal, made once per sender.
+    public func senderRejection<State: StateReader>(
+        _ sender: [UInt8],
+        state: State
+    ) throws(ExecutionError) -> Rejection? {
+        switch try activeSender(sender, overlay: StateOverlay(base: state)) {
+        case .failure(let rejection): return rejection
+        case .success: return nil
+        }
+    }
+
     /// The next sequence the committed state expects from `sender`, or nil for an unknown key.
     public func nextSequence<State: StateReader>(of sender: [UInt8], state: State) throws(ExecutionError) -> UInt64? {
         try StateOverlay(base: state).read(AccountRecord.self, at: rules.keys.account(sender))?.nextSequence

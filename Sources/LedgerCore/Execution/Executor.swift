@@ -96,21 +96,14 @@ public struct Executor: Sendable {
         }
     }
 
-    /// Checks the sender: chain, account, member, key still active, signature, and sequence — the account's
-    /// next one, or `expectedSequence` when given (a mempool holding earlier ones from this sender).
-    func authenticate<State: StateReader>(
-        _ transaction: Transaction,
-        signatureValid: Bool,
-        overlay: StateOverlay<State>,
-        expectedSequence: UInt64? = nil
+    /// The member and account `sender` acts for, or why nothing it sends can apply: no account has the key,
+    /// its member was removed, or the key was revoked (`docs/rules.md`, "Authentication").
+    func activeSender<State: StateReader>(
+        _ sender: [UInt8],
+        overlay: StateOverlay<State>
     ) throws(ExecutionError) -> Result<(MemberRecord, AccountRecord), Rejection> {
-        guard transaction.chainID == rules.chainID else {
-            return .failure(
-                Rejection(.wrongChain, "transaction is for chain \(transaction.chainID), this is \(rules.chainID)")
-            )
-        }
-        guard let account = try overlay.read(AccountRecord.self, at: rules.keys.account(transaction.sender)) else {
-            return .failure(Rejection(.unknownAccount, "no member account has key \(Hex.encode(transaction.sender))"))
+        guard let account = try overlay.read(AccountRecord.self, at: rules.keys.account(sender)) else {
+            return .failure(Rejection(.unknownAccount, "no member account has key \(Hex.encode(sender))"))
         }
         guard let member = try overlay.read(MemberRecord.self, at: rules.keys.member(account.member)) else {
             throw ExecutionError.corruptRecord(
@@ -124,6 +117,28 @@ public struct Executor: Sendable {
         }
         guard account.active else {
             return .failure(Rejection(.accountRevoked, "this key no longer acts for \(member.member.id)"))
+        }
+        return .success((member, account))
+    }
+
+    /// Checks the sender: chain, account, member, key still active, signature, and sequence — the account's
+    /// next one, or `expectedSequence` when given (a mempool holding earlier ones from this sender).
+    func authenticate<State: StateReader>(
+        _ transaction: Transaction,
+        signatureValid: Bool,
+        overlay: StateOverlay<State>,
+        expectedSequence: UInt64? = nil
+    ) throws(ExecutionError) -> Result<(MemberRecord, AccountRecord), Rejection> {
+        guard transaction.chainID == rules.chainID else {
+            return .failure(
+                Rejection(.wrongChain, "transaction is for chain \(transaction.chainID), this is \(rules.chainID)")
+            )
+        }
+        let member: MemberRecord
+        let account: AccountRecord
+        switch try activeSender(transaction.sender, overlay: overlay) {
+        case .failure(let rejection): return .failure(rejection)
+        case .success(let found): (member, account) = found
         }
         guard signatureValid else {
             return .failure(Rejection(.badSignature, "the signature does not verify for the sender key"))
