@@ -52,6 +52,16 @@ public struct ProposerSelection: Hashable, Sendable {
         return chosen
     }
 
+    /// True when validator `index` is proposer(h, r) for some round r in `0...round`, with this value holding
+    /// the priorities at the start of height h: who a block of h may name as its proposer once this node holds
+    /// a proposal of it in round `round` (`docs/architecture.md`, "Checking a proposal"). Walks at most
+    /// `round + 1` selections.
+    public func isProposer(_ index: Int, inRoundsThrough round: UInt32) -> Bool {
+        var copy = self
+        for _ in 0...round where copy.next() == index { return true }
+        return false
+    }
+
     /// Shifts priorities so their mean is zero and clips them to ±2·total, so no validator builds up a
     /// long run (for instance after a validator-set change).
     private mutating func recentre() {

@@ -365,14 +365,46 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
         input(.blockValidated(blockHash, valid: candidate.execution != nil))
     }
 
-    /// SPEC §4 "Valid": the block extends this node's chain, its time is sane, and executing it gives exactly
-    /// its header.
+    /// SPEC §4 "Valid": the block names a proposer the round schedule allows, its time is at most a minute
+    /// ahead of this node's clock, and it is exactly the block this node builds from its inputs
+    /// (`RocksDBLedgerStore.execute`: last commit verified, time not going back, whole block compared).
+    ///
+    /// The proposer named must be proposer(h, r) for some round r up to the latest round in which this node
+    /// holds a proposal of the block. A block is first proposed fresh by the proposer of its round and may be
+    /// proposed again later with its POL (SPEC §4, L28), so the exact round is not known here; this bound is
+    /// the same for every honest node once it holds the same proposals, never refuses an honest block, and
+    /// leaves a lying proposer of round r only the names of the proposers of rounds 0…r of this height.
     private func check(_ block: Block) -> (results: [TransactionResult], state: PreparedState)? {
         do {
-            let parentTime = try store.block(at: block.header.height - 1)?.header.time ?? genesis.genesisTime
             let now = UInt64(Date().timeIntervalSince1970)
-            guard block.header.time >= parentTime, block.header.time <= now + 60 else {
-                logger.notice("proposal refused: block time", metadata: ["height": "\(block.header.height)"])
+            guard block.header.time <= now + 60 else {
+                logger.notice(
+                    "proposal refused: block time ahead of the clock",
+                    metadata: ["height": "\(block.header.height)"]
+                )
+                return nil
+            }
+            let (validators, selection) = try schedule.at(height, store: store, rules: genesis.rules)
+            let blockHash = block.header.hash(hash)
+            let latestRound = messages.flatMap { _, events in
+                events.compactMap { event -> UInt32? in
+                    guard case .proposal(let signed) = event, signed.proposal.blockHash == blockHash else { return nil }
+                    return signed.proposal.round
+                }
+            }.max()
+            // Rounds past the engine's reach (SPEC §4, L55) are not walked: a signed proposal for round 2³²
+            // must not cost 2³² selections.
+            let reach = UInt64(driver?.engine.round ?? 0) + UInt64(ConsensusStateMachine.maximumRoundsAhead)
+            let named = validators.validators.firstIndex { $0.id == block.header.proposer }
+            let allowed =
+                if let latestRound, let named {
+                    selection.isProposer(named, inRoundsThrough: UInt32(min(UInt64(latestRound), reach)))
+                } else { false }
+            guard allowed else {
+                logger.notice(
+                    "proposal refused: it names a proposer the round schedule does not allow",
+                    metadata: ["height": "\(block.header.height)", "proposer": "\(block.header.proposer)"]
+                )
                 return nil
             }
             let ids = block.transactions.map { $0.id(hash: hash) }

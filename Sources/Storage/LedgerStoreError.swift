@@ -21,7 +21,8 @@ public enum LedgerStoreError: Error, Sendable, Equatable, CustomStringConvertibl
     case invalidEvidence(EvidenceError)
     /// A synced block's commit certificate does not make it final (SPEC §7).
     case invalidCertificate(CertificateError)
-    /// A synced block's header is not what executing its transactions gives; names the fields that differ.
+    /// A block is not the one this node builds from the same inputs, or an input is not acceptable (its
+    /// last commit, time or proposer); says which.
     case blockMismatch(String)
     case corrupt(String)
 
@@ -52,7 +53,7 @@ public enum LedgerStoreError: Error, Sendable, Equatable, CustomStringConvertibl
         case .resultsMismatch: return "the transaction results do not match the header's results root"
         case .invalidEvidence(let error): return "invalid evidence: \(error)"
         case .invalidCertificate(let error): return "invalid commit certificate: \(error)"
-        case .blockMismatch(let fields): return "the block's header does not match its execution: \(fields) differ"
+        case .blockMismatch(let reason): return "the block is not valid: \(reason)"
         case .corrupt(let message): return "ledger store corrupt: \(message)"
         }
     }

@@ -71,7 +71,10 @@ extension RocksDBLedgerStore {
             lastCommitHash: lastCommit?.hash(hash) ?? .zero,
             proposer: proposer
         )
-        return (Block(header: header, transactions: transactions, evidence: evidence), execution.results, prepared)
+        return (
+            Block(header: header, transactions: transactions, evidence: evidence, lastCommit: lastCommit),
+            execution.results, prepared
+        )
     }
 
     /// V(height) for checking evidence of that height.

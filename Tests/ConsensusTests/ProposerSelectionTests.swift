@@ -23,6 +23,16 @@ struct ProposerSelectionTests {
         #expect(advanced.proposer(round: 0) == 1)
     }
 
+    /// Issue 16, finding 9: a block names the validator proposer(h, r) of some round r up to the latest round
+    /// a proposal of it was seen in — never a later round's proposer, nor anyone outside the schedule.
+    @Test func aBlockMayNameOnlyTheProposersOfRoundsUpToItsProposal() {
+        let selection = ProposerSelection(validators: VoteSetTests.validators([5, 5, 5, 5]))
+        #expect(selection.isProposer(0, inRoundsThrough: 0))
+        #expect(!selection.isProposer(1, inRoundsThrough: 0))
+        #expect((0..<4).map { selection.isProposer($0, inRoundsThrough: 2) } == [true, true, true, false])
+        #expect(!selection.isProposer(7, inRoundsThrough: 100))
+    }
+
     @Test func priorityStaysBoundedUnderExtremePowers() {
         var selection = ProposerSelection(validators: VoteSetTests.validators([1, 1_000_000]))
         var smallTurns = 0

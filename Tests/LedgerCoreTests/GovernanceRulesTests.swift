@@ -146,6 +146,47 @@ struct GovernanceRulesTests {
         #expect(refused.rejection == .invalidGovernance && refused.message.contains("already belongs"))
     }
 
+    /// Issue 16, finding 9: genesis refuses a consensus key or TLS key pin that two members share; governance
+    /// did not, so a member could admit a validator with another's consensus key or node pin. Each is refused
+    /// with the member it belongs to, whether the newcomer copies a validator's key or pin.
+    @Test func governanceRefusesAConsensusKeyOrTLSPinThatIsAnothersAsGenesisDoes() {
+        var ledger = LedgerFixture()
+        let sichuan = ledger.genesis.members.first { $0.id == LedgerFixture.sichuan }?.validator
+        let fresh = LedgerFixture.member(Self.newcomer, [.validator], key: LedgerFixture.key("js", suite: ledger.suite))
+        guard let sichuan, let own = fresh.validator else {
+            Issue.record("the fixture has no validator Sichuan")
+            return
+        }
+        func admitting(consensusKey: [UInt8], pin: Digest) -> TransactionPayload {
+            let validator = ValidatorInfo(power: 10, consensusKey: consensusKey, tlsKeyPin: pin, address: own.address)
+            let member = Member(
+                id: Self.newcomer,
+                name: "Jiangsu",
+                roles: fresh.roles,
+                accountKeys: fresh.accountKeys,
+                validator: validator
+            )
+            return .governanceProposal(GovernanceProposal(action: .admitMember(member), expiresAtHeight: 99))
+        }
+        let sameKey = ledger.submit(
+            admitting(consensusKey: sichuan.consensusKey, pin: own.tlsKeyPin),
+            from: LedgerFixture.guangdong
+        )
+        #expect(sameKey.rejection == .invalidGovernance)
+        #expect(sameKey.message.contains("consensus key") && sameKey.message.contains("510000"))
+        let samePin = ledger.submit(
+            admitting(consensusKey: own.consensusKey, pin: sichuan.tlsKeyPin),
+            from: LedgerFixture.guangdong
+        )
+        #expect(samePin.rejection == .invalidGovernance)
+        #expect(samePin.message.contains("TLS key pin") && samePin.message.contains("510000"))
+        // With its own key and pin the same admission is proposed.
+        #expect(
+            ledger.submit(admitting(consensusKey: own.consensusKey, pin: own.tlsKeyPin), from: LedgerFixture.guangdong)
+                .isApplied
+        )
+    }
+
     @Test func proposalsLapseAfterTheirExpiry() {
         var ledger = LedgerFixture()
         let remove = TransactionPayload.governanceProposal(

@@ -52,7 +52,7 @@ struct SyncedBlockTests {
             transactions: block.transactions
         )
         let lyingCertificate = try CertifiedChain.certificate(for: lying, fixture: fixture)
-        #expect(throws: LedgerStoreError.blockMismatch("state root")) {
+        #expect(throws: LedgerStoreError.blockMismatch("executing it gives another block (stateRoot differ)")) {
             try target.commitSynced(lying, certificate: lyingCertificate, executor: fixture.executor)
         }
         #expect(try target.committedHeight() == 0)

@@ -4,8 +4,11 @@ import LedgerCrypto
 /// what validators sign, so the header binds the chain, the height, the transactions (RFC 6962 root), the
 /// state after them, the validator sets, the equivocation evidence it commits, and the previous block and
 /// its commit.
+///
+/// Version 2 (issue 16): the block carries the previous block's commit certificate, so every validator checks
+/// `lastCommitHash` against a certificate it verifies instead of taking it as given.
 public struct BlockHeader: Hashable, Sendable, CanonicalCodable {
-    public static let formatVersion: UInt8 = 1
+    public static let formatVersion: UInt8 = 2
 
     public let chainID: ChainID
     public let height: UInt64
@@ -97,7 +100,8 @@ public struct BlockHeader: Hashable, Sendable, CanonicalCodable {
     }
 }
 
-/// A block: its header, its transactions in order, and the equivocation evidence it commits.
+/// A block: its header, its transactions in order, the equivocation evidence it commits, and the commit
+/// certificate of the previous block (none at height 1), whose hash the header carries.
 public struct Block: Hashable, Sendable, CanonicalCodable {
     public static let maximumTransactions = 1_000_000
     public static let maximumEvidence = 1_000
@@ -105,11 +109,18 @@ public struct Block: Hashable, Sendable, CanonicalCodable {
     public let header: BlockHeader
     public let transactions: [SignedTransaction]
     public let evidence: [Equivocation]
+    public let lastCommit: CommitCertificate?
 
-    public init(header: BlockHeader, transactions: [SignedTransaction], evidence: [Equivocation] = []) {
+    public init(
+        header: BlockHeader,
+        transactions: [SignedTransaction],
+        evidence: [Equivocation] = [],
+        lastCommit: CommitCertificate? = nil
+    ) {
         self.header = header
         self.transactions = transactions
         self.evidence = evidence
+        self.lastCommit = lastCommit
     }
 
     /// The RFC 6962 root over evidence encodings that the header must carry.
@@ -134,6 +145,7 @@ public struct Block: Hashable, Sendable, CanonicalCodable {
         writer.write(header)
         writer.write(transactions)
         writer.write(evidence)
+        writer.write(lastCommit)
     }
 
     public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
@@ -152,5 +164,6 @@ public struct Block: Hashable, Sendable, CanonicalCodable {
             )
         }
         evidence = try reader.readArray(of: Equivocation.self, maxCount: Self.maximumEvidence, "evidence")
+        lastCommit = try reader.readOptional(CommitCertificate.self)
     }
 }

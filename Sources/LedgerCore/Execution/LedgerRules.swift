@@ -20,14 +20,18 @@ public struct LedgerRules: Sendable {
     /// `d` of `Consensus/SPEC.md` §1: a validator-set change committed in block `c` governs heights from
     /// `c + d` on.
     public let validatorSetDelay: UInt64
+    /// The genesis time: the least time block 1 may carry (block times never go back).
+    public let genesisTime: UInt64
 
     public init(
         network: NetworkID,
         suite: any CryptoSuite,
         duplicateSubsidy: DuplicateSubsidyRule,
-        validatorSetDelay: UInt64
+        validatorSetDelay: UInt64,
+        genesisTime: UInt64
     ) {
         self.network = network
+        self.genesisTime = genesisTime
         self.suite = suite
         self.duplicateSubsidy = duplicateSubsidy
         self.validatorSetDelay = validatorSetDelay

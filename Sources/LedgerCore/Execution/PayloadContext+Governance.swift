@@ -107,7 +107,9 @@ extension PayloadContext {
         }
     }
 
-    /// Keys must be valid for the network suite and not act for another member.
+    /// Keys must be valid for the network suite and belong to no other member — account keys, the consensus
+    /// key and TLS key pins, as genesis requires (`Genesis.problems`; issue 16, finding 9). Members removed
+    /// earlier count too: a key once registered stays its owner's.
     private func memberProblem<State: StateReader>(
         _ member: Member,
         _ overlay: StateOverlay<State>
@@ -116,6 +118,18 @@ extension PayloadContext {
         for key in member.accountKeys {
             if let account = try read(AccountRecord.self, keys.account(key), overlay), account.member != member.id {
                 return "account key \(Hex.encode(key)) already belongs to \(account.member)"
+            }
+        }
+        let pins = [member.validator?.tlsKeyPin, member.observerNode?.tlsKeyPin].compactMap { $0 }
+        let registry = try read(MemberRegistry.self, keys.registry, overlay) ?? MemberRegistry(members: [])
+        for other in registry.members where other != member.id {
+            guard let record = try read(MemberRecord.self, keys.member(other), overlay) else { continue }
+            if let key = member.validator?.consensusKey, record.member.validator?.consensusKey == key {
+                return "consensus key \(Hex.encode(key)) already belongs to \(other)"
+            }
+            let theirs = [record.member.validator?.tlsKeyPin, record.member.observerNode?.tlsKeyPin]
+            if let pin = pins.first(where: theirs.contains) {
+                return "TLS key pin \(pin.hex) already belongs to \(other)"
             }
         }
         return nil

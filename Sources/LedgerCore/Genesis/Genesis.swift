@@ -43,7 +43,8 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
             network: network,
             suite: suite.suite,
             duplicateSubsidy: duplicateSubsidy,
-            validatorSetDelay: UInt64(consensus.validatorSetDelay)
+            validatorSetDelay: UInt64(consensus.validatorSetDelay),
+            genesisTime: genesisTime
         )
     }
 
