@@ -19,6 +19,13 @@ public struct NodeConfiguration: Sendable, Equatable {
     /// at once; a batch counts as its transactions.
     public var apiTransactionRateLimit: Int64 = 2_000
     public var apiTransactionRateBurst: Int64 = 10_000
+    /// HTTP limits of the API (`docs/api.md`, "Limits"): idle (and request-head) timeout, whole-body timeout,
+    /// open connections in all and per client address, and request-body bytes held at once.
+    public var apiIdleTimeoutSeconds: Int64 = 30
+    public var apiBodyTimeoutSeconds: Int64 = 60
+    public var apiMaximumConnections: Int64 = 1_024
+    public var apiMaximumConnectionsPerClient: Int64 = 32
+    public var apiBodyMemoryBytes: Int64 = 128 << 20
     /// Reverse proxies whose `X-Forwarded-For` names the client the rate limit counts (none: the header is
     /// ignored, every request counts against its connection's address).
     public var apiTrustedProxies: [IPAddressRange] = []
@@ -44,6 +51,8 @@ public struct NodeConfiguration: Sendable, Equatable {
     static let fields: Set<String> = [
         "node_id", "genesis", "p2p.listen", "p2p.peers", "api.listen", "api.rate_limit", "api.rate_burst",
         "api.tx_rate_limit", "api.tx_rate_burst", "api.trusted_proxies",
+        "api.idle_timeout_s", "api.body_timeout_s", "api.max_connections", "api.max_connections_per_client",
+        "api.body_memory_bytes",
         "consensus.block_interval_ms", "consensus.signing_journal", "log.format",
         "log.level", "mempool.max_transactions", "mempool.max_bytes", "mempool.max_per_sender",
         "storage.tree_cache_nodes",
@@ -120,6 +129,16 @@ public struct NodeConfiguration: Sendable, Equatable {
         }
         if let value = try integer("api.tx_rate_burst", 1...10_000_000) {
             configuration.apiTransactionRateBurst = value
+        }
+        if let value = try integer("api.idle_timeout_s", 1...3_600) { configuration.apiIdleTimeoutSeconds = value }
+        if let value = try integer("api.body_timeout_s", 1...3_600) { configuration.apiBodyTimeoutSeconds = value }
+        if let value = try integer("api.max_connections", 1...100_000) { configuration.apiMaximumConnections = value }
+        if let value = try integer("api.max_connections_per_client", 1...100_000) {
+            configuration.apiMaximumConnectionsPerClient = value
+        }
+        // At least four maximal batch bodies: one client may hold a quarter of it (`BodyBudget`).
+        if let value = try integer("api.body_memory_bytes", (64 << 20)...(64 << 30)) {
+            configuration.apiBodyMemoryBytes = value
         }
         if let entry = values["api.trusted_proxies"] {
             guard case .strings(let items) = entry.value else {
@@ -211,6 +230,15 @@ public struct NodeConfiguration: Sendable, Equatable {
             # counts as its transactions. A batch larger than tx_rate_burst is always refused.
             tx_rate_limit = \(apiTransactionRateLimit)
             tx_rate_burst = \(apiTransactionRateBurst)
+            # Close a connection silent this long (also the time a request head may take), and give a whole
+            # request body this long to arrive.
+            idle_timeout_s = \(apiIdleTimeoutSeconds)
+            body_timeout_s = \(apiBodyTimeoutSeconds)
+            # Open connections in all, and from one address (trusted proxies exempt).
+            max_connections = \(apiMaximumConnections)
+            max_connections_per_client = \(apiMaximumConnectionsPerClient)
+            # Request-body bytes held at once (one client: a quarter); beyond, 503 busy.
+            body_memory_bytes = \(apiBodyMemoryBytes)
             # Reverse proxies in front of this API ("10.0.0.5", "192.168.0.0/16"): their X-Forwarded-For names
             # the client the rate limit counts. Leave empty when clients connect directly.
             trusted_proxies = [\(apiTrustedProxies.map { TOMLSubset.quoted($0.description) }.joined(separator: ", "))]

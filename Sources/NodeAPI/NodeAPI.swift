@@ -1,6 +1,9 @@
 import Hummingbird
+import HummingbirdCore
 import LedgerCore
 import LedgerCrypto
+import Logging
+import NIOCore
 import Node
 import Storage
 
@@ -10,26 +13,36 @@ import Storage
 public enum NodeAPI {
     /// The largest request body accepted: a maximum transaction, hex-encoded in JSON, with room.
     public static let maximumBodyBytes = 2 * SignedTransaction.maximumEncodedSize + 4096
-    /// The largest batch body accepted.
-    public static let maximumBatchBodyBytes = 64 << 20
+    /// The largest batch body accepted: 10,000 transactions of about 800 bytes as JSON hex, with room. A
+    /// batch of larger transactions is split by its client; a quarter of the body budget must hold one.
+    public static let maximumBatchBodyBytes = 16 << 20
 
-    /// The routes with their middleware: problem documents for every error, and the rate limit per client —
-    /// `limits` on requests (nil for no limit at all) and `transactionLimits` on the transactions submitted
-    /// (nil for none) — which reads `X-Forwarded-For` only from `trustedProxies`.
+    /// The routes with their middleware: problem documents for every error, the client every limit counts
+    /// (reading `X-Forwarded-For` only from `trustedProxies`), request bodies read within `http`, and the
+    /// rate limit per client — `limits` on requests (nil for no limit at all) and `transactionLimits` on the
+    /// transactions submitted (nil for none).
     public static func router(
         node: LedgerNode,
         limits: RateLimiter.Limits? = .standard,
         transactionLimits: RateLimiter.Limits? = .standardTransactions,
+        http: HTTPLimits = HTTPLimits(),
+        bodyBudget: BodyBudget? = nil,
         trustedProxies: [IPAddressRange] = []
     ) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.middlewares.add(ProblemMiddleware(endpoints: endpoints))
+        router.middlewares.add(
+            ClientMiddleware(
+                trustedProxies: trustedProxies,
+                budget: bodyBudget ?? BodyBudget(total: http.bodyMemoryBytes),
+                bodyTimeout: http.bodyTimeout
+            )
+        )
         if let limits {
             router.middlewares.add(
                 RateLimitMiddleware(
                     limiter: RateLimiter(limits),
-                    transactions: transactionLimits.map { RateLimiter($0) },
-                    trustedProxies: trustedProxies
+                    transactions: transactionLimits.map { RateLimiter($0) }
                 )
             )
         }
@@ -40,6 +53,43 @@ public enum NodeAPI {
             }
         }
         return router
+    }
+
+    /// The API's HTTP server on `address`: `router(…)` served within `http` — its idle timeout, at most
+    /// `http.maximumConnections` open connections and `http.maximumConnectionsPerClient` from one address
+    /// (counted in `connections`, made here when nil; trusted proxies exempt).
+    public static func application(
+        node: LedgerNode,
+        address: BindAddress,
+        limits: RateLimiter.Limits? = .standard,
+        transactionLimits: RateLimiter.Limits? = .standardTransactions,
+        http: HTTPLimits = HTTPLimits(),
+        trustedProxies: [IPAddressRange] = [],
+        connections: ConnectionCounter? = nil,
+        bodyBudget: BodyBudget? = nil,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
+        logger: Logger
+    ) -> some ApplicationProtocol {
+        let counter =
+            connections
+            ?? ConnectionCounter(maximumPerClient: http.maximumConnectionsPerClient, trustedProxies: trustedProxies)
+        return Application(
+            router: router(
+                node: node,
+                limits: limits,
+                transactionLimits: transactionLimits,
+                http: http,
+                bodyBudget: bodyBudget,
+                trustedProxies: trustedProxies
+            ),
+            server: http.server(connections: counter),
+            configuration: ApplicationConfiguration(
+                address: address,
+                availableConnectionsDelegate: MaximumAvailableConnections(http.maximumConnections, logger: logger)
+            ),
+            onServerRunning: onServerRunning,
+            logger: logger
+        )
     }
 
     /// Every route, as `docs/openapi.yaml` names it (`{parameter}` for a path segment).
@@ -95,7 +145,7 @@ public enum NodeAPI {
     /// transaction against the client's quota once it decodes.
     static func submit(_ api: APIRequest, node: LedgerNode) async throws -> Response {
         let request = api.request
-        let bytes = try await body(of: request, upTo: maximumBodyBytes)
+        let bytes = try await body(of: api, upTo: maximumBodyBytes)
         let encoded: [UInt8]
         if request.headers[.contentType]?.hasPrefix("application/json") == true {
             // try?: a body that does not parse is malformed; the problem below says what was expected.
@@ -175,7 +225,7 @@ public enum NodeAPI {
     /// whole batch is charged to the client's transaction quota before any of it is admitted.
     static func submitBatch(_ api: APIRequest, node: LedgerNode) async throws -> Response {
         let request = api.request
-        let bytes = try await body(of: request, upTo: maximumBatchBodyBytes)
+        let bytes = try await body(of: api, upTo: maximumBatchBodyBytes)
         let transactions =
             request.headers[.contentType]?.hasPrefix("application/octet-stream") == true
             ? try binaryBatch(bytes) : try jsonBatch(bytes)
@@ -200,17 +250,17 @@ public enum NodeAPI {
         return json(.object([JSONMember("results", .array(entries))]))
     }
 
-    /// The request's body, at most `limit` bytes; a larger one is refused with `body_too_large`.
-    private static func body(of request: Request, upTo limit: Int) async throws -> [UInt8] {
-        var request = request
-        do { return Array(try await request.collectBody(upTo: limit).readableBytesView) } catch {
+    /// The request's body within the API's limits (`BodyReader`).
+    private static func body(of api: APIRequest, upTo limit: Int) async throws -> [UInt8] {
+        guard let reader = api.context.bodyReader else {
             throw ProblemDocument(
-                .contentTooLarge,
-                "body_too_large",
-                "Request body too large",
-                "a body here is at most \(limit) bytes"
+                .internalServerError,
+                "internal_error",
+                "Internal error",
+                "no body reader: the router was built without ClientMiddleware"
             )
         }
+        return try await reader.read(api.request, upTo: limit)
     }
 
     private static func jsonBatch(_ bytes: [UInt8]) throws -> [SignedTransaction] {

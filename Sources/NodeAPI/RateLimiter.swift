@@ -95,29 +95,19 @@ struct TransactionQuota: Sendable {
     }
 }
 
-/// Applies a `RateLimiter` to every request, keyed by the client's IP address (`ClientAddress`: behind a
-/// trusted proxy, the address it forwards), and hands the handlers the client's `TransactionQuota` when
-/// transactions are limited too.
+/// Applies a `RateLimiter` to every request, keyed by the client `ClientMiddleware` resolved, and hands the
+/// handlers the client's `TransactionQuota` when transactions are limited too.
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
     let limiter: RateLimiter
     let transactions: RateLimiter?
-    let trustedProxies: [IPAddressRange]
 
     func handle(
         _ request: Request,
         context: APIRequestContext,
         next: (Request, APIRequestContext) async throws -> Response
     ) async throws -> Response {
-        let peer = context.remoteAddress?.ipAddress ?? "unknown"
-        let client =
-            trustedProxies.isEmpty
-            ? peer
-            : ClientAddress.resolve(
-                peer: peer,
-                forwardedFor: request.headers.filter { $0.name.canonicalName == "x-forwarded-for" }.map(\.value),
-                trusted: trustedProxies
-            )
+        let client = context.client
         if let wait = limiter.take(client, now: Date().timeIntervalSince1970) {
             var problem = ProblemDocument(
                 .tooManyRequests,

@@ -126,21 +126,20 @@ enum NodeRunner {
             group: MultiThreadedEventLoopGroup.singleton,
             logger: logger
         )
-        let application = Application(
-            router: NodeAPI.router(
-                node: node,
-                limits: settings.apiRateLimit == 0
-                    ? nil
-                    : RateLimiter.Limits(rate: Double(settings.apiRateLimit), burst: Double(settings.apiRateBurst)),
-                transactionLimits: settings.apiTransactionRateLimit == 0
-                    ? nil
-                    : RateLimiter.Limits(
-                        rate: Double(settings.apiTransactionRateLimit),
-                        burst: Double(settings.apiTransactionRateBurst)
-                    ),
-                trustedProxies: settings.apiTrustedProxies
-            ),
-            configuration: ApplicationConfiguration(address: .hostname(api.host, port: api.port)),
+        let application = NodeAPI.application(
+            node: node,
+            address: .hostname(api.host, port: api.port),
+            limits: settings.apiRateLimit == 0
+                ? nil
+                : RateLimiter.Limits(rate: Double(settings.apiRateLimit), burst: Double(settings.apiRateBurst)),
+            transactionLimits: settings.apiTransactionRateLimit == 0
+                ? nil
+                : RateLimiter.Limits(
+                    rate: Double(settings.apiTransactionRateLimit),
+                    burst: Double(settings.apiTransactionRateBurst)
+                ),
+            http: HTTPLimits(settings),
+            trustedProxies: settings.apiTrustedProxies,
             onServerRunning: { _ in
                 logger.info(
                     "node running",

@@ -41,6 +41,9 @@ import Testing
     func withNode(
         limits: RateLimiter.Limits? = .standard,
         transactionLimits: RateLimiter.Limits? = .standardTransactions,
+        http: HTTPLimits = HTTPLimits(),
+        connections: ConnectionCounter? = nil,
+        bodyBudget: BodyBudget? = nil,
         trustedProxies: [IPAddressRange] = [],
         genesisTime: UInt64 = 1_795_000_000,
         _ body: (String, PrivateKey, Genesis, LedgerNode) async throws -> Void
@@ -85,14 +88,15 @@ import Testing
             logger: quiet
         )
         let port = NIOLockedValueBox(0)
-        let application = Application(
-            router: NodeAPI.router(
-                node: node,
-                limits: limits,
-                transactionLimits: transactionLimits,
-                trustedProxies: trustedProxies
-            ),
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+        let application = NodeAPI.application(
+            node: node,
+            address: .hostname("127.0.0.1", port: 0),
+            limits: limits,
+            transactionLimits: transactionLimits,
+            http: http,
+            trustedProxies: trustedProxies,
+            connections: connections,
+            bodyBudget: bodyBudget,
             onServerRunning: { channel in port.withLockedValue { $0 = channel.localAddress?.port ?? 0 } },
             logger: quiet
         )

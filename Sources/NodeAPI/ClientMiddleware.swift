@@ -1,0 +1,31 @@
+import Hummingbird
+import NIOCore
+import Node
+
+/// Names the client every limit counts — the connection's IP address, or behind a trusted proxy the address
+/// it forwards (`ClientAddress`) — and gives the request a `BodyReader` bound to that client.
+struct ClientMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+    let trustedProxies: [IPAddressRange]
+    let budget: BodyBudget
+    let bodyTimeout: TimeAmount
+
+    func handle(
+        _ request: Request,
+        context: APIRequestContext,
+        next: (Request, APIRequestContext) async throws -> Response
+    ) async throws -> Response {
+        let peer = context.remoteAddress?.ipAddress ?? "unknown"
+        var context = context
+        context.client =
+            trustedProxies.isEmpty
+            ? peer
+            : ClientAddress.resolve(
+                peer: peer,
+                forwardedFor: request.headers.filter { $0.name.canonicalName == "x-forwarded-for" }.map(\.value),
+                trusted: trustedProxies
+            )
+        context.bodyReader = BodyReader(budget: budget, client: context.client, timeout: bodyTimeout)
+        return try await next(request, context)
+    }
+}
