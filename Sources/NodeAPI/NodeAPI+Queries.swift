@@ -117,17 +117,18 @@ extension NodeAPI {
     /// `GET /v1/subsidies/conflicts?programme=P&period=Q`: beneficiaries paid twice for one programme and period.
     static func subsidyConflicts(_ request: Request, node: LedgerNode) throws -> Response {
         let parameters = request.uri.queryParameters
-        guard let programme = parameters.get("programme"), let period = parameters.get("period"),
-            !programme.isEmpty, !period.isEmpty, programme.utf8.count <= 64, period.utf8.count <= 64
+        guard let programme = parameters.get("programme").flatMap({ ProgrammeRef(String($0)) }),
+            let period = parameters.get("period").flatMap({ SubsidyPeriod(String($0)) })
         else {
             throw ProblemDocument(
                 .badRequest,
                 "malformed_query",
                 "Malformed query",
-                "give programme and period, each 1-64 bytes"
+                "give programme as OWNER/NAME (a member id, then \(ProgrammeID.rules)) and period as a year "
+                    + "(2026), quarter (2026-Q3) or month (2026-07)"
             )
         }
-        let proven = try query(node) { try $0.subsidyConflicts(programme: String(programme), period: String(period)) }
+        let proven = try query(node) { try $0.subsidyConflicts(programme: programme, period: period) }
         func tag(_ record: SubsidyTagRecord) -> JSONValue {
             .object([
                 JSONMember("payer", .string(record.payer.value)),
@@ -138,8 +139,8 @@ extension NodeAPI {
         let conflicts = proven.record?.conflicts ?? []
         return json(
             .object([
-                JSONMember("programme", .string(String(programme))),
-                JSONMember("period", .string(String(period))),
+                JSONMember("programme", .string(programme.description)),
+                JSONMember("period", .string(period.value)),
                 JSONMember("height", .unsigned(proven.height)),
                 JSONMember(
                     "conflicts",
@@ -153,6 +154,38 @@ extension NodeAPI {
                         }
                     )
                 ),
+            ])
+        )
+    }
+
+    /// `GET /v1/programmes/{owner}/{name}`: a subsidy programme's owner and the members that may pay under it.
+    static func programme(owner: String, name: String, node: LedgerNode) throws -> Response {
+        guard let owner = OrgID(owner), let name = ProgrammeID(name) else {
+            throw ProblemDocument(
+                .badRequest,
+                "malformed_programme",
+                "Malformed programme",
+                "expected /v1/programmes/{member id}/{\(ProgrammeID.rules)}"
+            )
+        }
+        let reference = ProgrammeRef(owner: owner, name: name)
+        let proven = try query(node) { try $0.programme(reference) }
+        guard let record = proven.record else {
+            throw ProblemDocument(
+                .notFound,
+                "unknown_programme",
+                "Unknown programme",
+                "no programme \(reference) is registered as of height \(proven.height)"
+            )
+        }
+        return json(
+            .object([
+                JSONMember("programme", .string(reference.description)),
+                JSONMember("owner", .string(owner.value)),
+                JSONMember("payers", .array(record.payers.map { .string($0.value) })),
+                JSONMember("registered_at", .unsigned(record.registeredAt)),
+                JSONMember("changed_at", .unsigned(record.changedAt)),
+                JSONMember("height", .unsigned(proven.height)),
             ])
         )
     }

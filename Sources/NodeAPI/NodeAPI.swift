@@ -106,6 +106,9 @@ public enum NodeAPI {
         Endpoint(.get, "/v1/charities/{charity}/projects/{project}") {
             try project(charity: $0["charity"], project: $0["project"], node: $1)
         },
+        Endpoint(.get, "/v1/programmes/{owner}/{name}") {
+            try programme(owner: $0["owner"], name: $0["name"], node: $1)
+        },
         Endpoint(.get, "/v1/subsidies/conflicts") { try subsidyConflicts($0.request, node: $1) },
         Endpoint(.get, "/v1/evidence") { try evidence(node: $1) },
         Endpoint(.get, "/v1/validators") { try validators(node: $1) },

@@ -75,9 +75,12 @@ struct BenchCommand: ParsableCommand {
         func sampleTransaction() throws -> SignedTransaction {
             let hash = SHA256()
             let tags = (0..<28).map { hash.hash(utf8: "tag \($0)") }
+            guard let owner = OrgID("440000"), let name = ProgrammeID("rural-pension"),
+                let period = SubsidyPeriod("2026-11")
+            else { throw InputError(message: "bad programme") }
             let batch = SubsidyBatch(
-                programme: "rural-pension",
-                period: "2026-11",
+                programme: ProgrammeRef(owner: owner, name: name),
+                period: period,
                 recordCount: 28,
                 totalAmount: 28 * 18_000,
                 recordsRoot: hash.hash(utf8: "records"),

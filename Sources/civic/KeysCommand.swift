@@ -3,12 +3,12 @@ import CivicCommandLine
 import LedgerCore
 import LedgerCrypto
 
-/// `civic keys new|show`: create and inspect account key files.
+/// `civic keys new|show|tag-key`: create and inspect account key files, and make a subsidy programme's tag key.
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
         abstract: "Create or show a key file.",
-        subcommands: [New.self, Show.self]
+        subcommands: [New.self, Show.self, TagKey.self]
     )
 
     struct New: ParsableCommand {
@@ -55,6 +55,28 @@ struct KeysCommand: ParsableCommand {
             } else {
                 print(key.publicKey.hex)
             }
+        }
+    }
+
+    struct TagKey: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "tag-key",
+            abstract: "Create a subsidy programme's tag key: 32 random bytes as hex, in a new file (mode 0600).",
+            discussion: """
+                The programme's owner makes it once and gives it, off the ledger, to each of
+                the programme's payers (and to auditors who must check a person). Whoever holds
+                it can tell whether a given identity number was paid under the programme;
+                nobody else can (docs/privacy.md, "Subsidies"). An existing file is never overwritten.
+                """
+        )
+
+        @Option(help: "Path of the key file to create.")
+        var out: String
+
+        func run() throws {
+            var generator = SystemRandomNumberGenerator()
+            let key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            try KeyFile.writeSecret(Array((Hex.encode(key) + "\n").utf8), to: out)
         }
     }
 }

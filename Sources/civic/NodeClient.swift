@@ -67,6 +67,15 @@ struct NodeClient {
         return text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
     }
 
+    /// The member `key` acts for.
+    func member(of key: PublicKey) async throws -> OrgID {
+        let (status, document) = try await get("/v1/accounts/\(key.hex)")
+        guard status == 200, case .string(let text)? = document["member"], let member = OrgID(text) else {
+            throw InputError(message: "the node does not know this key: \(problem(document))")
+        }
+        return member
+    }
+
     /// The sequence the next transaction from `key` must carry.
     func nextSequence(of key: PublicKey) async throws -> UInt64 {
         let (status, document) = try await get("/v1/accounts/\(key.hex)")

@@ -127,13 +127,24 @@ struct QueryConflicts: AsyncParsableCommand {
     )
 
     @OptionGroup var options: QueryOptions
-    @Option(help: "The subsidy programme, e.g. dibao.")
+    @Option(help: "The subsidy programme as OWNER/NAME, e.g. 440000/dibao.")
     var programme: String
-    @Option(help: "The period, e.g. 2026-11.")
+    @Option(help: "The period: a year (2026), quarter (2026-Q3) or month (2026-07).")
     var period: String
 
     func run() async throws {
-        let query = [("programme", programme), ("period", period)].map { "\($0.0)=\(NodeClient.queryValue($0.1))" }
+        let parts = programme.split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let name = ProgrammeID.normalising(parts[1]),
+            let programme = ProgrammeRef("\(parts[0])/\(name)")
+        else {
+            throw InputError(message: "--programme \(programme) is not OWNER/NAME, e.g. 440000/dibao")
+        }
+        guard let period = SubsidyPeriod.normalising(period) else {
+            throw InputError(message: "--period \(period) is not a year (2026), quarter (2026-Q3) or month (2026-07)")
+        }
+        let query = [("programme", programme.description), ("period", period.value)].map {
+            "\($0.0)=\(NodeClient.queryValue($0.1))"
+        }
         let document = try await QueryCommand.fetch(
             options.node,
             "/v1/subsidies/conflicts?" + query.joined(separator: "&")

@@ -12,7 +12,8 @@ struct SubmitCommand: ParsableCommand {
         abstract: "Sign and submit a transaction to a node.",
         subcommands: [
             SubmitCertificate.self, SubmitStatusChange.self, SubmitBatch.self, SubmitDonation.self,
-            SubmitDisbursement.self, SubmitSubsidyBatch.self, SubmitProposal.self, SubmitApproval.self,
+            SubmitDisbursement.self, SubmitSubsidyProgramme.self, SubmitSubsidyBatch.self, SubmitProposal.self,
+            SubmitApproval.self,
         ]
     )
 

@@ -4,8 +4,9 @@ import Foundation
 import LedgerCore
 import LedgerCrypto
 
-/// `civic submit subsidy-batch`: a paying department records one batch of subsidy payments. Identity numbers
-/// are read from a CSV here and never leave the machine: each becomes a keyed tag.
+/// `civic submit subsidy-batch`: a payer records one batch of subsidy payments under a registered programme.
+/// Identity numbers are read from a CSV here, validated and normalised, and never leave the machine: each
+/// becomes a tag keyed by the programme's tag key.
 struct SubmitSubsidyBatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "subsidy-batch",
@@ -13,61 +14,65 @@ struct SubmitSubsidyBatch: AsyncParsableCommand {
             "Record a batch of subsidy payments; the ledger catches anyone paid twice for one programme and period.",
         discussion: """
             --file is a CSV with one payment per line: identity-number,amount (amount in
-            fen; a first line that does not start with a digit is a header). Each person becomes a tag HMAC(consortium key,
-            "civicledger/subsidy-tag/1" ‖ identity number) with the network's hash; the
-            consortium key (--tag-key, a file of at least 32 hex digits) is shared by
-            the paying departments and kept off the ledger. The ledger records the
-            programme, period, count, total, the Merkle root of the payment records
-            H(tag ‖ amount), and the tags — never a name or an identity number.
+            fen; a first line that does not start with a digit is a header). Each identity
+            number is checked (GB 11643: 18 characters, a real birth date, the check
+            character; a 15-digit number is converted to 18) and written one way — spaces
+            dropped, full-width digits and X made ASCII, x upper-cased — so one person has
+            one tag however the number was typed; a bad line stops the batch, naming it.
+            Each person becomes the tag HMAC(tag key, "civicledger/subsidy-tag/2" ‖ programme
+            ‖ period ‖ identity number) with the network's hash (docs/privacy.md). The tag
+            key (--tag-key, a file of at least 32 hex digits) belongs to the programme: its
+            owner makes it and gives it to the programme's payers, off the ledger. The
+            ledger records the programme, period, count, total, the Merkle root of the
+            payment records H(tag ‖ amount), and the tags — never a name or an identity number.
             """
     )
 
     @OptionGroup var submission: SubmissionOptions
 
-    @Option(help: "The subsidy programme, e.g. dibao (at most 32 bytes).")
+    @Option(help: "The programme: OWNER/NAME, or NAME for one your member owns (e.g. dibao).")
     var programme: String
 
-    @Option(help: "The period paid, e.g. 2026-11 (at most 16 bytes).")
+    @Option(help: "The period paid: a year (2026), quarter (2026-Q3) or month (2026-07).")
     var period: String
 
     @Option(help: "CSV of identity-number,amount lines.")
     var file: String
 
-    @Option(name: .customLong("tag-key"), help: "File holding the consortium's tag key as hex.")
+    @Option(name: .customLong("tag-key"), help: "File holding the programme's tag key as hex.")
     var tagKey: String
 
     func run() async throws {
         let signer = try KeyFile.read(from: submission.key)
         let hash = signer.suite.suite.hashFunction
-        guard !programme.isEmpty, programme.utf8.count <= SubsidyBatch.maximumProgrammeLength else {
-            throw InputError(message: "--programme must be 1-\(SubsidyBatch.maximumProgrammeLength) bytes")
-        }
-        guard !period.isEmpty, period.utf8.count <= SubsidyBatch.maximumPeriodLength else {
-            throw InputError(message: "--period must be 1-\(SubsidyBatch.maximumPeriodLength) bytes")
+        guard let period = SubsidyPeriod.normalising(self.period) else {
+            throw InputError(
+                message: "--period \(self.period) is not a year (2026), quarter (2026-Q3) or month (2026-07)"
+            )
         }
         let keyText = String(decoding: try FileInput.read(tagKey), as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         guard let key = Hex.decode(keyText), key.count >= 16 else {
             throw InputError(message: "\(tagKey): the tag key must be at least 32 hex digits")
         }
-        let hmac = HMAC(key: key, hash: hash)
         let payments = try Self.payments(file)
+        guard payments.count <= SubsidyBatch.maximumTags else {
+            throw InputError(message: "\(file): at most \(SubsidyBatch.maximumTags) payments per batch")
+        }
+        // Asked last: every mistake in the files is found without reaching the node.
+        let programme = try await Self.programme(self.programme, signer: signer, node: submission.node)
         var tags: [Digest] = []
-        var seen: [Digest: Int] = [:]
         var total: UInt64 = 0
         var leaves: [Digest] = []
         let log = MerkleLog(hash: hash)
         for payment in payments {
-            var message = CanonicalWriter()
-            message.write("civicledger/subsidy-tag/1")
-            message.write(payment.identity)
-            let tag = hmac.authenticate(message.bytes)
-            if let first = seen[tag] {
-                throw InputError(
-                    message: "\(file):\(payment.line): the same person as line \(first), twice in one batch"
-                )
-            }
-            seen[tag] = payment.line
+            let tag = SubsidyTag.derive(
+                identity: payment.identity,
+                programme: programme,
+                period: period,
+                key: key,
+                hash: hash
+            )
             tags.append(tag)
             let (sum, overflow) = total.addingReportingOverflow(payment.amount)
             guard !overflow else { throw InputError(message: "\(file): the total overflows") }
@@ -77,9 +82,7 @@ struct SubmitSubsidyBatch: AsyncParsableCommand {
             record.write(payment.amount)
             leaves.append(log.leafHash(record.bytes))
         }
-        guard tags.count <= SubsidyBatch.maximumTags else {
-            throw InputError(message: "\(file): at most \(SubsidyBatch.maximumTags) payments per batch")
-        }
+        printError("programme \(programme), period \(period): \(tags.count) payments, \(total) fen")
         let payload = TransactionPayload.subsidyBatch(
             SubsidyBatch(
                 programme: programme,
@@ -93,10 +96,27 @@ struct SubmitSubsidyBatch: AsyncParsableCommand {
         try await SubmitCommand.send(payload, signer: signer, options: submission)
     }
 
-    /// The CSV's payments with their line numbers; any malformed line is an error naming it.
-    static func payments(_ file: String) throws -> [(line: Int, identity: String, amount: UInt64)] {
+    /// `OWNER/NAME`, or `NAME` in the signer's own namespace, with the name lower-cased and trimmed.
+    static func programme(_ text: String, signer: PrivateKey, node: String) async throws -> ProgrammeRef {
+        let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
+        guard let name = parts.last.flatMap(ProgrammeID.normalising) else {
+            throw InputError(message: "--programme \(text): the name must be \(ProgrammeID.rules)")
+        }
+        if parts.count == 2 {
+            guard let owner = OrgID(parts[0].trimmingCharacters(in: .whitespaces)) else {
+                throw InputError(message: "--programme \(text): \(parts[0]) is not a member id")
+            }
+            return ProgrammeRef(owner: owner, name: name)
+        }
+        return ProgrammeRef(owner: try await NodeClient(node).member(of: signer.publicKey), name: name)
+    }
+
+    /// The CSV's payments with their line numbers and checked identity numbers; any malformed line is an
+    /// error naming it.
+    static func payments(_ file: String) throws -> [(line: Int, identity: IdentityNumber, amount: UInt64)] {
         let text = String(decoding: try FileInput.read(file), as: UTF8.self)
-        var payments: [(line: Int, identity: String, amount: UInt64)] = []
+        var payments: [(line: Int, identity: IdentityNumber, amount: UInt64)] = []
+        var lines: [IdentityNumber: Int] = [:]
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || (index == 0 && line.first.map { !$0.isNumber } == true) { continue }
@@ -106,9 +126,56 @@ struct SubmitSubsidyBatch: AsyncParsableCommand {
                     message: "\(file):\(index + 1): expected identity-number,amount (amount in fen, above 0)"
                 )
             }
-            payments.append((index + 1, fields[0], amount))
+            let identity: IdentityNumber
+            do { identity = try IdentityNumber(fields[0]) } catch {
+                throw InputError(message: "\(file):\(index + 1): \(error)")
+            }
+            if let first = lines[identity] {
+                throw InputError(message: "\(file):\(index + 1): the same person as line \(first), twice in one batch")
+            }
+            lines[identity] = index + 1
+            payments.append((index + 1, identity, amount))
         }
         guard !payments.isEmpty else { throw InputError(message: "\(file): no payments") }
         return payments
+    }
+}
+
+/// `civic submit subsidy-programme`: a payer registers a subsidy programme in its own namespace, or changes
+/// which other members may pay under it.
+struct SubmitSubsidyProgramme: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "subsidy-programme",
+        abstract: "Register a subsidy programme, or set which other members may pay under it.",
+        discussion: """
+            The programme is OWNER/NAME, OWNER being the signer's member: nobody else can
+            register it or pay under it unless listed with --payer (each a member with the
+            payer role). Sent again, it replaces the list. Make the programme's tag key
+            (civic keys tag-key --out FILE) and give it to each payer off the ledger.
+            """
+    )
+
+    @OptionGroup var submission: SubmissionOptions
+
+    @Option(help: "The programme's name, e.g. dibao (\(ProgrammeID.rules); upper case is lowered).")
+    var name: String
+
+    @Option(name: .customLong("payer"), help: "Another member that may pay under it (repeat for more).")
+    var payers: [String] = []
+
+    func run() async throws {
+        let signer = try KeyFile.read(from: submission.key)
+        guard let programme = ProgrammeID.normalising(name) else {
+            throw InputError(message: "--name \(name) must be \(ProgrammeID.rules)")
+        }
+        let members = try payers.map { text in
+            guard let member = OrgID(text) else { throw InputError(message: "--payer \(text) is not a member id") }
+            return member
+        }
+        try await SubmitCommand.send(
+            .subsidyProgramme(SubsidyProgramme(name: programme, payers: members)),
+            signer: signer,
+            options: submission
+        )
     }
 }

@@ -114,8 +114,10 @@ import Testing
             try Data(text.utf8).write(to: URL(fileURLWithPath: "\(work.path)/\(name)"))
         }
         try write(String(repeating: "ab", count: 32), "tag.key")
-        try write("110101199001011234,50000\n110101199001011234,100\n", "twice.csv")
-        try write("110101199001011234,fifty\n", "amount.csv")
+        // One person twice: once as printed, once by the first-generation 15-digit number of the same person.
+        try write("110101199001011237,50000\n110101900101123,100\n", "twice.csv")
+        try write("110101199001011237,fifty\n", "amount.csv")
+        try write("110101199001011234,50000\n", "mistyped.csv")
         try write(
             "{\"id\": \"510000\", \"name\": \"Sichuan\", \"roles\": [\"judge\"], \"account_keys\": []}",
             "member.json"
@@ -140,6 +142,18 @@ import Testing
                     "submit", "subsidy-batch", "--programme", "dibao", "--period", "2026-11", "--file", "amount.csv",
                     "--tag-key", "twice.csv",
                 ], "the tag key must be at least 32 hex digits"
+            ),
+            (
+                [
+                    "submit", "subsidy-batch", "--programme", "dibao", "--period", "2026-11", "--file", "mistyped.csv",
+                    "--tag-key", "tag.key",
+                ], "mistyped.csv:1: the check character is 4; these digits need 7"
+            ),
+            (
+                [
+                    "submit", "subsidy-batch", "--programme", "dibao", "--period", "November", "--file", "twice.csv",
+                    "--tag-key", "tag.key",
+                ], "--period November is not a year"
             ),
             (["submit", "proposal", "--update", "member.json"], "$.roles[0]: unknown role \"judge\""),
             (["submit", "proposal", "--remove", "not an id!"], "--remove not an id! is not a member id"),

@@ -67,7 +67,7 @@ struct AuthenticationRulesTests {
         let payloads: [TransactionPayload] = [
             Payloads.anchor("M"), Payloads.statusChange("M", .revoked),
             .batchAnchor(BatchAnchor(root: .of("m"), leafCount: 1, label: "")), Payloads.donation("m", 5),
-            Payloads.disbursement("m", 5), Payloads.subsidy(["m"]),
+            Payloads.disbursement("m", 5), Payloads.subsidy(["m"]), Payloads.programme("m"),
             .governanceProposal(GovernanceProposal(action: .removeMember(LedgerFixture.auditor), expiresAtHeight: 999)),
             .governanceApproval(GovernanceApproval(proposalID: .of("none"))),
         ]
@@ -105,6 +105,7 @@ struct AuthenticationRulesTests {
         #expect(LedgerRules.requiredRole(for: Payloads.anchor("x")) == .registrar)
         #expect(LedgerRules.requiredRole(for: Payloads.donation("x", 1)) == .charity)
         #expect(LedgerRules.requiredRole(for: Payloads.subsidy(["x"])) == .payer)
+        #expect(LedgerRules.requiredRole(for: Payloads.programme("x")) == .payer)
         #expect(
             LedgerRules.requiredRole(for: .governanceApproval(GovernanceApproval(proposalID: .of("p")))) == .validator
         )

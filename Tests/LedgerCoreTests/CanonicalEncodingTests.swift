@@ -46,7 +46,7 @@ struct CanonicalEncodingTests {
             payload: .certificateAnchor(anchor)
         )
         let expected =
-            "02" + "0000000a" + Hex.encode(Array("civic-test".utf8)) + "00000021" + "02"
+            "03" + "0000000a" + Hex.encode(Array("civic-test".utf8)) + "00000021" + "02"
             + String(repeating: "ab", count: 32)
             + "0000000000000007" + "01" + "00000006" + Hex.encode(Array("440000".utf8))
             + String(repeating: "11", count: 32) + String(repeating: "22", count: 32) + "01"
@@ -119,8 +119,8 @@ struct CanonicalEncodingTests {
         for cut in 0..<valid.count {
             #expect(throws: CanonicalDecodingError.self) { try SignedTransaction(encoded: Array(valid.prefix(cut))) }
         }
-        // Version 1 (before issue 16) and any later one are refused.
-        for version: UInt8 in [1, 3] {
+        // Versions 1 and 2 (before issue 16's subsidy programmes) and any later one are refused.
+        for version: UInt8 in [1, 2, 4] {
             var badVersion = valid
             badVersion[0] = version
             #expect(throws: CanonicalDecodingError(.unsupportedVersion, at: 0, "")) {
@@ -155,7 +155,7 @@ struct CanonicalEncodingTests {
             try tooMany.readArray(of: Digest.self, maxCount: 64)
         }
 
-        #expect(throws: CanonicalDecodingError(.unknownTag, at: 0, "")) { try TransactionPayload(canonicalBytes: [9]) }
+        #expect(throws: CanonicalDecodingError(.unknownTag, at: 0, "")) { try TransactionPayload(canonicalBytes: [10]) }
         #expect(throws: CanonicalDecodingError(.invalidValue, at: 0, "")) {
             try ChainID(canonicalBytes: [0, 0, 0, 1, 0x41])
         }

@@ -67,6 +67,7 @@ struct DecoderFuzzTests {
             case .subsidyBatch(let value): add("SubsidyBatch", value)
             case .governanceProposal(let value): add("GovernanceProposal", value)
             case .governanceApproval(let value): add("GovernanceApproval", value)
+            case .subsidyProgramme(let value): add("SubsidyProgramme", value)
             }
             let member = random.member()
             add("Member", member)

@@ -184,15 +184,26 @@ public enum Payloads {
         )
     }
 
+    /// The programme the subsidy payloads pay under: Guangdong's `rural-pension`.
+    public static let pension = ProgrammeRef(owner: LedgerFixture.guangdong, name: ProgrammeID("rural-pension")!)
+
+    /// Registers `name` in the sender's namespace, with `payers` besides the sender.
+    public static func programme(_ name: String = "rural-pension", payers: [OrgID] = []) -> TransactionPayload {
+        .subsidyProgramme(SubsidyProgramme(name: ProgrammeID(name)!, payers: payers))
+    }
+
+    /// Guangdong's `rural-pension`, which Zhejiang may pay under too: what `subsidy` pays under by default.
+    public static let pensionRegistration = programme(payers: [LedgerFixture.zhejiang])
+
     public static func subsidy(
         _ tags: [String],
-        programme: String = "rural-pension",
+        programme: ProgrammeRef = pension,
         period: String = "2026-11"
     ) -> TransactionPayload {
         .subsidyBatch(
             SubsidyBatch(
                 programme: programme,
-                period: period,
+                period: SubsidyPeriod(period)!,
                 recordCount: UInt32(tags.count),
                 totalAmount: UInt64(tags.count) * 100,
                 recordsRoot: .of(tags.joined()),

@@ -29,7 +29,7 @@ extension SeededGenerator {
     }
 
     public mutating func payload() -> TransactionPayload {
-        switch Int.random(in: 0..<8, using: &self) {
+        switch Int.random(in: 0..<9, using: &self) {
         case 0:
             return .certificateAnchor(
                 CertificateAnchor(
@@ -73,8 +73,15 @@ extension SeededGenerator {
             return .subsidyBatch(subsidyBatch(tags: Int.random(in: 0...40, using: &self)))
         case 6:
             return .governanceProposal(GovernanceProposal(action: governanceAction(), expiresAtHeight: next()))
-        default:
+        case 7:
             return .governanceApproval(GovernanceApproval(proposalID: digest()))
+        default:
+            return .subsidyProgramme(
+                SubsidyProgramme(
+                    name: programmeID(),
+                    payers: (0..<Int.random(in: 0...3, using: &self)).map { _ in orgID() }
+                )
+            )
         }
     }
 
@@ -82,6 +89,13 @@ extension SeededGenerator {
         let alphabet = Array("abcXYZ019._-")
         return ProjectID(
             String((0..<Int.random(in: 1...64, using: &self)).map { _ in alphabet.randomElement(using: &self)! })
+        )!
+    }
+
+    public mutating func programmeID() -> ProgrammeID {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789-")
+        return ProgrammeID(
+            String((0..<Int.random(in: 1...32, using: &self)).map { _ in alphabet.randomElement(using: &self)! })
         )!
     }
 
@@ -121,8 +135,10 @@ extension SeededGenerator {
 
     public mutating func subsidyBatch(tags: Int) -> SubsidyBatch {
         SubsidyBatch(
-            programme: string(maxLength: 30),
-            period: string(maxLength: 15),
+            programme: ProgrammeRef(owner: orgID(), name: programmeID()),
+            period: SubsidyPeriod(
+                "20\(Int.random(in: 10...99, using: &self))-\(["Q2", "07", "12"].randomElement(using: &self)!)"
+            )!,
             recordCount: UInt32(tags),
             totalAmount: next(),
             recordsRoot: digest(),

@@ -60,6 +60,7 @@ extension NodeAPITests {
                     )
                 ),
                 Payloads.donation("flood-relief-2026", 5_000),
+                Payloads.programme("dibao"),
             ]
             let signed = try payloads.enumerated().map { sequence, payload in
                 try SignedTransaction.signed(payload, sequence: UInt64(sequence), by: account, on: genesis)
@@ -80,6 +81,13 @@ extension NodeAPITests {
             )
             #expect(waited.status == 200, "the wait ends with the commit")
             try check(checker, paths, "/v1/txs", "post", waited)
+            let registered = try await APIRequest.send(
+                "POST",
+                base + "/v1/txs?wait=10",
+                body: signed[2].canonicalBytes,
+                contentType: "application/octet-stream"
+            )
+            #expect(registered.status == 200, "the programme is registered")
             let txHash = signed[0].id(hash: hash).hex
             let samples: [String: String] = [
                 "/v1/txs/{hash}": "/v1/txs/\(txHash)",
@@ -88,7 +96,8 @@ extension NodeAPITests {
                 "/v1/certificates/{issuer}/{key}/receipt": certificatePath + "/receipt",
                 "/v1/projects/{project}": "/v1/projects/flood-relief-2026",
                 "/v1/charities/{charity}/projects/{project}": "/v1/charities/440000/projects/flood-relief-2026",
-                "/v1/subsidies/conflicts": "/v1/subsidies/conflicts?programme=dibao&period=2026-11",
+                "/v1/subsidies/conflicts": "/v1/subsidies/conflicts?programme=440000/dibao&period=2026-11",
+                "/v1/programmes/{owner}/{name}": "/v1/programmes/440000/dibao",
                 "/v1/headers/{height}": "/v1/headers/1",
                 "/v1/blocks/{height}": "/v1/blocks/1",
                 "/v1/accounts/{key}": "/v1/accounts/\(account.publicKey.hex)",
@@ -122,7 +131,10 @@ extension NodeAPITests {
                 ("/v1/certificates/{issuer}/{key}/receipt", certificatePath + "/receipt?format=pdf"),
                 ("/v1/projects/{project}", "/v1/projects/no%20spaces"),
                 ("/v1/charities/{charity}/projects/{project}", "/v1/charities/440000/projects/unknown"),
-                ("/v1/subsidies/conflicts", "/v1/subsidies/conflicts?programme=dibao"),
+                ("/v1/subsidies/conflicts", "/v1/subsidies/conflicts?programme=dibao&period=2026-11"),
+                ("/v1/subsidies/conflicts", "/v1/subsidies/conflicts?programme=440000/dibao&period=2026-7"),
+                ("/v1/programmes/{owner}/{name}", "/v1/programmes/440000/Dibao"),
+                ("/v1/programmes/{owner}/{name}", "/v1/programmes/330000/dibao"),
                 ("/v1/headers/{height}", "/v1/headers/0"), ("/v1/blocks/{height}", "/v1/blocks/999999"),
                 ("/v1/accounts/{key}", "/v1/accounts/zz"),
                 ("/v1/txs/{hash}", "/v1/txs/\(String(repeating: "0", count: 64))"),

@@ -168,8 +168,8 @@ final class GossipRecorder: GossipHandler {
                     sequence: UInt64(index),
                     payload: .subsidyBatch(
                         SubsidyBatch(
-                            programme: "p",
-                            period: "2026",
+                            programme: Payloads.pension,
+                            period: SubsidyPeriod("2026")!,
                             recordCount: 10_000,
                             totalAmount: 1,
                             recordsRoot: random.digest(),

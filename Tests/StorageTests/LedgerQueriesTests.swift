@@ -18,6 +18,7 @@ struct LedgerQueriesTests {
             (Payloads.donation("meals", 500), LedgerFixture.charity),
             (Payloads.statusChange("A", .superseded), LedgerFixture.guangdong),
             (Payloads.disbursement("meals", 200), LedgerFixture.charity),
+            (Payloads.pensionRegistration, LedgerFixture.guangdong),
             (Payloads.subsidy(["p1", "p2"]), LedgerFixture.guangdong),
             (Payloads.subsidy(["p2"]), LedgerFixture.zhejiang),
             (Payloads.donation("meals", 50), LedgerFixture.charity),
@@ -48,7 +49,7 @@ struct LedgerQueriesTests {
         let queries = LedgerQueries(reader: store)
 
         let certificate = try queries.certificate(Payloads.certificate("A"))
-        #expect(certificate.height == 7)
+        #expect(certificate.height == 8)
         let record = try #require(certificate.record)
         #expect(record.status == .superseded)
         #expect(record.history.map(\.by) == [LedgerFixture.guangdong, LedgerFixture.guangdong])
@@ -71,9 +72,9 @@ struct LedgerQueriesTests {
         )
         #expect(report.donations.map(\.payload.amount) == [500, 50])
         #expect(report.disbursements.map(\.payload.amount) == [200])
-        #expect(report.donations.map(\.height) == [2, 7])
+        #expect(report.donations.map(\.height) == [2, 8])
 
-        let conflicts = try queries.subsidyConflicts(programme: "rural-pension", period: "2026-11")
+        let conflicts = try queries.subsidyConflicts(programme: Payloads.pension, period: SubsidyPeriod("2026-11")!)
         #expect(conflicts.record?.conflicts.count == 1)
         #expect(conflicts.record?.conflicts.first?.first.payer == LedgerFixture.guangdong)
 

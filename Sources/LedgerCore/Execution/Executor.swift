@@ -178,6 +178,7 @@ struct PayloadContext {
         case .donation(let donation): return try recordDonation(donation, &overlay)
         case .disbursement(let disbursement): return try recordDisbursement(disbursement, &overlay)
         case .subsidyBatch(let batch): return try recordSubsidyBatch(batch, &overlay)
+        case .subsidyProgramme(let programme): return try registerProgramme(programme, &overlay)
         case .governanceProposal(let proposal): return try propose(proposal, &overlay)
         case .governanceApproval(let approval): return try approve(approval, &overlay)
         }

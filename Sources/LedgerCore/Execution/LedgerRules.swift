@@ -49,7 +49,7 @@ public struct LedgerRules: Sendable {
         switch payload {
         case .certificateAnchor, .certificateStatusChange, .batchAnchor: return .registrar
         case .donation, .disbursement: return .charity
-        case .subsidyBatch: return .payer
+        case .subsidyBatch, .subsidyProgramme: return .payer
         case .governanceProposal, .governanceApproval: return .validator
         }
     }

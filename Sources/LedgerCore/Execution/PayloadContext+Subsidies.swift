@@ -1,14 +1,53 @@
 import LedgerCrypto
 
-/// Subsidy payment batches (`docs/rules.md`, "Subsidies"): a beneficiary tag already paid for the same
-/// programme and period — by any department — is a duplicate claim, refused or flagged by genesis rule.
+/// Subsidy programmes and payment batches (`docs/rules.md`, "Subsidies"). A programme belongs to the member
+/// that registered it, in its namespace; only its owner and the payers it lists record batches under it
+/// (issue 16, finding 4). A beneficiary tag already paid for the same programme and period — by any of its
+/// payers — is a duplicate claim, refused or flagged by genesis rule.
 extension PayloadContext {
+    /// Registers `programme` under the sender, or replaces its payer list when the sender already owns it.
+    func registerProgramme<State: StateReader>(
+        _ programme: SubsidyProgramme,
+        _ overlay: inout StateOverlay<State>
+    ) throws(PayloadFailure) -> String {
+        let reference = ProgrammeRef(owner: sender, name: programme.name)
+        guard Set(programme.payers).count == programme.payers.count, !programme.payers.contains(sender) else {
+            throw reject(.invalidProgramme, "each payer is listed once, and the owner \(sender) not at all")
+        }
+        for payer in programme.payers {
+            guard let record = try read(MemberRecord.self, keys.member(payer), overlay), !record.removed,
+                record.member.roles.contains(.payer)
+            else { throw reject(.invalidProgramme, "\(payer) is not a current member with the payer role") }
+        }
+        let key = keys.programme(reference)
+        let existing = try read(ProgrammeRecord.self, key, overlay)
+        overlay.write(
+            ProgrammeRecord(
+                programme: reference,
+                payers: programme.payers,
+                registeredAt: existing?.registeredAt ?? block.height,
+                changedAt: block.height
+            ),
+            at: key
+        )
+        let payers = programme.payers.isEmpty ? "its owner alone" : "its owner and \(programme.payers.count) more"
+        return existing == nil
+            ? "programme \(reference) registered; \(payers) may pay under it"
+            : "programme \(reference): \(payers) may pay under it"
+    }
+
     func recordSubsidyBatch<State: StateReader>(
         _ batch: SubsidyBatch,
         _ overlay: inout StateOverlay<State>
     ) throws(PayloadFailure) -> String {
-        guard !batch.programme.isEmpty, !batch.period.isEmpty else {
-            throw reject(.invalidSubsidyBatch, "programme and period must be named")
+        guard let programme = try read(ProgrammeRecord.self, keys.programme(batch.programme), overlay) else {
+            throw reject(.programmeNotFound, "no programme \(batch.programme) is registered")
+        }
+        guard programme.mayPay(sender) else {
+            throw reject(
+                .notProgrammePayer,
+                "\(sender) is not a payer of \(batch.programme); its owner lists who may pay under it"
+            )
         }
         guard Int(batch.recordCount) == batch.beneficiaryTags.count, !batch.beneficiaryTags.isEmpty else {
             throw reject(

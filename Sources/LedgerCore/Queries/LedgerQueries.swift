@@ -48,10 +48,20 @@ public struct LedgerQueries<Reader: LedgerReader> {
         return ProjectReport(project: proven, donations: donations, disbursements: disbursements)
     }
 
+    /// A registered subsidy programme — its owner and payers — with its state proof.
+    public func programme(
+        _ programme: ProgrammeRef,
+        height: UInt64? = nil
+    ) throws(QueryError)
+        -> ProvenRecord<ProgrammeRecord>
+    {
+        try proven(ProgrammeRecord.self, keys.programme(programme), height: height)
+    }
+
     /// Every flagged duplicate subsidy claim of a programme and period, with the list's state proof.
     public func subsidyConflicts(
-        programme: String,
-        period: String,
+        programme: ProgrammeRef,
+        period: SubsidyPeriod,
         height: UInt64? = nil
     ) throws(QueryError)
         -> ProvenRecord<SubsidyConflictList>

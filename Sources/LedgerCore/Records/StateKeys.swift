@@ -42,7 +42,9 @@ public struct StateKeys: Sendable {
             $0.write(index)
         }
     }
-    public func subsidyTag(programme: String, period: String, tag: Digest) -> Digest {
+    /// A subsidy programme in its owner's namespace.
+    public func programme(_ programme: ProgrammeRef) -> Digest { key("programme") { $0.write(programme) } }
+    public func subsidyTag(programme: ProgrammeRef, period: SubsidyPeriod, tag: Digest) -> Digest {
         key("subsidy-tag") {
             $0.write(programme)
             $0.write(period)
@@ -50,7 +52,7 @@ public struct StateKeys: Sendable {
         }
     }
     public func subsidyBatch(_ transactionID: Digest) -> Digest { key("subsidy-batch") { $0.write(transactionID) } }
-    public func subsidyConflicts(programme: String, period: String) -> Digest {
+    public func subsidyConflicts(programme: ProgrammeRef, period: SubsidyPeriod) -> Digest {
         key("subsidy-conflicts") {
             $0.write(programme)
             $0.write(period)

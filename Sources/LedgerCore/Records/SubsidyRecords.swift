@@ -95,3 +95,35 @@ public struct SubsidyBatchRecord: Hashable, Sendable, CanonicalCodable {
         flaggedTags = try reader.read(UInt32.self)
     }
 }
+
+/// A registered subsidy programme: who owns it, who else may pay under it, and when that was last set.
+public struct ProgrammeRecord: Hashable, Sendable, CanonicalCodable {
+    public let programme: ProgrammeRef
+    public let payers: [OrgID]
+    public let registeredAt: UInt64
+    public let changedAt: UInt64
+
+    public init(programme: ProgrammeRef, payers: [OrgID], registeredAt: UInt64, changedAt: UInt64) {
+        self.programme = programme
+        self.payers = payers
+        self.registeredAt = registeredAt
+        self.changedAt = changedAt
+    }
+
+    /// True when `member` may record batches under the programme: its owner, or a listed payer.
+    public func mayPay(_ member: OrgID) -> Bool { member == programme.owner || payers.contains(member) }
+
+    public func encode(to writer: inout CanonicalWriter) {
+        writer.write(programme)
+        writer.write(payers)
+        writer.write(registeredAt)
+        writer.write(changedAt)
+    }
+
+    public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
+        programme = try reader.read(ProgrammeRef.self)
+        payers = try reader.readArray(of: OrgID.self, maxCount: SubsidyProgramme.maximumPayers, "payers")
+        registeredAt = try reader.read(UInt64.self)
+        changedAt = try reader.read(UInt64.self)
+    }
+}

@@ -1,15 +1,13 @@
 import LedgerCrypto
 
-/// A paying department records one batch of subsidy payments: totals, the Merkle root of its payment records,
-/// and one keyed tag per beneficiary (HMAC of the identity number under a consortium key kept off-ledger),
-/// so a second payment to the same person for the same programme and period is visible without naming them.
+/// A payer records one batch of subsidy payments under a registered programme (`docs/rules.md`, "Subsidies"):
+/// the period, totals, the Merkle root of its payment records, and one `SubsidyTag` per beneficiary, so a
+/// second payment to the same person for the same programme and period is visible without naming them.
 public struct SubsidyBatch: Hashable, Sendable, CanonicalCodable {
-    public static let maximumProgrammeLength = 32
-    public static let maximumPeriodLength = 16
     public static let maximumTags = 10_000
 
-    public let programme: String
-    public let period: String
+    public let programme: ProgrammeRef
+    public let period: SubsidyPeriod
     public let recordCount: UInt32
     /// Total paid, in the smallest currency unit.
     public let totalAmount: UInt64
@@ -17,8 +15,8 @@ public struct SubsidyBatch: Hashable, Sendable, CanonicalCodable {
     public let beneficiaryTags: [Digest]
 
     public init(
-        programme: String,
-        period: String,
+        programme: ProgrammeRef,
+        period: SubsidyPeriod,
         recordCount: UInt32,
         totalAmount: UInt64,
         recordsRoot: Digest,
@@ -42,8 +40,8 @@ public struct SubsidyBatch: Hashable, Sendable, CanonicalCodable {
     }
 
     public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
-        programme = try reader.readString(maxLength: Self.maximumProgrammeLength, "programme")
-        period = try reader.readString(maxLength: Self.maximumPeriodLength, "period")
+        programme = try reader.read(ProgrammeRef.self)
+        period = try reader.read(SubsidyPeriod.self)
         recordCount = try reader.read(UInt32.self)
         totalAmount = try reader.read(UInt64.self)
         recordsRoot = try reader.read(Digest.self)

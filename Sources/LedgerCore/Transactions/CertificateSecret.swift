@@ -47,11 +47,3 @@ public struct VerificationCode: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(issuer.value)-\(Hex.encode(secret.bytes))" }
 }
-
-extension String {
-    fileprivate var trimmingWhitespace: Substring {
-        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace })
-        else { return "" }
-        return self[first...last]
-    }
-}

@@ -2,8 +2,9 @@
 /// (replay protection: each account's transactions apply in strict sequence), and what it does.
 public struct Transaction: Hashable, Sendable, CanonicalCodable {
     /// The format version written first; decoders refuse any other.
-    /// 2 since issue 16: certificates are named by issuer and key, with a document commitment.
-    public static let formatVersion: UInt8 = 2
+    /// 2 since issue 16: certificates are named by issuer and key, with a document commitment; 3: subsidy
+    /// programmes are registered and batches name one, with canonical periods.
+    public static let formatVersion: UInt8 = 3
     /// The largest encoded public key (SM2 uncompressed).
     public static let maximumSenderLength = 65
 

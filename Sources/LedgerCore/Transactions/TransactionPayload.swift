@@ -9,6 +9,7 @@ public enum TransactionPayload: Hashable, Sendable, CanonicalCodable {
     case subsidyBatch(SubsidyBatch)
     case governanceProposal(GovernanceProposal)
     case governanceApproval(GovernanceApproval)
+    case subsidyProgramme(SubsidyProgramme)
 
     /// The wire tag of each case.
     public var tag: UInt8 {
@@ -21,6 +22,7 @@ public enum TransactionPayload: Hashable, Sendable, CanonicalCodable {
         case .subsidyBatch: return 6
         case .governanceProposal: return 7
         case .governanceApproval: return 8
+        case .subsidyProgramme: return 9
         }
     }
 
@@ -35,6 +37,7 @@ public enum TransactionPayload: Hashable, Sendable, CanonicalCodable {
         case .subsidyBatch: return "subsidy batch"
         case .governanceProposal: return "governance proposal"
         case .governanceApproval: return "governance approval"
+        case .subsidyProgramme: return "subsidy programme"
         }
     }
 
@@ -49,6 +52,7 @@ public enum TransactionPayload: Hashable, Sendable, CanonicalCodable {
         case .subsidyBatch(let batch): writer.write(batch)
         case .governanceProposal(let proposal): writer.write(proposal)
         case .governanceApproval(let approval): writer.write(approval)
+        case .subsidyProgramme(let programme): writer.write(programme)
         }
     }
 
@@ -64,6 +68,7 @@ public enum TransactionPayload: Hashable, Sendable, CanonicalCodable {
         case 6: self = .subsidyBatch(try reader.read(SubsidyBatch.self))
         case 7: self = .governanceProposal(try reader.read(GovernanceProposal.self))
         case 8: self = .governanceApproval(try reader.read(GovernanceApproval.self))
+        case 9: self = .subsidyProgramme(try reader.read(SubsidyProgramme.self))
         default: throw CanonicalDecodingError(.unknownTag, at: start, "unknown transaction payload tag \(tag)")
         }
     }
