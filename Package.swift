@@ -87,7 +87,16 @@ let package = Package(
             dependencies: ["LedgerCrypto", "COpenSSL"],
             resources: [.copy("Vectors")]
         ),
-        .target(name: "LedgerTestSupport", dependencies: ["LedgerCore", "Storage"], path: "Tests/LedgerTestSupport"),
+        .target(
+            name: "LedgerTestSupport",
+            dependencies: [
+                "LedgerCore", "Storage",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/LedgerTestSupport"
+        ),
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore", "LedgerTestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Consensus", "LedgerTestSupport"]),
         .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "LedgerTestSupport"]),

@@ -20,7 +20,7 @@ public final class BodyBudget: Sendable {
     public var used: Int { state.withLockedValue { $0.used } }
 
     /// Takes `bytes` for `client`, or nothing and false when either share would be exceeded.
-    func reserve(_ bytes: Int, for client: String) -> Bool {
+    public func reserve(_ bytes: Int, for client: String) -> Bool {
         state.withLockedValue { state in
             let clientUsed = state.byClient[client, default: 0]
             guard state.used + bytes <= total, clientUsed + bytes <= perClient else { return false }
@@ -31,7 +31,7 @@ public final class BodyBudget: Sendable {
     }
 
     /// Gives back `bytes` reserved for `client`.
-    func release(_ bytes: Int, for client: String) {
+    public func release(_ bytes: Int, for client: String) {
         guard bytes > 0 else { return }
         state.withLockedValue { state in
             state.used -= bytes

@@ -16,7 +16,7 @@ public final class ConnectionCounter: Sendable {
 
     /// Counts a new connection from `address`; false (and nothing counted) when the address already holds
     /// its share.
-    func opened(_ address: String) -> Bool {
+    public func opened(_ address: String) -> Bool {
         if isTrusted(address) { return true }
         return open.withLockedValue { open in
             guard open[address, default: 0] < maximumPerClient else { return false }
@@ -26,7 +26,7 @@ public final class ConnectionCounter: Sendable {
     }
 
     /// Forgets one connection of `address` counted by `opened`.
-    func closed(_ address: String) {
+    public func closed(_ address: String) {
         if isTrusted(address) { return }
         open.withLockedValue { open in
             let left = open[address, default: 1] - 1

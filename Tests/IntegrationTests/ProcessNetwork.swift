@@ -53,6 +53,24 @@ final class ProcessNetwork {
         }
     }
 
+    /// Sets `field` (a key unique in the file, such as `idle_timeout_s`) in node `index`'s config.toml,
+    /// before it starts.
+    func configure(_ index: Int, _ field: String, _ value: String) throws {
+        let path = "\(directory.path)/node\(index)/config.toml"
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(
+            separator: "\n",
+            omittingEmptySubsequences: false
+        )
+        guard lines.contains(where: { $0.hasPrefix(field + " = ") }) else {
+            throw InputError(message: "node\(index)/config.toml has no \(field)")
+        }
+        let edited = lines.map { $0.hasPrefix(field + " = ") ? "\(field) = \(value)" : String($0) }
+        try edited.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// The process id of node `index`, while it runs.
+    func processID(_ index: Int) -> Int32? { processes[index].map(\.processIdentifier) }
+
     func start(_ index: Int) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: KilledProcess.helper("civicd"))
