@@ -229,9 +229,10 @@ public enum NodeAPI {
     static func submitBatch(_ api: APIRequest, node: LedgerNode) async throws -> Response {
         let request = api.request
         let bytes = try await body(of: api, upTo: maximumBatchBodyBytes)
-        let transactions =
+        let decoded =
             request.headers[.contentType]?.hasPrefix("application/octet-stream") == true
             ? try binaryBatch(bytes) : try jsonBatch(bytes)
+        let transactions = decoded.map(\.transaction)
         guard !transactions.isEmpty else {
             throw ProblemDocument.malformedBody(
                 "a batch holds from 1 to \(maximumBatch) transactions; this one is empty"
@@ -240,12 +241,14 @@ public enum NodeAPI {
         try api.context.transactionQuota?.charge(transactions.count)
         let hash = node.consensus.genesis.suite.suite.hashFunction
         let results = node.submit(transactions)
-        let entries: [JSONValue] = zip(transactions, results).map { transaction, result in
+        let entries: [JSONValue] = zip(decoded, results).map { decoded, result in
             switch result {
             case .success(let id): return .object([JSONMember("hash", .string(id.hex))])
             case .failure(let refusal):
+                // Decoding is canonical (one encoding per value, nothing left over), so the bytes received
+                // hash to the transaction's id without encoding it again.
                 return .object([
-                    JSONMember("hash", .string(transaction.id(hash: hash).hex)),
+                    JSONMember("hash", .string(hash.hash(decoded.bytes).hex)),
                     JSONMember("code", .string(refusal.code)),
                 ])
             }
@@ -266,7 +269,13 @@ public enum NodeAPI {
         return try await reader.read(api.request, upTo: limit)
     }
 
-    private static func jsonBatch(_ bytes: [UInt8]) throws -> [SignedTransaction] {
+    /// A transaction of a batch with the bytes it arrived as.
+    struct BatchEntry {
+        let transaction: SignedTransaction
+        let bytes: [UInt8]
+    }
+
+    private static func jsonBatch(_ bytes: [UInt8]) throws -> [BatchEntry] {
         // try?: a body that does not parse is malformed; the problem below says what was expected.
         guard let document = try? JSONParser.parse(bytes), case .array(let items)? = document["txs"],
             items.count <= maximumBatch
@@ -282,12 +291,12 @@ public enum NodeAPI {
             else {
                 throw ProblemDocument(.badRequest, "malformed_transaction", "Malformed transaction", "txs[\(index)]")
             }
-            return transaction
+            return BatchEntry(transaction: transaction, bytes: bytes)
         }
     }
 
-    private static func binaryBatch(_ bytes: [UInt8]) throws -> [SignedTransaction] {
-        var transactions: [SignedTransaction] = []
+    private static func binaryBatch(_ bytes: [UInt8]) throws -> [BatchEntry] {
+        var transactions: [BatchEntry] = []
         var offset = 0
         while offset < bytes.count {
             guard transactions.count < maximumBatch else {
@@ -305,8 +314,9 @@ public enum NodeAPI {
                     "transaction \(transactions.count) claims \(length) bytes; \(bytes.count - offset) remain"
                 )
             }
+            let encoded = Array(bytes[offset..<offset + length])
             do {
-                transactions.append(try SignedTransaction(encoded: Array(bytes[offset..<offset + length])))
+                transactions.append(BatchEntry(transaction: try SignedTransaction(encoded: encoded), bytes: encoded))
             } catch {
                 throw ProblemDocument(
                     .badRequest,

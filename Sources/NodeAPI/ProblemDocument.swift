@@ -40,7 +40,7 @@ struct ProblemDocument: Error {
         return Response(
             status: status,
             headers: headers,
-            body: ResponseBody(byteBuffer: ByteBuffer(string: document.serialized() + "\n"))
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: document.serializedBytes() + [UInt8(ascii: "\n")]))
         )
     }
 }
@@ -50,6 +50,6 @@ func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
     Response(
         status: status,
         headers: [.contentType: "application/json"],
-        body: ResponseBody(byteBuffer: ByteBuffer(string: value.serialized() + "\n"))
+        body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.serializedBytes() + [UInt8(ascii: "\n")]))
     )
 }

@@ -51,55 +51,78 @@ public struct JSONMember: Hashable, Sendable {
 extension JSONValue {
     /// Serialises with two-space indentation (`pretty`) or compactly, keys in their stored order.
     public func serialized(pretty: Bool = true) -> String {
-        var out = ""
-        write(into: &out, indent: pretty ? 0 : nil)
+        String(decoding: serializedBytes(pretty: pretty), as: UTF8.self)
+    }
+
+    /// The same as UTF-8 bytes, written straight into one buffer: an API answer of 10,000 entries was spending
+    /// most of a node's CPU on string appends (`docs/reliability.md`, "Junk transactions").
+    public func serializedBytes(pretty: Bool = true) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        write(into: &out, depth: pretty ? 0 : nil)
         return out
     }
 
-    private func write(into out: inout String, indent: Int?) {
-        let newline = indent.map { "\n" + String(repeating: "  ", count: $0 + 1) } ?? ""
-        let closing = indent.map { "\n" + String(repeating: "  ", count: $0) } ?? ""
-        let next = indent.map { $0 + 1 }
+    private func write(into out: inout [UInt8], depth: Int?) {
+        let inner = depth.map { $0 + 1 }
         switch self {
-        case .null: out += "null"
-        case .bool(let value): out += value ? "true" : "false"
-        case .integer(let value): out += String(value)
-        case .number(let value): out += value.isFinite ? "\(value)" : "null"
-        case .string(let value): out += Self.quoted(value)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
+        case .integer(let value): out.append(contentsOf: String(value).utf8)
+        case .number(let value): out.append(contentsOf: (value.isFinite ? "\(value)" : "null").utf8)
+        case .string(let value): Self.quote(value, into: &out)
         case .array(let values):
-            guard !values.isEmpty else { return out += "[]" }
-            out += "["
+            guard !values.isEmpty else { return out.append(contentsOf: "[]".utf8) }
+            out.append(UInt8(ascii: "["))
             for (index, value) in values.enumerated() {
-                out += (index == 0 ? "" : ",") + newline
-                value.write(into: &out, indent: next)
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                Self.newline(&out, inner)
+                value.write(into: &out, depth: inner)
             }
-            out += closing + "]"
+            Self.newline(&out, depth)
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            guard !members.isEmpty else { return out += "{}" }
-            out += "{"
+            guard !members.isEmpty else { return out.append(contentsOf: "{}".utf8) }
+            out.append(UInt8(ascii: "{"))
             for (index, member) in members.enumerated() {
-                out += (index == 0 ? "" : ",") + newline + Self.quoted(member.key) + (indent == nil ? ":" : ": ")
-                member.value.write(into: &out, indent: next)
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                Self.newline(&out, inner)
+                Self.quote(member.key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                if depth != nil { out.append(UInt8(ascii: " ")) }
+                member.value.write(into: &out, depth: inner)
             }
-            out += closing + "}"
+            Self.newline(&out, depth)
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let control where control.value < 0x20:
-                let hex = String(control.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+    /// A line break and two spaces per level, when pretty (`depth` not nil).
+    private static func newline(_ out: inout [UInt8], _ depth: Int?) {
+        guard let depth else { return }
+        out.append(UInt8(ascii: "\n"))
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
+    }
+
+    /// `text` as a JSON string: quote, backslash and control characters escaped, everything else as its UTF-8
+    /// bytes (escapes concern ASCII only, and no byte of a multi-byte sequence is ASCII).
+    static func quote(_ text: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
+            case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)
+            case UInt8(ascii: "\n"): out.append(contentsOf: "\\n".utf8)
+            case UInt8(ascii: "\r"): out.append(contentsOf: "\\r".utf8)
+            case UInt8(ascii: "\t"): out.append(contentsOf: "\\t".utf8)
+            case 0..<0x20:
+                let digits = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: "\\u00".utf8)
+                out.append(digits[Int(byte >> 4)])
+                out.append(digits[Int(byte & 0xF)])
+            default: out.append(byte)
             }
         }
-        return out + "\""
+        out.append(UInt8(ascii: "\""))
     }
 }
