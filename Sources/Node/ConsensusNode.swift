@@ -386,19 +386,23 @@ public final class ConsensusNode: SyncLedger, @unchecked Sendable {
             }
             let (validators, selection) = try schedule.at(height, store: store, rules: genesis.rules)
             let blockHash = block.header.hash(hash)
+            // Rounds past the engine's reach (SPEC §4, L55) are not counted: a signed proposal for round 2³²
+            // must not cost 2³² selections. Only a proposal by its round's own proposer counts: any validator
+            // can sign one for any round, and one for round r + 64 would otherwise widen the bound.
+            let reach = UInt64(driver?.engine.round ?? 0) + UInt64(ConsensusStateMachine.maximumRoundsAhead)
             let latestRound = messages.flatMap { _, events in
                 events.compactMap { event -> UInt32? in
-                    guard case .proposal(let signed) = event, signed.proposal.blockHash == blockHash else { return nil }
+                    guard case .proposal(let signed) = event, signed.proposal.blockHash == blockHash,
+                        UInt64(signed.proposal.round) <= reach,
+                        Int(signed.proposal.proposerIndex) == selection.proposer(round: signed.proposal.round)
+                    else { return nil }
                     return signed.proposal.round
                 }
             }.max()
-            // Rounds past the engine's reach (SPEC §4, L55) are not walked: a signed proposal for round 2³²
-            // must not cost 2³² selections.
-            let reach = UInt64(driver?.engine.round ?? 0) + UInt64(ConsensusStateMachine.maximumRoundsAhead)
             let named = validators.validators.firstIndex { $0.id == block.header.proposer }
             let allowed =
                 if let latestRound, let named {
-                    selection.isProposer(named, inRoundsThrough: UInt32(min(UInt64(latestRound), reach)))
+                    selection.isProposer(named, inRoundsThrough: latestRound)
                 } else { false }
             guard allowed else {
                 logger.notice(

@@ -238,26 +238,27 @@ public final class LedgerNode: Sendable {
     }
 
     /// Admits transactions to this node's mempool and gossips the admitted ones. Refusals are counted by
-    /// code and remembered for `GET /v1/txs/{hash}`, except sender refusals (`MempoolRefusal.isSenderRefusal`),
-    /// which the submitter alone is told.
+    /// code, and remembered for `GET /v1/txs/{hash}` only for transactions whose signature verified: anyone
+    /// can make the others for free — junk under a key that is no member's, or under a member's public key
+    /// with a bogus signature — and they must not evict the refusals members look up.
     public func submit(_ transactions: [SignedTransaction]) -> [Result<Digest, MempoolRefusal>] {
-        let results = mempool.add(transactions, state: store.state(at: consensus.committedHeight()))
+        let admissions = mempool.admit(transactions, state: store.state(at: consensus.committedHeight()))
         let hash = consensus.genesis.suite.suite.hashFunction
         var admitted: [SignedTransaction] = []
         var remembered: [(Digest, MempoolRefusal)] = []
         var codes: [String: Int] = [:]
-        for (transaction, result) in zip(transactions, results) {
-            switch result {
+        for (transaction, admission) in zip(transactions, admissions) {
+            switch admission.result {
             case .success: admitted.append(transaction)
             case .failure(let refusal):
                 codes[refusal.code, default: 0] += 1
-                if !refusal.isSenderRefusal { remembered.append((transaction.id(hash: hash), refusal)) }
+                if admission.signatureVerified { remembered.append((transaction.id(hash: hash), refusal)) }
             }
         }
         tracker.refused(remembered)
         for (code, count) in codes { metrics.rejected(code, count: count) }
         gossip.publish(transactions: admitted)
-        return results
+        return admissions.map(\.result)
     }
 
     /// Stops consensus and the peer layer, then closes the store.

@@ -29,14 +29,6 @@ public enum MempoolRefusal: Error, Sendable, Equatable, CustomStringConvertible 
         }
     }
 
-    /// Refused before the transaction itself was looked at: another chain, or a sender that cannot transact
-    /// (no account, a removed member, a revoked key). Anyone can make these for free, so a node does not
-    /// remember them (`TransactionTracker`): junk must not evict the refusals members look up.
-    public var isSenderRefusal: Bool {
-        guard case .rejected(let rejection) = self else { return false }
-        return [.wrongChain, .unknownAccount, .memberRemoved, .accountRevoked].contains(rejection.reason)
-    }
-
     public var description: String {
         switch self {
         case .rejected(let rejection): return rejection.message
@@ -140,6 +132,21 @@ public final class Mempool: Sendable {
         _ transactions: [SignedTransaction],
         state: State
     ) -> [Result<Digest, MempoolRefusal>] {
+        admit(transactions, state: state).map(\.result)
+    }
+
+    /// One transaction's admission: its outcome, and whether its signature was verified and valid — true only
+    /// for a transaction its sender's key really signed, which nobody else can make.
+    public struct Admission: Sendable {
+        public let result: Result<Digest, MempoolRefusal>
+        public let signatureVerified: Bool
+    }
+
+    /// `add`, saying for each transaction whether its signature was verified (`Admission`).
+    public func admit<State: StateReader>(
+        _ transactions: [SignedTransaction],
+        state: State
+    ) -> [Admission] {
         let state = CachedStateReader(state)
         var refusals = [MempoolRefusal?](repeating: nil, count: transactions.count)
         var senders: [[UInt8]: MempoolRefusal?] = [:]
@@ -190,15 +197,18 @@ public final class Mempool: Sendable {
         }
         contents.withLockedValue { $0.signaturesVerified += unverified.count }
         return transactions.indices.map { index in
-            if let refusal = refusals[index] { return .failure(refusal) }
-            guard let id = ids[index] else { return .failure(.duplicate) }  // unreachable: unrefused ones have ids
-            return admit(
+            if let refusal = refusals[index] { return Admission(result: .failure(refusal), signatureVerified: false) }
+            guard let id = ids[index] else {  // unreachable: unrefused ones have ids
+                return Admission(result: .failure(.duplicate), signatureVerified: false)
+            }
+            let result = admit(
                 transactions[index],
                 id: id,
                 size: sizes[index],
                 signatureValid: signatures[index],
                 state: state
             )
+            return Admission(result: result, signatureVerified: signatures[index])
         }
     }
 

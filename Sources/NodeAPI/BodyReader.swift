@@ -4,10 +4,9 @@ import NIOCore
 /// Reads one request's body within the API's limits (`docs/api.md`, "Limits"): at most `limit` bytes
 /// (413 `body_too_large`, read no further), within `timeout` for the whole body however it trickles
 /// (408 `body_timeout`), each chunk taken from the node's `BodyBudget` as it arrives (503 `busy` when the
-/// node or this client already holds its share). The bytes go back to the budget once the body is read.
+/// node or this client already holds its share), held until the request is answered (`BodyReservation`).
 struct BodyReader: Sendable {
-    let budget: BodyBudget
-    let client: String
+    let reservation: BodyReservation
     let timeout: TimeAmount
 
     func read(_ request: Request, upTo limit: Int) async throws -> [UInt8] {
@@ -15,15 +14,13 @@ struct BodyReader: Sendable {
             throw Self.tooLarge(limit)
         }
         let body = request.body
-        let (budget, client, timeout) = (budget, client, timeout)
+        let (reservation, timeout) = (reservation, timeout)
         return try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
             group.addTask {
                 var bytes: [UInt8] = []
-                var reserved = 0
-                defer { budget.release(reserved, for: client) }
                 for try await chunk in body {
                     guard bytes.count + chunk.readableBytes <= limit else { throw Self.tooLarge(limit) }
-                    guard budget.reserve(chunk.readableBytes, for: client) else {
+                    guard reservation.take(chunk.readableBytes) else {
                         var problem = ProblemDocument(
                             .serviceUnavailable,
                             "busy",
@@ -33,7 +30,6 @@ struct BodyReader: Sendable {
                         problem.retryAfter = 1
                         throw problem
                     }
-                    reserved += chunk.readableBytes
                     bytes.append(contentsOf: chunk.readableBytesView)
                 }
                 return bytes

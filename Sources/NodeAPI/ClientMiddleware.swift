@@ -3,7 +3,8 @@ import NIOCore
 import Node
 
 /// Names the client every limit counts — the connection's IP address, or behind a trusted proxy the address
-/// it forwards (`ClientAddress`) — and gives the request a `BodyReader` bound to that client.
+/// it forwards (`ClientAddress`) — and gives the request a `BodyReader` bound to that client, whose body
+/// bytes go back to the budget once the request is answered.
 struct ClientMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
     let trustedProxies: [IPAddressRange]
@@ -25,7 +26,9 @@ struct ClientMiddleware: RouterMiddleware {
                 forwardedFor: request.headers.filter { $0.name.canonicalName == "x-forwarded-for" }.map(\.value),
                 trusted: trustedProxies
             )
-        context.bodyReader = BodyReader(budget: budget, client: context.client, timeout: bodyTimeout)
+        let reservation = BodyReservation(budget: budget, client: context.client)
+        defer { reservation.releaseAll() }
+        context.bodyReader = BodyReader(reservation: reservation, timeout: bodyTimeout)
         return try await next(request, context)
     }
 }

@@ -158,7 +158,8 @@ extension NodeAPI {
         )
     }
 
-    /// `GET /v1/programmes/{owner}/{name}`: a subsidy programme's owner and the members that may pay under it.
+    /// `GET /v1/programmes/{owner}/{name}`: a subsidy programme's owner, the kind of period it pays by, and
+    /// the members that may pay under it.
     static func programme(owner: String, name: String, node: LedgerNode) throws -> Response {
         guard let owner = OrgID(owner), let name = ProgrammeID(name) else {
             throw ProblemDocument(
@@ -182,6 +183,7 @@ extension NodeAPI {
             .object([
                 JSONMember("programme", .string(reference.description)),
                 JSONMember("owner", .string(owner.value)),
+                JSONMember("periods", .string(record.periods.description)),
                 JSONMember("payers", .array(record.payers.map { .string($0.value) })),
                 JSONMember("registered_at", .unsigned(record.registeredAt)),
                 JSONMember("changed_at", .unsigned(record.changedAt)),

@@ -128,9 +128,7 @@ public struct BlockAssembler: Sendable {
         do { block = try Block(canonicalBytes: encoded) } catch { throw .undecodable(error.description) }
         let got = block.header.hash(hash)
         guard got == blockHash else { throw .hashMismatch(expected: blockHash, got: got) }
-        guard Block.transactionsRoot(block.transactions, hash: hash) == block.header.transactionsRoot,
-            Block.evidenceRoot(block.evidence, hash: hash) == block.header.evidenceRoot
-        else { throw .bodyMismatch }
+        guard block.bodyMatchesHeader(hash: hash) else { throw .bodyMismatch }
         return block
     }
 }

@@ -21,7 +21,7 @@ struct SubmitSubsidyBatch: AsyncParsableCommand {
             one tag however the number was typed; a bad line stops the batch, naming it.
             Each person becomes the tag HMAC(tag key, "civicledger/subsidy-tag/2" ‖ programme
             ‖ period ‖ identity number) with the network's hash (docs/privacy.md). The tag
-            key (--tag-key, a file of at least 32 hex digits) belongs to the programme: its
+            key (--tag-key, a file of at least 64 hex digits) belongs to the programme: its
             owner makes it and gives it to the programme's payers, off the ledger. The
             ledger records the programme, period, count, total, the Merkle root of the
             payment records H(tag ‖ amount), and the tags — never a name or an identity number.
@@ -52,8 +52,8 @@ struct SubmitSubsidyBatch: AsyncParsableCommand {
         }
         let keyText = String(decoding: try FileInput.read(tagKey), as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let key = Hex.decode(keyText), key.count >= 16 else {
-            throw InputError(message: "\(tagKey): the tag key must be at least 32 hex digits")
+        guard let key = Hex.decode(keyText), key.count >= 32 else {
+            throw InputError(message: "\(tagKey): the tag key must be at least 64 hex digits (32 bytes)")
         }
         let payments = try Self.payments(file)
         guard payments.count <= SubsidyBatch.maximumTags else {
@@ -163,17 +163,23 @@ struct SubmitSubsidyProgramme: AsyncParsableCommand {
     @Option(name: .customLong("payer"), help: "Another member that may pay under it (repeat for more).")
     var payers: [String] = []
 
+    @Option(help: "The kind of period it pays by, fixed once registered: month, quarter or year.")
+    var periods: String = "month"
+
     func run() async throws {
         let signer = try KeyFile.read(from: submission.key)
         guard let programme = ProgrammeID.normalising(name) else {
             throw InputError(message: "--name \(name) must be \(ProgrammeID.rules)")
+        }
+        guard let kind = SubsidyPeriod.Kind.allCases.first(where: { $0.description == periods.lowercased() }) else {
+            throw InputError(message: "--periods must be month, quarter or year")
         }
         let members = try payers.map { text in
             guard let member = OrgID(text) else { throw InputError(message: "--payer \(text) is not a member id") }
             return member
         }
         try await SubmitCommand.send(
-            .subsidyProgramme(SubsidyProgramme(name: programme, payers: members)),
+            .subsidyProgramme(SubsidyProgramme(name: programme, periods: kind, payers: members)),
             signer: signer,
             options: submission
         )

@@ -141,7 +141,7 @@ import Testing
                 [
                     "submit", "subsidy-batch", "--programme", "dibao", "--period", "2026-11", "--file", "amount.csv",
                     "--tag-key", "twice.csv",
-                ], "the tag key must be at least 32 hex digits"
+                ], "the tag key must be at least 64 hex digits"
             ),
             (
                 [

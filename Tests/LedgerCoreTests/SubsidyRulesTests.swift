@@ -87,6 +87,24 @@ struct SubsidyRulesTests {
         )
     }
 
+    /// Issue 16 review: `2026-07` and `2026-Q3` are both canonical and overlap; a person paid for the month and
+    /// for the quarter was paid twice unseen. A programme pays by one kind of period, fixed at registration.
+    @Test func aProgrammePaysByOneKindOfPeriod() {
+        var ledger = ledger(.refuse)
+        #expect(ledger.submit(Payloads.subsidy(["p1"], period: "2026-07"), from: LedgerFixture.guangdong).isApplied)
+        let quarter = ledger.submit(Payloads.subsidy(["p1"], period: "2026-Q3"), from: LedgerFixture.zhejiang)
+        #expect(quarter.rejection == .invalidSubsidyBatch && quarter.message.contains("pays by month"))
+        #expect(
+            ledger.submit(Payloads.subsidy(["p1"], period: "2026"), from: LedgerFixture.zhejiang).rejection
+                == .invalidSubsidyBatch
+        )
+        let switched = ledger.submit(
+            Payloads.programme(periods: .quarter, payers: [LedgerFixture.zhejiang]),
+            from: LedgerFixture.guangdong
+        )
+        #expect(switched.rejection == .invalidProgramme)
+    }
+
     @Test func aProgrammeListsOnlyCurrentPayersOnce() {
         var ledger = LedgerFixture()
         for payers in [

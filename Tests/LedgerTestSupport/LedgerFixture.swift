@@ -188,8 +188,12 @@ public enum Payloads {
     public static let pension = ProgrammeRef(owner: LedgerFixture.guangdong, name: ProgrammeID("rural-pension")!)
 
     /// Registers `name` in the sender's namespace, with `payers` besides the sender.
-    public static func programme(_ name: String = "rural-pension", payers: [OrgID] = []) -> TransactionPayload {
-        .subsidyProgramme(SubsidyProgramme(name: ProgrammeID(name)!, payers: payers))
+    public static func programme(
+        _ name: String = "rural-pension",
+        periods: SubsidyPeriod.Kind = .month,
+        payers: [OrgID] = []
+    ) -> TransactionPayload {
+        .subsidyProgramme(SubsidyProgramme(name: ProgrammeID(name)!, periods: periods, payers: payers))
     }
 
     /// Guangdong's `rural-pension`, which Zhejiang may pay under too: what `subsidy` pays under by default.

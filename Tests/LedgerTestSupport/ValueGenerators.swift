@@ -79,6 +79,7 @@ extension SeededGenerator {
             return .subsidyProgramme(
                 SubsidyProgramme(
                     name: programmeID(),
+                    periods: SubsidyPeriod.Kind.allCases.randomElement(using: &self)!,
                     payers: (0..<Int.random(in: 0...3, using: &self)).map { _ in orgID() }
                 )
             )

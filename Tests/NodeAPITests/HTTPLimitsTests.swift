@@ -96,7 +96,8 @@ extension NodeAPITests {
                 }.isEmpty
             }
             #expect(settled, "a stalled body was neither refused nor closed")
-            #expect(peak <= budget.perClient, "\(peak) bytes held")
+            // Bodies go through the budget (peak above zero), and one client never holds more than its quarter.
+            #expect(peak > 0 && peak <= budget.perClient, "\(peak) bytes held")
             #expect(try await APIRequest.send("GET", base + "/v1/status", timeout: 30).status == 200)
             #expect(await eventually { stalled.filter(\.isOpen).isEmpty })
             #expect(await eventually { budget.used == 0 })

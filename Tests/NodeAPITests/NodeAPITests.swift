@@ -46,6 +46,7 @@ import Testing
         bodyBudget: BodyBudget? = nil,
         trustedProxies: [IPAddressRange] = [],
         genesisTime: UInt64 = 1_795_000_000,
+        mempoolPerSender: Int? = nil,
         _ body: (String, PrivateKey, Genesis, LedgerNode) async throws -> Void
     ) async throws {
         let directory = TemporaryDirectory("civic-api")
@@ -80,6 +81,7 @@ import Testing
             tls: tls
         )
         configuration.blockIntervalMilliseconds = 50
+        if let mempoolPerSender { configuration.mempoolLimits.maximumPerSender = mempoolPerSender }
         let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         let node = try await LedgerNode.start(
             genesis: genesis,
@@ -365,6 +367,52 @@ import Testing
             #expect(try document(refused)["code"] == .string("rate_limited"))
             // Reads are not charged to the transaction quota.
             #expect(try await APIRequest.send("GET", base + "/v1/status").status == 200)
+        }
+    }
+
+    /// A node remembers a refusal for `GET /v1/txs/{hash}` only when the transaction's signature verified:
+    /// junk under a stranger's key or under a member's public key with a bogus signature costs nothing to
+    /// make, and remembering it would let anyone evict the refusals members look up (issue 16 review).
+    @Test func onlyRefusalsOfGenuinelySignedTransactionsAreRemembered() async throws {
+        try await withNode(mempoolPerSender: 1) { base, account, genesis, node in
+            func post(_ transaction: SignedTransaction) async throws -> String {
+                let response = try await APIRequest.send(
+                    "POST",
+                    base + "/v1/txs",
+                    body: transaction.canonicalBytes,
+                    contentType: "application/octet-stream"
+                )
+                if case .string(let code)? = try document(response)["code"] { return code }
+                return "\(response.status)"
+            }
+            func status(_ transaction: SignedTransaction) async throws -> JSONValue? {
+                let id = transaction.id(hash: SHA256()).hex
+                let response = try await APIRequest.send("GET", base + "/v1/txs/\(id)")
+                // 404 unknown_transaction is "not kept"; its problem document's "status" is the HTTP status.
+                return response.status == 404 ? nil : try document(response)["status"]
+            }
+            let stranger = LedgerFixture.key("api stranger", suite: genesis.suite.suite)
+            let junk = try SignedTransaction.signed(Payloads.anchor("junk"), sequence: 0, by: stranger, on: genesis)
+            let forged = SignedTransaction(
+                transaction: try SignedTransaction.signed(Payloads.anchor("f"), sequence: 0, by: account, on: genesis)
+                    .transaction,
+                signature: junk.signature
+            )
+            #expect(try await post(junk) == "unknown_account")
+            #expect(try await post(forged) == "bad_signature")
+            let junkStatus = try await status(junk)
+            let forgedStatus = try await status(forged)
+            #expect(junkStatus == nil && forgedStatus == nil, "nobody's refusals are kept")
+            // The member's own signed transactions: one pending fills its share, the next is refused after its
+            // signature verified, and that refusal is kept.
+            let first = try SignedTransaction.signed(Payloads.anchor("m0"), sequence: 0, by: account, on: genesis)
+            let second = try SignedTransaction.signed(Payloads.anchor("m1"), sequence: 1, by: account, on: genesis)
+            let results = node.submit([first, second])
+            guard case .failure(.senderQuota) = results[1] else {
+                Issue.record("expected sender_quota, got \(results[1])")
+                return
+            }
+            #expect(try await status(second) == .string("rejected"))
         }
     }
 

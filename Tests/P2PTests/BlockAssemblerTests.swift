@@ -11,6 +11,7 @@ struct BlockAssemblerTests {
     static func block(transactions count: Int, _ random: inout SeededGenerator) -> (Block, Digest) {
         let transactions = (0..<count).map { _ in random.signedTransaction() }
         let hash = SHA256()
+        let lastCommit = CommitCertificate(height: 11, round: 0, blockHash: random.digest(), signatures: [])
         let header = BlockHeader(
             chainID: ChainID("civic-test")!,
             height: 12,
@@ -23,10 +24,10 @@ struct BlockAssemblerTests {
             evidenceRoot: Block.evidenceRoot([], hash: hash),
             validatorSetHash: random.digest(),
             nextValidatorSetHash: random.digest(),
-            lastCommitHash: random.digest(),
+            lastCommitHash: lastCommit.hash(hash),
             proposer: OrgID("440000")!
         )
-        let block = Block(header: header, transactions: transactions)
+        let block = Block(header: header, transactions: transactions, lastCommit: lastCommit)
         return (block, header.hash(hash))
     }
 
@@ -70,6 +71,18 @@ struct BlockAssemblerTests {
             do { _ = try collector.add(part) } catch { refusal = error }
         }
         #expect(refusal != nil, "a tampered body must not assemble")
+
+        // The honest header with another last commit (any quorum of the previous block would verify): the
+        // header names the commit by hash, so the body does not assemble, and honest parts still can.
+        for other in [nil, CommitCertificate(height: 11, round: 1, blockHash: random.digest(), signatures: [])] {
+            let swapped = Block(header: block.header, transactions: block.transactions, lastCommit: other)
+            var relay = assembler()
+            var refused: BlockAssemblyError?
+            for part in BlockPart.split(swapped, blockHash: hash, round: 0) {
+                do { _ = try relay.add(part) } catch { refused = error }
+            }
+            #expect(refused == .bodyMismatch)
+        }
 
         var strict = assembler()
         _ = try strict.add(parts[0])

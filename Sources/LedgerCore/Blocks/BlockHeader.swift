@@ -123,6 +123,15 @@ public struct Block: Hashable, Sendable, CanonicalCodable {
         self.lastCommit = lastCommit
     }
 
+    /// True when the block's transactions, evidence and last commit are the ones its header commits to.
+    /// The header hash binds only the header: a relay could otherwise pair an honest header with another
+    /// body — a different quorum as last commit — and have the block judged invalid (issue 16 review).
+    public func bodyMatchesHeader(hash: any HashFunction) -> Bool {
+        Self.transactionsRoot(transactions, hash: hash) == header.transactionsRoot
+            && Self.evidenceRoot(evidence, hash: hash) == header.evidenceRoot
+            && (lastCommit?.hash(hash) ?? .zero) == header.lastCommitHash
+    }
+
     /// The RFC 6962 root over evidence encodings that the header must carry.
     public static func evidenceRoot(_ evidence: [Equivocation], hash: any HashFunction) -> Digest {
         let log = MerkleLog(hash: hash)

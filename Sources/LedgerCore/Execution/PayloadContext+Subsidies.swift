@@ -21,9 +21,16 @@ extension PayloadContext {
         }
         let key = keys.programme(reference)
         let existing = try read(ProgrammeRecord.self, key, overlay)
+        if let existing, existing.periods != programme.periods {
+            throw reject(
+                .invalidProgramme,
+                "\(reference) pays by \(existing.periods); the kind of period is fixed when it is registered"
+            )
+        }
         overlay.write(
             ProgrammeRecord(
                 programme: reference,
+                periods: programme.periods,
                 payers: programme.payers,
                 registeredAt: existing?.registeredAt ?? block.height,
                 changedAt: block.height
@@ -47,6 +54,12 @@ extension PayloadContext {
             throw reject(
                 .notProgrammePayer,
                 "\(sender) is not a payer of \(batch.programme); its owner lists who may pay under it"
+            )
+        }
+        guard batch.period.kind == programme.periods else {
+            throw reject(
+                .invalidSubsidyBatch,
+                "\(batch.programme) pays by \(programme.periods), not by \(batch.period.kind) (\(batch.period))"
             )
         }
         guard Int(batch.recordCount) == batch.beneficiaryTags.count, !batch.beneficiaryTags.isEmpty else {

@@ -96,15 +96,24 @@ public struct SubsidyBatchRecord: Hashable, Sendable, CanonicalCodable {
     }
 }
 
-/// A registered subsidy programme: who owns it, who else may pay under it, and when that was last set.
+/// A registered subsidy programme: who owns it, the kind of period it pays by, who else may pay under it,
+/// and when that was last set.
 public struct ProgrammeRecord: Hashable, Sendable, CanonicalCodable {
     public let programme: ProgrammeRef
+    public let periods: SubsidyPeriod.Kind
     public let payers: [OrgID]
     public let registeredAt: UInt64
     public let changedAt: UInt64
 
-    public init(programme: ProgrammeRef, payers: [OrgID], registeredAt: UInt64, changedAt: UInt64) {
+    public init(
+        programme: ProgrammeRef,
+        periods: SubsidyPeriod.Kind,
+        payers: [OrgID],
+        registeredAt: UInt64,
+        changedAt: UInt64
+    ) {
         self.programme = programme
+        self.periods = periods
         self.payers = payers
         self.registeredAt = registeredAt
         self.changedAt = changedAt
@@ -115,6 +124,7 @@ public struct ProgrammeRecord: Hashable, Sendable, CanonicalCodable {
 
     public func encode(to writer: inout CanonicalWriter) {
         writer.write(programme)
+        writer.write(periods.rawValue)
         writer.write(payers)
         writer.write(registeredAt)
         writer.write(changedAt)
@@ -122,6 +132,7 @@ public struct ProgrammeRecord: Hashable, Sendable, CanonicalCodable {
 
     public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
         programme = try reader.read(ProgrammeRef.self)
+        periods = try SubsidyPeriod.Kind(decoding: &reader)
         payers = try reader.readArray(of: OrgID.self, maxCount: SubsidyProgramme.maximumPayers, "payers")
         registeredAt = try reader.read(UInt64.self)
         changedAt = try reader.read(UInt64.self)

@@ -2,7 +2,26 @@
 /// quarter `2026-Q3` or a month `2026-07`, years 2000–2999. Decoding refuses any other spelling, so one month
 /// cannot be paid twice as `2026-7` and `2026-07`.
 public struct SubsidyPeriod: Hashable, Sendable, CanonicalCodable, CustomStringConvertible {
+    /// How long a period is. A programme pays by one kind only (`SubsidyProgramme.periods`): a month and the
+    /// quarter holding it overlap, and a person paid for both would be paid twice unseen (issue 16 review).
+    public enum Kind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+        case year = 1
+        case quarter = 2
+        case month = 3
+
+        public var description: String {
+            switch self {
+            case .year: return "year"
+            case .quarter: return "quarter"
+            case .month: return "month"
+            }
+        }
+    }
+
     public let value: String
+
+    /// Year, quarter or month, from the canonical spelling.
+    public var kind: Kind { value.count == 4 ? .year : value.contains("Q") ? .quarter : .month }
 
     /// A period already in canonical form; nil otherwise.
     public init?(_ text: String) {
