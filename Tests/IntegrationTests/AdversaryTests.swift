@@ -112,6 +112,9 @@ import Testing
     @Test func anOutsiderIsRefusedCheaplyAndHoldsNothing() async throws {
         let network = try await Self.network { network in
             try network.configure(0, "idle_timeout_s", "2")
+            // One transaction a second after the burst of 10,000: the quota cannot refill between two batches
+            // however slowly a loaded machine sends them.
+            try network.configure(0, "tx_rate_limit", "1")
             try network.configure(0, "body_memory_bytes", "\(64 << 20)")
         }
         let api = network.apis[0]

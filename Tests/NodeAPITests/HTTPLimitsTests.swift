@@ -26,7 +26,9 @@ extension NodeAPITests {
 
     @Test func aClientHoldsAtMostItsShareOfConnections() async throws {
         let connections = ConnectionCounter(maximumPerClient: 16)
-        try await withNode(http: Self.limits(idle: 120), connections: connections) { base, _, _, _ in
+        // An idle timeout of an hour: under the whole suite this test's own tasks have been seen to run minutes
+        // late, and the held connections must still be there to count.
+        try await withNode(http: Self.limits(idle: 3_600), connections: connections) { base, _, _, _ in
             let port = try #require(URLComponents(string: base)?.port)
             var clients: [RawClient] = []
             for _ in 0..<40 {
@@ -36,7 +38,7 @@ extension NodeAPITests {
                 clients.append(client)
                 #expect(connections.connections(from: "127.0.0.2") <= 16)
             }
-            // The 24 past the cap are closed by the node; 16 stay (the idle timeout is two minutes).
+            // The 24 past the cap are closed by the node; 16 stay.
             #expect(await eventually { clients.filter(\.isOpen).count == 16 })
             #expect(connections.connections(from: "127.0.0.2") == 16)
             // Another client is served meanwhile.
@@ -67,8 +69,10 @@ extension NodeAPITests {
         }
     }
 
-    @Test func unfinishedBodiesHoldBoundedMemoryAndAreClosed() async throws {
-        let limits = Self.limits(idle: 5)
+    /// Closing stalled connections is the idle timeout's work (`slowHeadsAreClosedByTheIdleTimeout`); here the
+    /// timeout is long, so that even a starved test process sees the budget at work before anything closes.
+    @Test func unfinishedBodiesHoldBoundedMemory() async throws {
+        let limits = Self.limits(idle: 600)
         let budget = BodyBudget(total: limits.bodyMemoryBytes)
         try await withNode(http: limits, bodyBudget: budget) { base, _, _, _ in
             let port = try #require(URLComponents(string: base)?.port)
@@ -84,24 +88,19 @@ extension NodeAPITests {
                 )
                 stalled.append(client)
             }
-            // One client holds at most a quarter of the budget: a body past it is answered 503 busy — or, on a
-            // machine so loaded that its handler has not read that far, closed by the idle timeout first.
-            // Either way the node gives every byte back.
+            // One client holds at most a quarter of the budget: a body past it is answered 503 busy.
             var peak = 0
-            let settled = await eventually {
+            let busy = await eventually {
                 peak = max(peak, budget.used)
-                return await stalled.asyncFilter { client in
-                    let answered = await client.received().contains("\"busy\"")
-                    return !answered && client.isOpen
-                }.isEmpty
+                return await stalled.asyncMap { await $0.received() }.contains { $0.contains("\"busy\"") }
             }
-            #expect(settled, "a stalled body was neither refused nor closed")
+            #expect(busy, "no body was refused as busy")
             // Bodies go through the budget (peak above zero), and one client never holds more than its quarter.
             #expect(peak > 0 && peak <= budget.perClient, "\(peak) bytes held")
             #expect(try await APIRequest.send("GET", base + "/v1/status", timeout: 30).status == 200)
-            #expect(await eventually { stalled.filter(\.isOpen).isEmpty })
-            #expect(await eventually { budget.used == 0 })
+            // Gone, the stalled requests give every byte back.
             for client in stalled { await client.close() }
+            #expect(await eventually { budget.used == 0 })
         }
     }
 
