@@ -182,18 +182,19 @@ import Testing
         #expect(await eventually { (try? Self.descriptors(node)).map { $0 <= descriptorsBefore + 4 } ?? false })
 
         let residentBefore = try Self.residentBytes(node)
-        let chunk = String(repeating: "a", count: 8 << 20)
+        // 16 bodies of 15 MiB: 240 MiB the node would hold without its body budget.
+        let chunk = String(repeating: "a", count: 15 << 20)
         var bodies: [RawClient] = []
-        for _ in 0..<8 {
+        for _ in 0..<16 {
             let client = try await RawClient.connect(port: port, from: "127.0.0.3")
             // try?: the node may answer 503 busy and close while the body is still being sent.
             try? await client.send(
-                "POST /v1/txs/batch HTTP/1.1\r\nHost: node\r\nContent-Length: \(15 << 20)\r\n\r\n" + chunk
+                "POST /v1/txs/batch HTTP/1.1\r\nHost: node\r\nContent-Length: \(16 << 20)\r\n\r\n" + chunk
             )
             bodies.append(client)
         }
         // Past a client's quarter of the body budget, 503 busy (or, if the node's handlers run late, the idle
-        // timeout): the node holds at most 16 MiB of the 64 sent.
+        // timeout): the node holds at most a client's 16 MiB of the 240 sent.
         var growth = 0
         let settled = await eventually {
             // try?: a reading that fails counts as the largest growth, so the bound below fails.
@@ -203,8 +204,9 @@ import Testing
             }.isEmpty
         }
         #expect(settled, "a stalled body was neither refused nor closed")
-        print("adversary: 8 unfinished bodies of 8 MiB grew the node by \(growth >> 20) MiB")
-        #expect(growth < 48 << 20, "a client holds at most a quarter of 64 MiB of bodies")
+        print("adversary: 16 unfinished bodies of 15 MiB grew the node by \(growth >> 20) MiB")
+        // Allocator and buffer overhead under a loaded machine has been seen at up to 4× the 16 MiB held.
+        #expect(growth < 112 << 20, "a client holds at most a quarter of 64 MiB of bodies, not 240 MiB")
         #expect(await eventually { bodies.filter(\.isOpen).isEmpty }, "and is closed")
         for client in bodies { await client.close() }
         #expect(await network.reach(0, (await network.height(0) ?? 0) + 2), "the node kept committing throughout")

@@ -52,7 +52,6 @@ extension NodeAPITests {
         let connections = ConnectionCounter(maximumPerClient: 16)
         try await withNode(http: Self.limits(idle: 1), connections: connections) { base, _, _, _ in
             let port = try #require(URLComponents(string: base)?.port)
-            let descriptorsBefore = Self.openDescriptors()
             var slow: [RawClient] = []
             for _ in 0..<10 {
                 let client = try await RawClient.connect(port: port, from: "127.0.0.2")
@@ -64,8 +63,8 @@ extension NodeAPITests {
             #expect(await eventually { connections.connections(from: "127.0.0.2") == 0 })
             for client in slow { await client.close() }
             #expect(try await APIRequest.send("GET", base + "/v1/status", timeout: 30).status == 200)
-            let descriptorsAfter = Self.openDescriptors()
-            #expect(descriptorsAfter <= descriptorsBefore + 4, "fds \(descriptorsBefore) → \(descriptorsAfter)")
+            // The node process's descriptors are counted in `AdversaryTests`, where the node is a process of its
+            // own; here the test shares its process with every other test of the suite.
         }
     }
 
@@ -122,11 +121,5 @@ extension NodeAPITests {
             #expect(answer.contains("body_timeout"))
             await client.close()
         }
-    }
-
-    /// Open file descriptors of this process (the test and the node's server share it).
-    static func openDescriptors() -> Int {
-        // try?: without /proc there is nothing to count; the comparisons above then hold trivially.
-        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
     }
 }

@@ -93,7 +93,9 @@ final class ForgingLedger: SyncLedger {
             transactionsRoot: Block.transactionsRoot(transactions, hash: hash),
             transactionCount: UInt32(transactions.count)
         )
-        let forged = Block(header: header, transactions: transactions)
+        // The forgery keeps the block's last commit: the header names it, and a body without it would not
+        // even assemble (`Block.bodyMatchesHeader`) — the lie here is the transactions.
+        let forged = Block(header: header, transactions: transactions, lastCommit: block.lastCommit)
         let forgedCertificate = CommitCertificate(
             height: height,
             round: certificate.round,
