@@ -133,10 +133,7 @@ struct QueryConflicts: AsyncParsableCommand {
     var period: String
 
     func run() async throws {
-        let parts = programme.split(separator: "/", maxSplits: 1).map(String.init)
-        guard parts.count == 2, let name = ProgrammeID.normalising(parts[1]),
-            let programme = ProgrammeRef("\(parts[0])/\(name)")
-        else {
+        guard let programme = ProgrammeRef.normalising(programme) else {
             throw InputError(message: "--programme \(programme) is not OWNER/NAME, e.g. 440000/dibao")
         }
         guard let period = SubsidyPeriod.normalising(period) else {

@@ -98,15 +98,14 @@ struct SubmitSubsidyBatch: AsyncParsableCommand {
 
     /// `OWNER/NAME`, or `NAME` in the signer's own namespace, with the name lower-cased and trimmed.
     static func programme(_ text: String, signer: PrivateKey, node: String) async throws -> ProgrammeRef {
-        let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
-        guard let name = parts.last.flatMap(ProgrammeID.normalising) else {
-            throw InputError(message: "--programme \(text): the name must be \(ProgrammeID.rules)")
-        }
-        if parts.count == 2 {
-            guard let owner = OrgID(parts[0].trimmingCharacters(in: .whitespaces)) else {
-                throw InputError(message: "--programme \(text): \(parts[0]) is not a member id")
+        if text.contains("/") {
+            guard let programme = ProgrammeRef.normalising(text) else {
+                throw InputError(message: "--programme \(text): expected OWNER/NAME, NAME being \(ProgrammeID.rules)")
             }
-            return ProgrammeRef(owner: owner, name: name)
+            return programme
+        }
+        guard let name = ProgrammeID.normalising(text) else {
+            throw InputError(message: "--programme \(text): the name must be \(ProgrammeID.rules)")
         }
         return ProgrammeRef(owner: try await NodeClient(node).member(of: signer.publicKey), name: name)
     }

@@ -163,6 +163,10 @@ struct SubsidyRulesTests {
         }
         // What people type becomes the one spelling.
         #expect(ProgrammeID.normalising(" Dibao ")?.value == "dibao")
+        #expect(ProgrammeRef.normalising(" 440000 / Dibao")?.description == "440000/dibao")
+        #expect(
+            ["dibao", "440000/", "/dibao", "440000/di bao", "a/b/c"].allSatisfy { ProgrammeRef.normalising($0) == nil }
+        )
         #expect(
             ["2026-7", "2026/07", "2026-07", " 2026-07 "].map { SubsidyPeriod.normalising($0)?.value }
                 == Array(repeating: "2026-07", count: 4)

@@ -17,6 +17,16 @@ public struct ProgrammeRef: Hashable, Sendable, CanonicalCodable, CustomStringCo
         self.init(owner: owner, name: name)
     }
 
+    /// `OWNER/NAME` as a person typed it — spaces around the parts dropped, the name lower-cased; nil when it
+    /// is still not a programme reference.
+    public static func normalising(_ text: String) -> ProgrammeRef? {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let owner = OrgID(String(parts[0].trimmingWhitespace)),
+            let name = ProgrammeID.normalising(String(parts[1]))
+        else { return nil }
+        return ProgrammeRef(owner: owner, name: name)
+    }
+
     public var description: String { "\(owner.value)/\(name.value)" }
 
     public func encode(to writer: inout CanonicalWriter) {
