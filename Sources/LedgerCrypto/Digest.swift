@@ -6,7 +6,7 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Length of every digest in bytes.
     public static let byteCount = 32
 
-    private var words: (UInt64, UInt64, UInt64, UInt64)
+    @usableFromInline var words: (UInt64, UInt64, UInt64, UInt64)
 
     /// The all-zero digest.
     public static let zero = Digest(words: (0, 0, 0, 0))
@@ -38,7 +38,7 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// Calls `body` with the 32 bytes of the digest.
-    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    @inlinable public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         var bigEndian = (words.0.bigEndian, words.1.bigEndian, words.2.bigEndian, words.3.bigEndian)
         return try Swift.withUnsafeBytes(of: &bigEndian) { try body($0) }
     }

@@ -1,16 +1,22 @@
 /// Lower-case hexadecimal, the one text form of keys, digests and signatures everywhere in CivicLedger.
 public enum Hex {
-    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    @usableFromInline static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Encodes bytes as lower-case hex.
     public static func encode<C: Sequence>(_ bytes: C) -> String where C.Element == UInt8 {
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.underestimatedCount * 2)
+        append(bytes, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the lower-case hex of `bytes` to `out`, for writers of large answers (inlinable, so that it is
+    /// specialised for the caller's collection rather than iterating a generic one).
+    @inlinable public static func append<C: Sequence>(_ bytes: C, to out: inout [UInt8]) where C.Element == UInt8 {
+        out.reserveCapacity(out.count + bytes.underestimatedCount * 2)
         for byte in bytes {
             out.append(digits[Int(byte >> 4)])
             out.append(digits[Int(byte & 0x0f)])
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Decodes hex (either case, no prefix, no separators). Returns nil for odd length or a non-hex character.

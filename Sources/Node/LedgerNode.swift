@@ -261,6 +261,17 @@ public final class LedgerNode: Sendable {
         return admissions.map(\.result)
     }
 
+    /// The refusals a batch's envelopes alone decide (`Mempool.envelopeRefusals`), counted like `submit`'s; a
+    /// batch received as bytes asks this first and decodes and submits only the rest. Such refusals are
+    /// never remembered: nothing about them is signed.
+    public func envelopeRefusals(_ envelopes: [TransactionEnvelope]) -> [MempoolRefusal?] {
+        let refusals = mempool.envelopeRefusals(envelopes, state: store.state(at: consensus.committedHeight()))
+        var codes: [String: Int] = [:]
+        for case let refusal? in refusals { codes[refusal.code, default: 0] += 1 }
+        for (code, count) in codes { metrics.rejected(code, count: count) }
+        return refusals
+    }
+
     /// Stops consensus and the peer layer, then closes the store.
     public func shutdown() async throws {
         try await consensus.stop().get()

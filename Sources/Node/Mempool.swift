@@ -148,21 +148,7 @@ public final class Mempool: Sendable {
         state: State
     ) -> [Admission] {
         let state = CachedStateReader(state)
-        var refusals = [MempoolRefusal?](repeating: nil, count: transactions.count)
-        var senders: [[UInt8]: MempoolRefusal?] = [:]
-        for index in transactions.indices {
-            let transaction = transactions[index].transaction
-            guard transaction.chainID == executor.rules.chainID else {
-                refusals[index] = .rejected(
-                    Rejection(.wrongChain, "the transaction is for another chain; this is \(executor.rules.chainID)")
-                )
-                continue
-            }
-            if senders[transaction.sender] == nil {
-                senders[transaction.sender] = senderRefusal(transaction.sender, state: state)
-            }
-            if let refusal = senders[transaction.sender] ?? nil { refusals[index] = refusal }
-        }
+        var refusals = envelopeRefusals(transactions.map(\.transaction.envelope), state: state)
         var ids = [Digest?](repeating: nil, count: transactions.count)
         var sizes = [Int](repeating: 0, count: transactions.count)
         for index in transactions.indices where refusals[index] == nil {
@@ -209,6 +195,28 @@ public final class Mempool: Sendable {
                 state: state
             )
             return Admission(result: result, signatureVerified: signatures[index])
+        }
+    }
+
+    /// What the envelopes alone decide (`TransactionEnvelope`): another chain, or a sender that can send
+    /// nothing (`senderRefusal`, decided once per sender). One entry per envelope; nil where the transaction
+    /// must be checked further. A batch received as bytes is put through this before it is decoded further,
+    /// then through `admit`, which asks the same again.
+    public func envelopeRefusals<State: StateReader>(
+        _ envelopes: [TransactionEnvelope],
+        state: State
+    ) -> [MempoolRefusal?] {
+        let chainID = executor.rules.chainID
+        var senders: [SenderKey: MempoolRefusal?] = [:]
+        return envelopes.map { envelope in
+            guard envelope.chainID == chainID else {
+                return .rejected(Rejection(.wrongChain, "the transaction is for another chain; this is \(chainID)"))
+            }
+            let sender = SenderKey(bytes: envelope.sender)
+            if let known = senders[sender] { return known }
+            let refusal = senderRefusal(envelope.sender, state: state)
+            senders[sender] = refusal
+            return refusal
         }
     }
 
@@ -523,4 +531,12 @@ extension Mempool.Contents {
         }
         return entry
     }
+}
+
+/// A sender's key as a dictionary key, hashed as one block of bytes rather than byte by byte (admission looks
+/// every transaction's sender up, junk included).
+private struct SenderKey: Hashable {
+    let bytes: [UInt8]
+
+    func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
 }

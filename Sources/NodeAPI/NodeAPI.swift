@@ -223,37 +223,85 @@ public enum NodeAPI {
 
     /// `POST /v1/txs/batch`: `{"txs": ["<hex>", …]}` as JSON, or as `application/octet-stream` each signed
     /// transaction's canonical bytes after its length (4 bytes, big-endian) — half the bytes and no JSON or
-    /// hex work for either side. Admitted together (signatures verified as one batch across cores). Answers
-    /// 200 with one entry per transaction: its hash, or the refusal's code; an empty batch is malformed. The
-    /// whole batch is charged to the client's transaction quota before any of it is admitted.
+    /// hex work for either side. Answers 200 with one entry per transaction: its hash, or the refusal's code;
+    /// an empty batch, or one holding a transaction that does not decode, is malformed and nothing of it is
+    /// admitted.
+    ///
+    /// Cheap refusal first (`docs/api.md`, "Limits"): the whole batch is charged to the client's transaction
+    /// quota once it is framed; then each transaction's envelope (`TransactionEnvelope`) decides what it can —
+    /// another chain, a sender that can send nothing — and only the rest are decoded whole and admitted
+    /// together (signatures verified as one batch across cores). A transaction refused by its envelope is
+    /// not decoded further, so its answer is that refusal even if its payload would not have decoded.
     static func submitBatch(_ api: APIRequest, node: LedgerNode) async throws -> Response {
         let request = api.request
         let bytes = try await body(of: api, upTo: maximumBatchBodyBytes)
-        let decoded =
+        let encoded =
             request.headers[.contentType]?.hasPrefix("application/octet-stream") == true
             ? try binaryBatch(bytes) : try jsonBatch(bytes)
-        let transactions = decoded.map(\.transaction)
-        guard !transactions.isEmpty else {
+        guard !encoded.isEmpty else {
             throw ProblemDocument.malformedBody(
                 "a batch holds from 1 to \(maximumBatch) transactions; this one is empty"
             )
         }
-        try api.context.transactionQuota?.charge(transactions.count)
-        let hash = node.consensus.genesis.suite.suite.hashFunction
-        let results = node.submit(transactions)
-        let entries: [JSONValue] = zip(decoded, results).map { decoded, result in
-            switch result {
-            case .success(let id): return .object([JSONMember("hash", .string(id.hex))])
-            case .failure(let refusal):
-                // Decoding is canonical (one encoding per value, nothing left over), so the bytes received
-                // hash to the transaction's id without encoding it again.
-                return .object([
-                    JSONMember("hash", .string(hash.hash(decoded.bytes).hex)),
-                    JSONMember("code", .string(refusal.code)),
-                ])
+        try api.context.transactionQuota?.charge(encoded.count)
+        let envelopes = try encoded.indices.map { index in
+            do { return try TransactionEnvelope(peeking: encoded[index]) } catch {
+                throw malformedTransaction(index, error)
             }
         }
-        return json(.object([JSONMember("results", .array(entries))]))
+        var results: [Result<Digest, MempoolRefusal>?] = node.envelopeRefusals(envelopes).map { refusal in
+            refusal.map { .failure($0) }
+        }
+        let rest = results.indices.filter { results[$0] == nil }
+        let transactions = try rest.map { index in
+            do { return try SignedTransaction(encoded: encoded[index]) } catch {
+                throw malformedTransaction(index, error)
+            }
+        }
+        for (index, result) in zip(rest, node.submit(transactions)) { results[index] = result }
+        let hash = node.consensus.genesis.suite.suite.hashFunction
+        let answer = zip(encoded, results).map { bytes, result -> (id: Digest, code: String?) in
+            switch result {
+            case .success(let id)?: return (id, nil)
+            case .failure(let refusal)?:
+                // Decoding is canonical (one encoding per value, nothing left over), so the bytes received
+                // hash to the transaction's id without decoding or encoding it.
+                return (hash.hash(bytes), refusal.code)
+            case nil:  // unreachable: every transaction the envelopes left was submitted
+                return (hash.hash(bytes), "internal_error")
+            }
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: batchAnswer(answer)))
+        )
+    }
+
+    /// `{"results":[{"hash":"<hex>"},{"hash":"<hex>","code":"<code>"},…]}` written compactly, straight to bytes:
+    /// for a batch of junk this answer is the largest part of refusing it, and 10,000 entries built as a
+    /// JSON tree first cost a node twice as much (`docs/reliability.md`, "Junk transactions").
+    static func batchAnswer(_ entries: [(id: Digest, code: String?)]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(16 + entries.count * 110)
+        out.append(contentsOf: #"{"results":["#.utf8)
+        for (index, entry) in entries.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: #"{"hash":""#.utf8)
+            entry.id.withUnsafeBytes { Hex.append($0, to: &out) }
+            out.append(UInt8(ascii: "\""))
+            if let code = entry.code {
+                out.append(contentsOf: #","code":"#.utf8)
+                JSONValue.quote(code, into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(contentsOf: "]}\n".utf8)
+        return out
+    }
+
+    private static func malformedTransaction(_ index: Int, _ error: any Error) -> ProblemDocument {
+        ProblemDocument(.badRequest, "malformed_transaction", "Malformed transaction", "transaction \(index): \(error)")
     }
 
     /// The request's body within the API's limits (`BodyReader`).
@@ -269,13 +317,8 @@ public enum NodeAPI {
         return try await reader.read(api.request, upTo: limit)
     }
 
-    /// A transaction of a batch with the bytes it arrived as.
-    struct BatchEntry {
-        let transaction: SignedTransaction
-        let bytes: [UInt8]
-    }
-
-    private static func jsonBatch(_ bytes: [UInt8]) throws -> [BatchEntry] {
+    /// The transactions of a JSON batch, as bytes, undecoded.
+    private static func jsonBatch(_ bytes: [UInt8]) throws -> [[UInt8]] {
         // try?: a body that does not parse is malformed; the problem below says what was expected.
         guard let document = try? JSONParser.parse(bytes), case .array(let items)? = document["txs"],
             items.count <= maximumBatch
@@ -285,18 +328,23 @@ public enum NodeAPI {
             )
         }
         return try items.enumerated().map { index, item in
-            // try?: an item that does not decode is malformed; the problem names it.
             guard case .string(let text) = item, let bytes = Hex.decode(text),
-                let transaction = try? SignedTransaction(encoded: bytes)
+                bytes.count <= SignedTransaction.maximumEncodedSize
             else {
-                throw ProblemDocument(.badRequest, "malformed_transaction", "Malformed transaction", "txs[\(index)]")
+                throw ProblemDocument(
+                    .badRequest,
+                    "malformed_transaction",
+                    "Malformed transaction",
+                    "transaction \(index): not hex of at most \(SignedTransaction.maximumEncodedSize) bytes"
+                )
             }
-            return BatchEntry(transaction: transaction, bytes: bytes)
+            return bytes
         }
     }
 
-    private static func binaryBatch(_ bytes: [UInt8]) throws -> [BatchEntry] {
-        var transactions: [BatchEntry] = []
+    /// The transactions of a binary batch, as bytes, undecoded.
+    private static func binaryBatch(_ bytes: [UInt8]) throws -> [[UInt8]] {
+        var transactions: [[UInt8]] = []
         var offset = 0
         while offset < bytes.count {
             guard transactions.count < maximumBatch else {
@@ -314,17 +362,7 @@ public enum NodeAPI {
                     "transaction \(transactions.count) claims \(length) bytes; \(bytes.count - offset) remain"
                 )
             }
-            let encoded = Array(bytes[offset..<offset + length])
-            do {
-                transactions.append(BatchEntry(transaction: try SignedTransaction(encoded: encoded), bytes: encoded))
-            } catch {
-                throw ProblemDocument(
-                    .badRequest,
-                    "malformed_transaction",
-                    "Malformed transaction",
-                    "transaction \(transactions.count): \(error)"
-                )
-            }
+            transactions.append(Array(bytes[offset..<offset + length]))
             offset += length
         }
         return transactions

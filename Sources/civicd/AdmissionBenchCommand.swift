@@ -24,8 +24,22 @@ extension LedgerBenchCommand {
         @Option(help: "Rounds; the median is reported.")
         var rounds: Int = 5
 
+        @Option(help: "Make the junk for this network's genesis file instead of a bench network's.")
+        var genesis: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "Write the junk as a binary POST /v1/txs/batch body to this file and stop.",
+                discussion: "Tools/bench-junk.sh posts it to a running node to measure the refusal end to end."
+            )
+        )
+        var writeBatch: String?
+
         func run() throws {
-            let (genesis, _) = try LedgerBenchCommand.benchGenesis(suite: suite)
+            let genesis =
+                try self.genesis.map { try Genesis.parse(json: Array(try Data(contentsOf: URL(fileURLWithPath: $0)))) }
+                ?? LedgerBenchCommand.benchGenesis(suite: suite).0
+            let suite = genesis.suite
             let chainID = genesis.chainID
             let executor = Executor(rules: genesis.rules)
             var state = InMemoryState()
@@ -44,6 +58,13 @@ extension LedgerBenchCommand {
                     ),
                     signature: try Signature(bytes: (0..<64).map { _ in UInt8.random(in: 0...255, using: &random) })
                 )
+            }
+            if let writeBatch {
+                let body = junk.flatMap {
+                    withUnsafeBytes(of: UInt32($0.canonicalBytes.count).bigEndian, Array.init) + $0.canonicalBytes
+                }
+                try Data(body).write(to: URL(fileURLWithPath: writeBatch))
+                return
             }
             var refusing: [Double] = []
             var verifying: [Double] = []

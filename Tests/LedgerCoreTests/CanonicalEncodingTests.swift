@@ -162,7 +162,34 @@ struct CanonicalEncodingTests {
         #expect(throws: CanonicalDecodingError(.limitExceeded, at: 0, "")) {
             try ChainID(canonicalBytes: [0, 0, 0, 65] + [UInt8](repeating: 0x61, count: 65))
         }
+        #expect(throws: CanonicalDecodingError(.invalidValue, at: 0, "")) {
+            try ChainID(canonicalBytes: [0, 0, 0, 2, 0xc3, 0x28])  // checked as bytes: not UTF-8 is not a name
+        }
         #expect(ChainID("") == nil && ChainID("UPPER") == nil && ChainID(String(repeating: "a", count: 65)) == nil)
+    }
+
+    /// An envelope read from a transaction's bytes is the decoded transaction's, whatever follows it; the
+    /// envelope refuses what the transaction refuses in its leading fields.
+    @Test func envelopesAreTheLeadingFieldsOfTransactions() throws {
+        var random = SeededGenerator(seed: 16)
+        for _ in 0..<1_000 {
+            let transaction = random.signedTransaction()
+            var bytes = transaction.canonicalBytes
+            #expect(try TransactionEnvelope(peeking: bytes) == transaction.transaction.envelope)
+            bytes.removeLast(
+                bytes.count
+                    - (1 + 4 + transaction.transaction.chainID.value.utf8.count + 4
+                        + transaction.transaction.sender.count)
+            )
+            #expect(try TransactionEnvelope(peeking: bytes) == transaction.transaction.envelope, "nothing more read")
+            bytes.removeLast()
+            #expect(throws: CanonicalDecodingError(.truncated, at: 0, "")) { try TransactionEnvelope(peeking: bytes) }
+        }
+        var otherVersion = random.signedTransaction().canonicalBytes
+        otherVersion[0] = Transaction.formatVersion + 1
+        #expect(throws: CanonicalDecodingError(.unsupportedVersion, at: 0, "")) {
+            try TransactionEnvelope(peeking: otherVersion)
+        }
     }
 
     @Test func integersAreBigEndianFixedWidth() throws {

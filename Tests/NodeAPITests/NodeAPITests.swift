@@ -370,6 +370,63 @@ import Testing
         }
     }
 
+    /// Cheap refusal first, end to end (issue 16, point 4): a batch's transactions are decoded whole only
+    /// past what their envelopes decide. A stranger's transaction is refused for its sender whatever follows
+    /// its envelope; a member's transaction that does not decode makes the whole batch malformed, and nothing
+    /// of it is admitted; a transaction of another format version is malformed before anything is looked up.
+    @Test func aBatchIsDecodedOnlyPastItsEnvelopes() async throws {
+        try await withNode { base, account, genesis, node in
+            func garbled(_ transaction: SignedTransaction) -> [UInt8] {
+                var bytes = transaction.canonicalBytes
+                // The payload's tag, after version, chain id, sender and sequence: a tag no payload has.
+                bytes[1 + 4 + genesis.chainID.value.utf8.count + 4 + transaction.transaction.sender.count + 8] = 0xEE
+                return bytes
+            }
+            func post(_ transactions: [[UInt8]]) async throws -> APIRequest.Response {
+                try await APIRequest.send(
+                    "POST",
+                    base + "/v1/txs/batch",
+                    body: transactions.flatMap(lengthPrefixed),
+                    contentType: "application/octet-stream"
+                )
+            }
+            let stranger = LedgerFixture.key("api stranger", suite: genesis.suite.suite)
+            let junk = try SignedTransaction.signed(Payloads.anchor("junk"), sequence: 0, by: stranger, on: genesis)
+            let good = try SignedTransaction.signed(Payloads.anchor("good"), sequence: 0, by: account, on: genesis)
+            let bad = try SignedTransaction.signed(Payloads.anchor("bad"), sequence: 1, by: account, on: genesis)
+            #expect(throws: CanonicalDecodingError.self) { try SignedTransaction(encoded: garbled(junk)) }
+
+            let refused = try await post([garbled(junk)])
+            #expect(refused.status == 200)
+            let junkHash = SHA256().hash(garbled(junk)).hex
+            #expect(
+                try document(refused)["results"]
+                    == .array([
+                        .object([JSONMember("hash", .string(junkHash)), JSONMember("code", .string("unknown_account"))])
+                    ])
+            )
+
+            let malformed = try await post([good.canonicalBytes, garbled(bad)])
+            #expect(malformed.status == 400)
+            #expect(try document(malformed)["code"] == .string("malformed_transaction"))
+            guard case .string(let detail)? = try document(malformed)["detail"] else {
+                Issue.record("a malformed batch's problem has no detail")
+                return
+            }
+            #expect(detail.hasPrefix("transaction 1:"), "the problem names the transaction")
+            #expect(node.mempool.count == 0, "nothing of a malformed batch is admitted")
+
+            var otherVersion = good.canonicalBytes
+            otherVersion[0] = Transaction.formatVersion + 1
+            let versioned = try await post([otherVersion])
+            #expect(versioned.status == 400)
+            #expect(try document(versioned)["code"] == .string("malformed_transaction"))
+
+            let admitted = try await post([good.canonicalBytes])
+            #expect(try document(admitted)["results"] == .array([hashOnly(good)]))
+        }
+    }
+
     /// A node remembers a refusal for `GET /v1/txs/{hash}` only when the transaction's signature verified:
     /// junk under a stranger's key or under a member's public key with a bogus signature costs nothing to
     /// make, and remembering it would let anyone evict the refusals members look up (issue 16 review).

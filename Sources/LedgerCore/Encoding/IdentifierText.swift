@@ -20,13 +20,16 @@ extension IdentifierText {
         self.init(validated: value)
     }
 
-    public static func isValid(_ text: String) -> Bool {
-        let allowedPunctuation = Set(punctuation.utf8)
-        return !text.isEmpty && text.utf8.count <= maximumLength
-            && text.utf8.allSatisfy { byte in
+    public static func isValid(_ text: String) -> Bool { isValid(utf8: Array(text.utf8)) }
+
+    /// The rules applied to bytes: every one is ASCII, so valid bytes are valid UTF-8 as they stand. Decoding
+    /// checks the bytes before making a string of them — this runs for the chain id of every transaction read.
+    static func isValid(utf8 bytes: [UInt8]) -> Bool {
+        !bytes.isEmpty && bytes.count <= maximumLength
+            && bytes.allSatisfy { byte in
                 (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
                     || (allowsUpperCase && (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte))
-                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || allowedPunctuation.contains(byte)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || punctuation.utf8.contains(byte)
             }
     }
 
@@ -41,10 +44,11 @@ extension IdentifierText {
 
     public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
         let start = reader.offset
-        let text = try reader.readString(maxLength: Self.maximumLength, Self.kind)
-        guard Self.isValid(text) else {
-            throw CanonicalDecodingError(.invalidValue, at: start, "\(Self.kind) '\(text)' is not \(Self.rules)")
+        let bytes = try reader.readBytes(maxLength: Self.maximumLength, Self.kind)
+        guard Self.isValid(utf8: bytes) else {
+            let shown = String(decoding: bytes, as: UTF8.self)
+            throw CanonicalDecodingError(.invalidValue, at: start, "\(Self.kind) '\(shown)' is not \(Self.rules)")
         }
-        self.init(validated: text)
+        self.init(validated: String(decoding: bytes, as: UTF8.self))
     }
 }

@@ -105,9 +105,22 @@ extension JSONValue {
     }
 
     /// `text` as a JSON string: quote, backslash and control characters escaped, everything else as its UTF-8
-    /// bytes (escapes concern ASCII only, and no byte of a multi-byte sequence is ASCII).
-    static func quote(_ text: String, into out: inout [UInt8]) {
+    /// bytes (escapes concern ASCII only, and no byte of a multi-byte sequence is ASCII). Public for writers
+    /// of answers too large to build as a tree first.
+    public static func quote(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most text (hex, codes, names) needs no escape: scanned in place and copied whole.
+        let copied = text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard bytes.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) else {
+                return false
+            }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if copied == true {
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)

@@ -28,6 +28,9 @@ public struct Transaction: Hashable, Sendable, CanonicalCodable {
         SigningDomain.transaction.signedBytes(network: network, encoding: canonicalBytes)
     }
 
+    /// The leading fields admission checks first.
+    public var envelope: TransactionEnvelope { TransactionEnvelope(chainID: chainID, sender: sender) }
+
     public func encode(to writer: inout CanonicalWriter) {
         writer.write(Self.formatVersion)
         writer.write(chainID)
@@ -37,17 +40,9 @@ public struct Transaction: Hashable, Sendable, CanonicalCodable {
     }
 
     public init(decoding reader: inout CanonicalReader) throws(CanonicalDecodingError) {
-        let start = reader.offset
-        let version = try reader.read(UInt8.self)
-        guard version == Self.formatVersion else {
-            throw CanonicalDecodingError(.unsupportedVersion, at: start, "transaction format version \(version)")
-        }
-        chainID = try reader.read(ChainID.self)
-        let senderStart = reader.offset
-        sender = try reader.readBytes(maxLength: Self.maximumSenderLength, "sender")
-        guard sender.count == 33 || sender.count == 65 else {
-            throw CanonicalDecodingError(.invalidValue, at: senderStart, "sender key must be 33 or 65 bytes")
-        }
+        let envelope = try TransactionEnvelope(decoding: &reader)
+        chainID = envelope.chainID
+        sender = envelope.sender
         sequence = try reader.read(UInt64.self)
         payload = try reader.read(TransactionPayload.self)
     }
