@@ -2,8 +2,8 @@ import NIOConcurrencyHelpers
 import NIOCore
 import Node
 
-/// Open API connections per client address, so one address cannot hold more than its share
-/// (`HTTPLimits.maximumConnectionsPerClient`). Addresses of trusted proxies are not capped.
+/// Open API connections per client (`ClientAddress.key`: an IPv4 address, an IPv6 /64), so one client cannot
+/// hold more than its share (`HTTPLimits.maximumConnectionsPerClient`). Trusted proxies are not capped.
 public final class ConnectionCounter: Sendable {
     public let maximumPerClient: Int
     private let trustedProxies: [IPAddressRange]
@@ -18,9 +18,10 @@ public final class ConnectionCounter: Sendable {
     /// its share.
     public func opened(_ address: String) -> Bool {
         if isTrusted(address) { return true }
+        let client = ClientAddress.key(address)
         return open.withLockedValue { open in
-            guard open[address, default: 0] < maximumPerClient else { return false }
-            open[address, default: 0] += 1
+            guard open[client, default: 0] < maximumPerClient else { return false }
+            open[client, default: 0] += 1
             return true
         }
     }
@@ -28,9 +29,10 @@ public final class ConnectionCounter: Sendable {
     /// Forgets one connection of `address` counted by `opened`.
     public func closed(_ address: String) {
         if isTrusted(address) { return }
+        let client = ClientAddress.key(address)
         open.withLockedValue { open in
-            let left = open[address, default: 1] - 1
-            open[address] = left > 0 ? left : nil
+            let left = open[client, default: 1] - 1
+            open[client] = left > 0 ? left : nil
         }
     }
 
@@ -39,8 +41,10 @@ public final class ConnectionCounter: Sendable {
         return trustedProxies.contains { $0.contains(bytes) }
     }
 
-    /// Connections `address` holds now.
-    public func connections(from address: String) -> Int { open.withLockedValue { $0[address] ?? 0 } }
+    /// Connections `address`'s client (`ClientAddress.key`) holds now.
+    public func connections(from address: String) -> Int {
+        open.withLockedValue { $0[ClientAddress.key(address)] ?? 0 }
+    }
 }
 
 /// Closes a new API connection whose address already holds its share of connections; counts it otherwise

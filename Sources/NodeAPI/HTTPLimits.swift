@@ -21,6 +21,9 @@ public struct HTTPLimits: Sendable, Equatable {
     /// Request body bytes the node holds at once, across all requests; one client may hold a quarter of it.
     /// Beyond, a request is answered 503 `busy` and its body is read no further.
     public var bodyMemoryBytes = 128 << 20
+    /// How long a connection stays open after an answer given before its request arrived whole, so that the
+    /// client can read it (`EarlyAnswerHandler`).
+    public var earlyAnswerLinger: TimeAmount = .seconds(2)
 
     public init() {}
 
@@ -33,12 +36,14 @@ public struct HTTPLimits: Sendable, Equatable {
         bodyMemoryBytes = Int(configuration.apiBodyMemoryBytes)
     }
 
-    /// The server builder with these limits: the idle timeout, and each connection counted against
-    /// `connections`.
+    /// The server builder with these limits: the idle timeout, each connection counted against
+    /// `connections`, and connections closed after early answers.
     func server(connections: ConnectionCounter) -> HTTPServerBuilder {
         .http1(
             configuration: HTTP1Channel.Configuration(
-                additionalChannelHandlers: [ConnectionCapHandler(counter: connections)],
+                additionalChannelHandlers: [
+                    ConnectionCapHandler(counter: connections), EarlyAnswerHandler(linger: earlyAnswerLinger),
+                ],
                 idleTimeout: idleTimeout
             )
         )

@@ -209,6 +209,16 @@ import Testing
         #expect(growth < 112 << 20, "a client holds at most a quarter of 64 MiB of bodies, not 240 MiB")
         #expect(await eventually { bodies.filter(\.isOpen).isEmpty }, "and is closed")
         for client in bodies { await client.close() }
+
+        // Answered early (413 for a body declared too large), a body trickled a byte every 200 ms — never idle
+        // for the 2 s timeout — no longer keeps its connection while the node discards it.
+        let trickler = try await RawClient.connect(port: port, from: "127.0.0.4")
+        try await trickler.send("POST /v1/txs/batch HTTP/1.1\r\nHost: node\r\nContent-Length: \(1 << 30)\r\n\r\nx")
+        let trickle = trickler.trickle(every: .milliseconds(200))
+        #expect(await eventually { await trickler.received().hasPrefix("HTTP/1.1 413") })
+        #expect(await eventually { !trickler.isOpen }, "an early answer ends its connection")
+        trickle.cancel()
+        await trickler.close()
         #expect(await network.reach(0, (await network.height(0) ?? 0) + 2), "the node kept committing throughout")
     }
 

@@ -28,4 +28,33 @@ struct HTTPLimitsAccountingTests {
         #expect((0..<10).allSatisfy { _ in counter.opened("10.1.2.3") }, "a trusted proxy speaks for many")
         #expect(counter.opened("192.0.2.2"), "another address has its own share")
     }
+
+    /// One host holds a whole IPv6 /64: hopping between its addresses does not multiply its shares. Before
+    /// `ClientAddress.key`, every address of the /64 had a share of its own.
+    @Test func anIPv6NetworkHoldsOneShare() {
+        let counter = ConnectionCounter(maximumPerClient: 2)
+        #expect(counter.opened("2001:db8:1:2::1") && counter.opened("2001:db8:1:2:ffff:ffff:ffff:ffff"))
+        #expect(!counter.opened("2001:db8:1:2:abcd::9"), "the /64's share is taken")
+        #expect(counter.opened("2001:db8:1:3::1"), "the next /64 is another client")
+        #expect(counter.connections(from: "2001:0db8:0001:0002::7") == 2)
+        #expect(ClientAddress.key("2001:db8:1:2:abcd::9") == "2001:db8:1:2::/64")
+        #expect(ClientAddress.key("::ffff:192.0.2.7") == "192.0.2.7", "an IPv4-mapped address is its IPv4 address")
+        #expect(ClientAddress.key("192.0.2.7") == "192.0.2.7")
+    }
+
+    /// Large bodies from any number of clients leave a quarter of the budget to small ones: single
+    /// transactions go on being accepted while batches fill the rest (before, four clients' batch bodies
+    /// took the whole budget and every body after them was refused `busy`).
+    @Test func largeBodiesLeaveRoomForSmallOnes() {
+        let small = BodyBudget.smallBody
+        let budget = BodyBudget(total: 16 * small)
+        #expect(budget.bulk == 12 * small)
+        // Three clients each hold a quarter in one large body: bulk is full at three quarters.
+        for client in ["a", "b", "c"] { #expect(budget.reserve(4 * small, bulk: 4 * small, for: client)) }
+        #expect(!budget.reserve(small, bulk: small, for: "d"), "no more large bodies")
+        #expect((["d", "e", "f", "g"]).allSatisfy { budget.reserve(small, for: $0) }, "small bodies still fit")
+        #expect(!budget.reserve(1, for: "h"), "the whole budget is full")
+        budget.release(4 * small, bulk: 4 * small, for: "a")
+        #expect(budget.reserve(small, bulk: small, for: "h"), "released bulk is bulk again")
+    }
 }

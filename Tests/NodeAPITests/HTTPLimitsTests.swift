@@ -122,4 +122,40 @@ extension NodeAPITests {
             await client.close()
         }
     }
+
+    /// An answer given before the request arrived whole ends the connection: Hummingbird would otherwise read
+    /// and discard the rest of the body for as long as the client trickles it (the idle timeout restarts with
+    /// every byte, and the body timeout only runs while a route reads). Before `EarlyAnswerHandler`, both
+    /// connections below stayed open as long as the trickle went on.
+    @Test func anEarlyAnswerEndsItsConnection() async throws {
+        var limits = Self.limits(idle: 2, body: 600)
+        limits.earlyAnswerLinger = .milliseconds(500)
+        try await withNode(http: limits) { base, _, _, _ in
+            let port = try #require(URLComponents(string: base)?.port)
+            for (request, status) in [
+                // Declared larger than any batch: 413 at once, the body unread.
+                ("POST /v1/txs/batch HTTP/1.1\r\nHost: node\r\nContent-Length: \(64 << 20)\r\n\r\nxyz", "413"),
+                // A body no route reads.
+                ("GET /v1/status HTTP/1.1\r\nHost: node\r\nContent-Length: 100000\r\n\r\nxyz", "200"),
+            ] {
+                let client = try await RawClient.connect(port: port, from: "127.0.0.2")
+                try await client.send(request)
+                // A byte every 200 ms, from the connection's event loop: never idle for the 2 s timeout.
+                let trickle = client.trickle(every: .milliseconds(200))
+                #expect(await eventually { await client.received().contains("HTTP/1.1") })
+                let answer = await client.received()
+                #expect(answer.hasPrefix("HTTP/1.1 \(status)"), "\(answer.prefix(200))")
+                #expect(answer.lowercased().contains("connection: close"), "\(answer.prefix(400))")
+                #expect(await eventually { !client.isOpen }, "the node closed the connection")
+                trickle.cancel()
+                await client.close()
+            }
+            // An answer to a request that arrived whole keeps its connection (until the idle timeout).
+            let client = try await RawClient.connect(port: port, from: "127.0.0.2")
+            try await client.send("GET /v1/status HTTP/1.1\r\nHost: node\r\n\r\n")
+            #expect(await eventually { await client.received().contains("HTTP/1.1 200") })
+            #expect(!(await client.received().lowercased().contains("connection: close")))
+            await client.close()
+        }
+    }
 }
