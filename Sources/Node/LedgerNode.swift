@@ -246,30 +246,33 @@ public final class LedgerNode: Sendable {
         let hash = consensus.genesis.suite.suite.hashFunction
         var admitted: [SignedTransaction] = []
         var remembered: [(Digest, MempoolRefusal)] = []
-        var codes: [String: Int] = [:]
+        var refused: [MempoolRefusal] = []
         for (transaction, admission) in zip(transactions, admissions) {
             switch admission.result {
             case .success: admitted.append(transaction)
             case .failure(let refusal):
-                codes[refusal.code, default: 0] += 1
+                refused.append(refusal)
                 if admission.signatureVerified { remembered.append((transaction.id(hash: hash), refusal)) }
             }
         }
         tracker.refused(remembered)
-        for (code, count) in codes { metrics.rejected(code, count: count) }
+        countRefused(refused)
         gossip.publish(transactions: admitted)
         return admissions.map(\.result)
     }
 
-    /// The refusals a batch's envelopes alone decide (`Mempool.envelopeRefusals`), counted like `submit`'s; a
-    /// batch received as bytes asks this first and decodes and submits only the rest. Such refusals are
-    /// never remembered: nothing about them is signed.
+    /// The refusals a batch's envelopes alone decide (`Mempool.envelopeRefusals`); a batch received as bytes
+    /// asks this first and decodes and submits only the rest, then counts these (`countRefused`) once the
+    /// batch is known to be well formed. Such refusals are never remembered: nothing about them is signed.
     public func envelopeRefusals(_ envelopes: [TransactionEnvelope]) -> [MempoolRefusal?] {
-        let refusals = mempool.envelopeRefusals(envelopes, state: store.state(at: consensus.committedHeight()))
+        mempool.envelopeRefusals(envelopes, state: store.state(at: consensus.committedHeight()))
+    }
+
+    /// Counts refusals in the `civic_rejected_transactions_total` metric, by code.
+    public func countRefused(_ refusals: some Sequence<MempoolRefusal>) {
         var codes: [String: Int] = [:]
-        for case let refusal? in refusals { codes[refusal.code, default: 0] += 1 }
+        for refusal in refusals { codes[refusal.code, default: 0] += 1 }
         for (code, count) in codes { metrics.rejected(code, count: count) }
-        return refusals
     }
 
     /// Stops consensus and the peer layer, then closes the store.

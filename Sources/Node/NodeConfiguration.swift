@@ -234,7 +234,8 @@ public struct NodeConfiguration: Sendable, Equatable {
             # request body this long to arrive.
             idle_timeout_s = \(apiIdleTimeoutSeconds)
             body_timeout_s = \(apiBodyTimeoutSeconds)
-            # Open connections in all, and from one address (trusted proxies exempt).
+            # Open connections in all, and from one client: an IPv4 address or an IPv6 /64
+            # (trusted proxies exempt).
             max_connections = \(apiMaximumConnections)
             max_connections_per_client = \(apiMaximumConnectionsPerClient)
             # Request-body bytes held at once (one client: a quarter); beyond, 503 busy.

@@ -4,12 +4,13 @@ import NIOCore
 /// Reads one request's body within the API's limits (`docs/api.md`, "Limits"): at most `limit` bytes
 /// (413 `body_too_large`, read no further), within `timeout` for the whole body however it trickles
 /// (408 `body_timeout`), each chunk taken from the node's `BodyBudget` as it arrives (503 `busy` when the
-/// node or this client already holds its share), held until the request is answered (`BodyReservation`).
+/// node or this client already holds its share, or batch bodies theirs), held until the request is answered
+/// (`BodyReservation`).
 struct BodyReader: Sendable {
     let reservation: BodyReservation
     let timeout: TimeAmount
 
-    func read(_ request: Request, upTo limit: Int) async throws -> [UInt8] {
+    func read(_ request: Request, upTo limit: Int, batch: Bool = false) async throws -> [UInt8] {
         if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
             throw Self.tooLarge(limit)
         }
@@ -20,7 +21,7 @@ struct BodyReader: Sendable {
                 var bytes: [UInt8] = []
                 for try await chunk in body {
                     guard bytes.count + chunk.readableBytes <= limit else { throw Self.tooLarge(limit) }
-                    guard reservation.take(chunk.readableBytes) else {
+                    guard reservation.take(chunk.readableBytes, batch: batch) else {
                         var problem = ProblemDocument(
                             .serviceUnavailable,
                             "busy",

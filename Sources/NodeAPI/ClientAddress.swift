@@ -24,14 +24,19 @@ public enum ClientAddress {
 
     /// The unit every per-client limit counts (`docs/api.md`, "Limits"): an IPv4 address as it is, an IPv6
     /// address by its /64 — one subscriber's network, all of whose 2⁶⁴ addresses one host can use, so that
-    /// hopping between them does not multiply a client's shares. An IPv4 address mapped into IPv6 counts as
-    /// the IPv4 address; text that is no address (a Unix socket) counts as itself.
+    /// hopping between them does not multiply a client's shares. An IPv4 address mapped into IPv6
+    /// (`::ffff:0:0/96`) or translated by NAT64's well-known prefix (`64:ff9b::/96`, RFC 6052) counts as that
+    /// IPv4 address; text that is no address (a Unix socket) counts as itself.
     public static func key(_ address: String) -> String {
-        guard let bytes = IPAddressRange.address(address) else { return address }
+        guard var bytes = IPAddressRange.address(address) else { return address }
+        if bytes.count == 16, bytes.starts(with: nat64Prefix) { bytes = Array(bytes.suffix(4)) }
         guard bytes.count == 16 else { return bytes.map { String($0) }.joined(separator: ".") }
         let groups = stride(from: 0, to: 8, by: 2).map {
             String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16)
         }
         return groups.joined(separator: ":") + "::/64"
     }
+
+    /// `64:ff9b::/96`, the first 12 bytes.
+    private static let nat64Prefix: [UInt8] = [0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0]
 }

@@ -5,11 +5,13 @@ import NIOHTTPTypes
 /// given without reading the rest of the body, or any answer to a request whose body the route never reads.
 /// Hummingbird would otherwise read and discard the rest of that body for as long as the client cares to
 /// trickle it (`docs/api.md`, "Limits"; the idle timeout restarts with every byte, the body timeout only
-/// runs while a route reads). The answer says `Connection: close`, and the connection closes `linger` after
-/// the answer is written: time for the client to read it, where closing at once with its bytes still unread
-/// in the socket would reset the connection and could lose the answer.
+/// runs while a route reads). The answer says `Connection: close`; from then on nothing more the client
+/// sends is passed on — no further request on the connection is served (RFC 9112 §9.6) — and the connection
+/// closes `linger` after the answer is written: time for the client to read it, where closing at once with
+/// its bytes still unread in the socket would reset the connection and could lose the answer.
 ///
-/// Requests are matched to answers in order (HTTP/1.1 answers pipelined requests in the order they came).
+/// Requests are matched to answers in order (HTTP/1.1 answers pipelined requests in the order they came);
+/// an informational (1xx) head is not an answer.
 final class EarlyAnswerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -19,13 +21,15 @@ final class EarlyAnswerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let linger: TimeAmount
     /// For each request received and not yet answered in full, oldest first: whether it has arrived whole.
     private var arrived: [Bool] = []
-    /// Set once an early answer has begun: the connection ends after it.
-    private var closing: Scheduled<Void>?
+    /// Set once an early answer's head has gone out: the connection ends after it.
     private var answeringEarly = false
+    private var closing: Scheduled<Void>?
 
     init(linger: TimeAmount) { self.linger = linger }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        // After an early answer, the rest of its body and anything after it are dropped unread.
+        guard !answeringEarly else { return }
         switch unwrapInboundIn(data) {
         case .head: arrived.append(false)
         case .end: if let last = arrived.indices.last { arrived[last] = true }
@@ -36,7 +40,7 @@ final class EarlyAnswerHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
-        case .head(var response) where arrived.first == false:
+        case .head(var response) where arrived.first == false && response.status.kind != .informational:
             answeringEarly = true
             response.headerFields[.connection] = "close"
             context.write(wrapOutboundOut(.head(response)), promise: promise)
@@ -60,3 +64,7 @@ final class EarlyAnswerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         closing = nil
     }
 }
+
+/// Bound to its channel's event loop, like every NIO handler.
+@available(*, unavailable)
+extension EarlyAnswerHandler: Sendable {}

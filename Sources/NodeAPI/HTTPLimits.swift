@@ -15,8 +15,8 @@ public struct HTTPLimits: Sendable, Equatable {
     public var bodyTimeout: TimeAmount = .seconds(60)
     /// Open connections at once; beyond, new ones wait in the listen backlog.
     public var maximumConnections = 1_024
-    /// Open connections from one address at once (a trusted proxy is exempt: it speaks for many); beyond,
-    /// a new connection is closed at once.
+    /// Open connections from one client (`ClientAddress.key`) at once (a trusted proxy is exempt: it speaks
+    /// for many); beyond, a new connection is closed at once.
     public var maximumConnectionsPerClient = 32
     /// Request body bytes the node holds at once, across all requests; one client may hold a quarter of it.
     /// Beyond, a request is answered 503 `busy` and its body is read no further.

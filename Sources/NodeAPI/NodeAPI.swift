@@ -56,7 +56,7 @@ public enum NodeAPI {
     }
 
     /// The API's HTTP server on `address`: `router(…)` served within `http` — its idle timeout, at most
-    /// `http.maximumConnections` open connections and `http.maximumConnectionsPerClient` from one address
+    /// `http.maximumConnections` open connections and `http.maximumConnectionsPerClient` from one client
     /// (counted in `connections`, made here when nil; trusted proxies exempt).
     public static func application(
         node: LedgerNode,
@@ -234,7 +234,7 @@ public enum NodeAPI {
     /// not decoded further, so its answer is that refusal even if its payload would not have decoded.
     static func submitBatch(_ api: APIRequest, node: LedgerNode) async throws -> Response {
         let request = api.request
-        let bytes = try await body(of: api, upTo: maximumBatchBodyBytes)
+        let bytes = try await body(of: api, upTo: maximumBatchBodyBytes, batch: true)
         let encoded =
             request.headers[.contentType]?.hasPrefix("application/octet-stream") == true
             ? try binaryBatch(bytes) : try jsonBatch(bytes)
@@ -258,14 +258,16 @@ public enum NodeAPI {
                 throw malformedTransaction(index, error)
             }
         }
+        node.countRefused(results.compactMap { if case .failure(let refusal)? = $0 { refusal } else { nil } })
         for (index, result) in zip(rest, node.submit(transactions)) { results[index] = result }
         let hash = node.consensus.genesis.suite.suite.hashFunction
         let answer = zip(encoded, results).map { bytes, result -> (id: Digest, code: String?) in
             switch result {
             case .success(let id)?: return (id, nil)
             case .failure(let refusal)?:
-                // Decoding is canonical (one encoding per value, nothing left over), so the bytes received
-                // hash to the transaction's id without decoding or encoding it.
+                // The hash of the bytes received: decoding is canonical (one encoding per value, nothing left
+                // over), so for a transaction that decodes it is its id; one refused by its envelope alone was
+                // never decoded, and its bytes may be no transaction's.
                 return (hash.hash(bytes), refusal.code)
             case nil:  // unreachable: every transaction the envelopes left was submitted
                 return (hash.hash(bytes), "internal_error")
@@ -304,8 +306,9 @@ public enum NodeAPI {
         ProblemDocument(.badRequest, "malformed_transaction", "Malformed transaction", "transaction \(index): \(error)")
     }
 
-    /// The request's body within the API's limits (`BodyReader`).
-    private static func body(of api: APIRequest, upTo limit: Int) async throws -> [UInt8] {
+    /// The request's body within the API's limits (`BodyReader`); a `batch` body draws on the budget's batch
+    /// share (`BodyBudget`).
+    private static func body(of api: APIRequest, upTo limit: Int, batch: Bool = false) async throws -> [UInt8] {
         guard let reader = api.context.bodyReader else {
             throw ProblemDocument(
                 .internalServerError,
@@ -314,7 +317,7 @@ public enum NodeAPI {
                 "no body reader: the router was built without ClientMiddleware"
             )
         }
-        return try await reader.read(api.request, upTo: limit)
+        return try await reader.read(api.request, upTo: limit, batch: batch)
     }
 
     /// The transactions of a JSON batch, as bytes, undecoded.

@@ -39,22 +39,25 @@ struct HTTPLimitsAccountingTests {
         #expect(counter.connections(from: "2001:0db8:0001:0002::7") == 2)
         #expect(ClientAddress.key("2001:db8:1:2:abcd::9") == "2001:db8:1:2::/64")
         #expect(ClientAddress.key("::ffff:192.0.2.7") == "192.0.2.7", "an IPv4-mapped address is its IPv4 address")
+        #expect(ClientAddress.key("64:ff9b::c000:207") == "192.0.2.7", "so is a NAT64-translated one")
+        #expect(ClientAddress.key("64:ff9b::c000:208") != ClientAddress.key("64:ff9b::c000:207"))
         #expect(ClientAddress.key("192.0.2.7") == "192.0.2.7")
     }
 
-    /// Large bodies from any number of clients leave a quarter of the budget to small ones: single
+    /// Batch bodies from any number of clients leave a quarter of the budget to other bodies: single
     /// transactions go on being accepted while batches fill the rest (before, four clients' batch bodies
     /// took the whole budget and every body after them was refused `busy`).
-    @Test func largeBodiesLeaveRoomForSmallOnes() {
-        let small = BodyBudget.smallBody
-        let budget = BodyBudget(total: 16 * small)
-        #expect(budget.bulk == 12 * small)
-        // Three clients each hold a quarter in one large body: bulk is full at three quarters.
-        for client in ["a", "b", "c"] { #expect(budget.reserve(4 * small, bulk: 4 * small, for: client)) }
-        #expect(!budget.reserve(small, bulk: small, for: "d"), "no more large bodies")
-        #expect((["d", "e", "f", "g"]).allSatisfy { budget.reserve(small, for: $0) }, "small bodies still fit")
-        #expect(!budget.reserve(1, for: "h"), "the whole budget is full")
-        budget.release(4 * small, bulk: 4 * small, for: "a")
-        #expect(budget.reserve(small, bulk: small, for: "h"), "released bulk is bulk again")
+    @Test func batchBodiesLeaveRoomForOthers() {
+        let budget = BodyBudget(total: 64)
+        #expect(budget.batchShare == 48)
+        // Three clients each hold a quarter in batch bodies: the batch share is full.
+        for client in ["a", "b", "c"] { #expect(budget.reserve(16, batch: true, for: client)) }
+        #expect(budget.batchUsed == 48)
+        #expect(!budget.reserve(1, batch: true, for: "d"), "no more batch bytes")
+        #expect(budget.reserve(10, for: "d") && budget.reserve(6, for: "e"), "other bodies still fit")
+        #expect(!budget.reserve(1, for: "f"), "the whole budget is full")
+        budget.release(16, batch: 16, for: "a")
+        #expect(budget.batchUsed == 32)
+        #expect(budget.reserve(16, batch: true, for: "f"), "released batch bytes are batch bytes again")
     }
 }

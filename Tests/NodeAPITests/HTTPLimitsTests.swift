@@ -128,7 +128,7 @@ extension NodeAPITests {
     /// every byte, and the body timeout only runs while a route reads). Before `EarlyAnswerHandler`, both
     /// connections below stayed open as long as the trickle went on.
     @Test func anEarlyAnswerEndsItsConnection() async throws {
-        var limits = Self.limits(idle: 2, body: 600)
+        var limits = Self.limits(idle: 30, body: 600)
         limits.earlyAnswerLinger = .milliseconds(500)
         try await withNode(http: limits) { base, _, _, _ in
             let port = try #require(URLComponents(string: base)?.port)
@@ -140,7 +140,7 @@ extension NodeAPITests {
             ] {
                 let client = try await RawClient.connect(port: port, from: "127.0.0.2")
                 try await client.send(request)
-                // A byte every 200 ms, from the connection's event loop: never idle for the 2 s timeout.
+                // A byte every 200 ms, from the connection's event loop: never idle long.
                 let trickle = client.trickle(every: .milliseconds(200))
                 #expect(await eventually { await client.received().contains("HTTP/1.1") })
                 let answer = await client.received()
@@ -150,11 +150,35 @@ extension NodeAPITests {
                 trickle.cancel()
                 await client.close()
             }
-            // An answer to a request that arrived whole keeps its connection (until the idle timeout).
+            // Answers to requests that arrived whole keep their connection past the linger.
             let client = try await RawClient.connect(port: port, from: "127.0.0.2")
-            try await client.send("GET /v1/status HTTP/1.1\r\nHost: node\r\n\r\n")
-            #expect(await eventually { await client.received().contains("HTTP/1.1 200") })
+            let whole = "GET /v1/status HTTP/1.1\r\nHost: node\r\n\r\n"
+            try await client.send(whole + whole)
+            #expect(await eventually { await client.received().components(separatedBy: "HTTP/1.1 200").count == 3 })
             #expect(!(await client.received().lowercased().contains("connection: close")))
+            try await Task.sleep(for: .seconds(1))
+            try await client.send(whole)
+            #expect(await eventually { await client.received().components(separatedBy: "HTTP/1.1 200").count == 4 })
+            await client.close()
+        }
+    }
+
+    /// Once an answer has said `Connection: close`, nothing more on that connection is served (RFC 9112
+    /// §9.6): here the rest of the early-answered body arrives within the linger, then a second request.
+    /// Before, the node served the second request, and the closing connection could cut its answer off.
+    @Test func nothingIsServedAfterAnEarlyAnswer() async throws {
+        var limits = Self.limits(idle: 30, body: 600)
+        limits.earlyAnswerLinger = .seconds(5)
+        try await withNode(http: limits) { base, _, _, _ in
+            let port = try #require(URLComponents(string: base)?.port)
+            let client = try await RawClient.connect(port: port, from: "127.0.0.2")
+            try await client.send("GET /v1/status HTTP/1.1\r\nHost: node\r\nContent-Length: 10\r\n\r\nabc")
+            #expect(await eventually { await client.received().contains("HTTP/1.1 200") })
+            // try?: the node may already have closed the connection on a slow machine.
+            try? await client.send("defghij" + "GET /v1/accounts/00 HTTP/1.1\r\nHost: node\r\n\r\n")
+            #expect(await eventually { !client.isOpen }, "closed after the linger")
+            let received = await client.received()
+            #expect(received.components(separatedBy: "HTTP/1.1 ").count == 2, "one answer only: \(received)")
             await client.close()
         }
     }
