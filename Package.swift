@@ -186,7 +186,13 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["LedgerCore", "LedgerCrypto", "LedgerTestSupport", "CivicCommandLine", "Node", "NodeAPI"]
+            dependencies: [
+                "LedgerCore", "LedgerCrypto", "LedgerTestSupport", "CivicCommandLine", "Node", "NodeAPI", "Storage",
+                "Verifier",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "CivicTests", dependencies: ["LedgerCrypto", "LedgerCore", "LedgerTestSupport"]),
     ],

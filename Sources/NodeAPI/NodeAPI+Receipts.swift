@@ -47,9 +47,10 @@ extension NodeAPI {
         -> Response
     {
         let subject = try certificateRef(issuer, key)
+        let checkpoint = try checkpointHeight(request, node: node)
         let builder = ReceiptBuilder(source: node.store, rules: node.consensus.genesis.rules)
         let built: Receipt
-        do { built = try builder.certificate(subject) } catch {
+        do { built = try builder.certificate(subject, checkpoint: checkpoint) } catch {
             throw ProblemDocument.ledgerUnreadable(error)
         }
         return try receipt(built, request)
@@ -70,9 +71,10 @@ extension NodeAPI {
     /// `GET /v1/txs/{hash}/receipt[?format=binary]`: a committed transaction's receipt.
     static func transactionReceipt(_ text: String, request: Request, node: LedgerNode) throws -> Response {
         let id = try digest(text, code: "malformed_hash", what: "hash")
+        let checkpoint = try checkpointHeight(request, node: node)
         let builder = ReceiptBuilder(source: node.store, rules: node.consensus.genesis.rules)
         let receipt: Receipt?
-        do { receipt = try builder.transaction(id) } catch {
+        do { receipt = try builder.transaction(id, checkpoint: checkpoint) } catch {
             throw ProblemDocument.ledgerUnreadable(error)
         }
         guard let receipt else {
@@ -84,6 +86,33 @@ extension NodeAPI {
             )
         }
         return try self.receipt(receipt, request)
+    }
+
+    /// `GET /v1/checkpoint[?height=H]`: a checkpoint at `H` (default: the latest committed height) — its
+    /// header, commit certificate and next validator set, with the hand-offs from genesis
+    /// (`docs/verifier.md`, "Checkpoints"). The file `civic checkpoint` writes.
+    static func checkpoint(_ request: Request, node: LedgerNode) throws -> Response {
+        let height: UInt64
+        if let text = request.uri.queryParameters.get("height") {
+            height = try committedBlock(String(text), node: node).0
+        } else {
+            height = node.consensus.committedHeight()
+        }
+        guard height > 0 else {
+            throw ProblemDocument(.notFound, "unknown_block", "No block yet", "this node has committed no block yet")
+        }
+        let rules = node.consensus.genesis.rules
+        let checkpoint: Checkpoint
+        do { checkpoint = try ReceiptBuilder(source: node.store, rules: rules).checkpoint(at: height) } catch {
+            throw ProblemDocument.ledgerUnreadable(error)
+        }
+        return json(checkpoint.json(hash: rules.suite.hashFunction))
+    }
+
+    /// The `checkpoint` query parameter: a committed height whose checkpoint the receipt's hand-offs start at.
+    private static func checkpointHeight(_ request: Request, node: LedgerNode) throws -> UInt64? {
+        guard let text = request.uri.queryParameters.get("checkpoint") else { return nil }
+        return try committedBlock(String(text), node: node).0
     }
 
     /// JSON, or the binary twin for `?format=binary` or `Accept: application/octet-stream`.

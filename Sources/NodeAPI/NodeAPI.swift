@@ -110,6 +110,7 @@ public enum NodeAPI {
             try programme(owner: $0["owner"], name: $0["name"], node: $1)
         },
         Endpoint(.get, "/v1/subsidies/conflicts") { try subsidyConflicts($0.request, node: $1) },
+        Endpoint(.get, "/v1/checkpoint") { try checkpoint($0.request, node: $1) },
         Endpoint(.get, "/v1/evidence") { try evidence(node: $1) },
         Endpoint(.get, "/v1/validators") { try validators(node: $1) },
         Endpoint(.get, "/v1/members") { try members(node: $1) },

@@ -5,11 +5,16 @@ import LedgerCrypto
 public struct CertificateVerdict: Sendable {
     /// Every check, in the order made; a check that could not be made for an earlier failure is absent.
     public let checks: [VerificationCheck]
-    /// The record, when every check passed and the ledger holds one for this document and number.
+    /// The record, when every check passed and the ledger holds one for this document and number; nil when
+    /// the evidence proves that none is anchored (or a check failed).
     public let record: CertificateRecord?
     /// The height and block time the evidence speaks for: nothing later is known to it.
     public let height: UInt64
     public let time: UInt64
+    /// The evidence proves what the ledger holds for this certificate — a record or its absence — whether
+    /// or not the document is the one anchored. False when any proof failed: the evidence proves nothing,
+    /// which from a node means "could not check", never "not valid" (`docs/verifier.md`, "Online").
+    public let proofHolds: Bool
 
     /// Proven, anchored, and valid or corrected (not revoked or superseded) as of `height`.
     public var isValid: Bool {
@@ -27,47 +32,38 @@ public enum CertificateVerifier {
         number: String,
         code: VerificationCode,
         evidence: CertificateEvidence,
-        genesis: Genesis
+        trust: TrustedHistory
     ) -> CertificateVerdict {
+        let genesis = trust.genesis
         let hash = genesis.suite.suite.hashFunction
         let header = evidence.header
         var checks: [VerificationCheck] = []
-        func verdict(record: CertificateRecord? = nil) -> CertificateVerdict {
-            CertificateVerdict(checks: checks, record: record, height: header.height, time: header.time)
+        func verdict(record: CertificateRecord? = nil, proofHolds: Bool = false) -> CertificateVerdict {
+            CertificateVerdict(
+                checks: checks,
+                record: record,
+                height: header.height,
+                time: header.time,
+                proofHolds: proofHolds
+            )
         }
 
-        let (headerChecks, signers) = HeaderVerifier.checks(
+        let (headerChecks, history) = HeaderVerifier.checks(
             header,
             certificate: evidence.certificate,
             handOffs: evidence.handOffs,
-            genesis: genesis
+            trust: trust
         )
         checks = headerChecks
-        guard signers != nil else { return verdict() }
+        guard let history else { return verdict() }
 
         let subject = CertificateRef(code: code, number: number, hash: hash)
         guard evidence.subject == subject else {
             checks.append(
                 VerificationCheck(
-                    "document",
+                    "certificate",
                     passed: false,
                     "the evidence is about another certificate than number \(number) with verification code \(code.issuer)-…"
-                )
-            )
-            return verdict()
-        }
-        let commitment = CertificateAnchor.documentCommitment(
-            documentDigest: documentDigest,
-            secret: code.secret,
-            hash: hash
-        )
-        // A record for another document: name the file, the likeliest cause, before the proof says the same.
-        if let record = evidence.record, record.documentCommitment != commitment {
-            checks.append(
-                VerificationCheck(
-                    "document",
-                    passed: false,
-                    "this file (digest \(documentDigest.hex.prefix(16))…) is not the document anchored for this certificate: the file was changed, or it is another document"
                 )
             )
             return verdict()
@@ -91,12 +87,24 @@ public enum CertificateVerifier {
             return verdict()
         }
         guard let proven else {
-            let detail =
-                evidence.record == nil
-                ? "no certificate with this number and verification code is anchored by \(subject.issuer) as of height \(header.height)"
-                : "the proof shows no record, but the evidence carries one"
-            checks.append(VerificationCheck("state proof", passed: false, detail))
-            return verdict()
+            guard evidence.record == nil else {
+                checks.append(
+                    VerificationCheck(
+                        "state proof",
+                        passed: false,
+                        "the proof shows no record, but the evidence carries one"
+                    )
+                )
+                return verdict()
+            }
+            checks.append(
+                VerificationCheck(
+                    "state proof",
+                    passed: true,
+                    "no certificate with this number and verification code is anchored by \(subject.issuer) as of height \(header.height)"
+                )
+            )
+            return verdict(proofHolds: true)
         }
         guard let record = evidence.record, hash.hash(record.canonicalBytes) == proven else {
             checks.append(
@@ -111,19 +119,28 @@ public enum CertificateVerifier {
                 "the record is in the ledger state of block \(header.height)"
             )
         )
-        let inclusion = recording(record, subject: subject, evidence: evidence, genesis: genesis)
+        let inclusion = recording(record, subject: subject, evidence: evidence, history: history)
         checks.append(inclusion)
         guard inclusion.passed else { return verdict() }
+        let commitment = CertificateAnchor.documentCommitment(
+            documentDigest: documentDigest,
+            secret: code.secret,
+            hash: hash
+        )
         guard record.documentCommitment == commitment, record.issuer == subject.issuer else {
             checks.append(
-                VerificationCheck("document", passed: false, "the record was anchored for a different document")
+                VerificationCheck(
+                    "document",
+                    passed: false,
+                    "this file (digest \(documentDigest.hex.prefix(16))…) is not the document anchored for this certificate: the file was changed, or it is another document"
+                )
             )
-            return verdict()
+            return verdict(proofHolds: true)
         }
         checks.append(
             VerificationCheck("document", passed: true, "this file is the document \(record.issuer) anchored")
         )
-        return verdict(record: record)
+        return verdict(record: record, proofHolds: true)
     }
 
     /// The "inclusion proof" check: the evidence's transaction is in a final block at the height of the
@@ -132,8 +149,9 @@ public enum CertificateVerifier {
         _ record: CertificateRecord,
         subject: CertificateRef,
         evidence: CertificateEvidence,
-        genesis: Genesis
+        history: TrustedHistory
     ) -> VerificationCheck {
+        let genesis = history.genesis
         func failed(_ detail: String) -> VerificationCheck {
             VerificationCheck("inclusion proof", passed: false, detail)
         }
@@ -147,12 +165,8 @@ public enum CertificateVerifier {
             )
         }
         do {
-            // The hand-offs were checked with the evidence's header; the set they hand to before this height
-            // signs this block.
-            let trusted =
-                try evidence.handOffs.last { $0.header.height < height }?.next
-                ?? HeaderVerifier.genesisValidators(genesis)
-            try HeaderVerifier.check(included.header, included.certificate, under: trusted, genesis: genesis)
+            // `history` followed the hand-offs up to the evidence's header, above this block.
+            try history.check(included.header, included.certificate)
         } catch {
             return failed("the block holding the transaction is not final: \(error)")
         }

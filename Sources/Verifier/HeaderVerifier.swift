@@ -13,6 +13,9 @@ public enum HeaderVerificationError: Error, Sendable, Equatable, CustomStringCon
     /// A hand-off's header does not name the new set it carries as the next one.
     case nextSetMismatch(height: UInt64)
     case certificate(height: UInt64, CertificateError)
+    /// Evidence that disagrees with a pinned checkpoint: another set handed to, or another header at its
+    /// height. Either the evidence is forged, or the network signed two histories.
+    case contradictsCheckpoint(height: UInt64)
 
     public var description: String {
         switch self {
@@ -26,6 +29,9 @@ public enum HeaderVerificationError: Error, Sendable, Equatable, CustomStringCon
         case .nextSetMismatch(let height):
             return "the header at height \(height) does not name the validator set its change carries"
         case .certificate(let height, let error): return "the commit certificate of height \(height): \(error)"
+        case .contradictsCheckpoint(let height):
+            return
+                "the evidence at height \(height) contradicts a pinned checkpoint: it is forged, or the network signed two histories"
         }
     }
 }
@@ -47,44 +53,37 @@ public enum HeaderVerifier {
         }
     }
 
-    /// Checks `header` and its `certificate` against `genesis` through `handOffs` (in height order). Returns
-    /// the validator set that signed it.
+    /// Checks `header` and its `certificate` against what `trust` knows, through `handOffs` (in height order).
+    /// Returns the history extended by those hand-offs: its `validators(at: header.height)` signed the header.
     @discardableResult
     public static func verify(
         _ header: BlockHeader,
         certificate: CommitCertificate,
         handOffs: [ValidatorHandOff],
-        genesis: Genesis
-    ) throws(HeaderVerificationError) -> ValidatorSet {
-        let suite = genesis.suite.suite
-        var trusted = try genesisValidators(genesis)
-        var previous: UInt64 = 0
-        for handOff in handOffs {
-            let height = handOff.header.height
-            guard height > previous, height < header.height else { throw .handOffOutOfOrder(height: height) }
-            try check(handOff.header, handOff.certificate, under: trusted, genesis: genesis)
-            guard handOff.header.nextValidatorSetHash == handOff.next.hash(suite.hashFunction) else {
-                throw .nextSetMismatch(height: height)
-            }
-            trusted = handOff.next
-            previous = height
+        trust: TrustedHistory
+    ) throws(HeaderVerificationError) -> TrustedHistory {
+        guard header.chainID == trust.genesis.chainID else {
+            throw .wrongChain(expected: trust.genesis.chainID, found: header.chainID, height: header.height)
         }
-        try check(header, certificate, under: trusted, genesis: genesis)
-        return trusted
+        let extended = try trust.following(handOffs, below: header.height)
+        try extended.check(header, certificate)
+        return extended
     }
 
     /// `verify` as the named checks a report shows: chain, validator sets, header and commit certificate, ending
-    /// at the first that fails. Also returns the signing set when all passed.
+    /// at the first that fails. Also returns the history extended by the hand-offs when all passed.
     public static func checks(
         _ header: BlockHeader,
         certificate: CommitCertificate,
         handOffs: [ValidatorHandOff],
-        genesis: Genesis
-    ) -> (checks: [VerificationCheck], signers: ValidatorSet?) {
+        trust: TrustedHistory
+    ) -> (checks: [VerificationCheck], history: TrustedHistory?) {
+        let genesis = trust.genesis
         let hash = genesis.suite.suite.hashFunction
         do {
-            let signers = try verify(header, certificate: certificate, handOffs: handOffs, genesis: genesis)
-            let changes = handOffs.count
+            let history = try verify(header, certificate: certificate, handOffs: handOffs, trust: trust)
+            let signers = history.validators(at: header.height)
+            let changes = history.eras(since: trust)
             let signed = certificate.signatures.reduce(UInt64(0)) { total, entry in
                 total + signers.validators[Int(entry.validatorIndex)].power
             }
@@ -97,9 +96,10 @@ public enum HeaderVerifier {
                 VerificationCheck(
                     "validator sets",
                     passed: true,
-                    changes == 0
-                        ? "the genesis validators sign at height \(header.height)"
-                        : "\(changes) validator-set change\(changes == 1 ? "" : "s") followed from genesis to height \(header.height)"
+                    "trusting \(trust.trustDescription): "
+                        + (changes == 0
+                            ? "the set it trusts for height \(header.height) signs it"
+                            : "\(changes) further validator-set change\(changes == 1 ? "" : "s") followed to height \(header.height)")
                 ),
                 VerificationCheck(
                     "header",
@@ -112,7 +112,7 @@ public enum HeaderVerifier {
                     "block \(header.height) is final: signed by validators holding \(signed) of \(signers.totalPower) voting power"
                 ),
             ]
-            return (checks, signers)
+            return (checks, history)
         } catch {
             if case .wrongChain = error { return ([VerificationCheck("chain", passed: false, error.description)], nil) }
             var checks = [

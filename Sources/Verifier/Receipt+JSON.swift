@@ -25,9 +25,16 @@ extension Receipt {
                 JSONMember("hand_offs", .array(handOffs.map(Self.hex))),
             ])
         }
+        let checkpoint: JSONValue =
+            base.map {
+                .object([
+                    JSONMember("height", .unsigned($0.height)), JSONMember("header_hash", .string($0.headerHash.hex)),
+                ])
+            } ?? .null
         return .object([
             JSONMember("civic_receipt", .integer(Int64(Self.version))),
             JSONMember("kind", .string(kind)),
+            JSONMember("checkpoint", checkpoint),
             JSONMember("summary", summary),
             JSONMember("evidence", evidence),
         ])
@@ -76,6 +83,7 @@ extension Receipt {
         guard let evidence = document["evidence"], case .object = evidence else {
             throw .malformed(field: "evidence", reason: "expected an object")
         }
+        let base = try Self.base(document["checkpoint"])
         switch document["kind"] {
         case .string("certificate")?:
             let transaction: TransactionEvidence?
@@ -101,19 +109,24 @@ extension Receipt {
                         handOffs: try Self.handOffs(evidence["hand_offs"]),
                         transaction: transaction
                     )
-                )
+                ),
+                base: base
             )
         case .string("transaction")?:
             self.init(
                 .transaction(
                     try Self.transaction(evidence["transaction"], "evidence.transaction"),
                     handOffs: try Self.handOffs(evidence["hand_offs"])
-                )
+                ),
+                base: base
             )
         default:
             throw .malformed(field: "kind", reason: "expected \"certificate\" or \"transaction\"")
         }
-        guard document["summary"] == summary else { throw .summaryMismatch }
+        // Compared in any key order: JSON stores and tools reorder keys, and the meaning is the same.
+        guard let written = document["summary"], written.ignoringKeyOrder == summary.ignoringKeyOrder else {
+            throw .summaryMismatch
+        }
     }
 
     // MARK: - Parts
@@ -141,6 +154,26 @@ extension Receipt {
             header: try decode(BlockHeader.self, value["header"], field + ".header"),
             certificate: try decode(CommitCertificate.self, value["commit"], field + ".commit")
         )
+    }
+
+    /// `null`, or `{"height": H, "header_hash": hex}`.
+    private static func base(_ value: JSONValue?) throws(ReceiptError) -> CheckpointRef? {
+        switch value {
+        case .null?: return nil
+        case .object?:
+            guard case .integer(let height)? = value?["height"], height >= 0,
+                case .string(let text)? = value?["header_hash"], let bytes = Hex.decode(text),
+                let hash = Digest(bytes: bytes)
+            else {
+                throw .malformed(
+                    field: "checkpoint",
+                    reason: "expected {\"height\": H, \"header_hash\": 64 hex digits}"
+                )
+            }
+            return CheckpointRef(height: UInt64(height), headerHash: hash)
+        default:
+            throw .malformed(field: "checkpoint", reason: "expected null or an object")
+        }
     }
 
     private static func handOffs(_ value: JSONValue?) throws(ReceiptError) -> [ValidatorHandOff] {

@@ -5,9 +5,10 @@ import LedgerCrypto
 /// certificate's standing at one height, or a transaction's commitment. Written as JSON for people and
 /// tools, or as a compact binary twin; both carry the same evidence in its canonical encoding.
 public struct Receipt: Hashable, Sendable {
-    /// The format version this code writes and reads. Version 2 (issue 16) carries certificates by issuer and
-    /// key, with no number; version 1 receipts describe a ledger format no network runs, and are refused.
-    public static let version = 2
+    /// The format version this code writes and reads. Version 3 (issue 17) names the checkpoint its hand-offs
+    /// start from; version 2 (issue 16) carried certificates by issuer and key. Older versions describe formats
+    /// no network runs, and are refused.
+    public static let version = 3
     /// The first bytes of a binary receipt.
     public static let magic: [UInt8] = Array("CIVR".utf8)
     /// The largest receipt file read: hundreds of hand-offs of large validator sets fit.
@@ -20,8 +21,14 @@ public struct Receipt: Hashable, Sendable {
     }
 
     public let content: Content
+    /// The checkpoint the hand-offs start from (they lead on from its height); nil when they start from
+    /// genesis. A verifier must hold this checkpoint or a later one (`TrustedHistory.covers`).
+    public let base: CheckpointRef?
 
-    public init(_ content: Content) { self.content = content }
+    public init(_ content: Content, base: CheckpointRef? = nil) {
+        self.content = content
+        self.base = base
+    }
 
     /// The header the receipt speaks for: nothing later is known to it.
     public var header: BlockHeader {
@@ -47,12 +54,14 @@ public struct Receipt: Hashable, Sendable {
 
     // MARK: - Binary
 
-    /// `CIVR`, the version (2 bytes, big-endian), the kind (1 certificate, 2 transaction), then the evidence
-    /// in canonical encoding (and for a transaction, its hand-offs).
+    /// `CIVR`, the version (2 bytes, big-endian), the base checkpoint (optional `CheckpointRef`), the kind
+    /// (1 certificate, 2 transaction), then the evidence in canonical encoding (and for a transaction, its
+    /// hand-offs).
     public var binary: [UInt8] {
         var writer = CanonicalWriter()
         writer.write(raw: Self.magic)
         writer.write(UInt16(Self.version))
+        writer.write(base)
         switch content {
         case .certificate(let evidence):
             writer.write(UInt8(1))
@@ -75,6 +84,7 @@ public struct Receipt: Hashable, Sendable {
             _ = try reader.readRaw(count: Self.magic.count, "magic")
             let version = Int(try reader.read(UInt16.self))
             guard version == Self.version else { throw ReceiptError.unsupportedVersion(version) }
+            base = try reader.readOptional(CheckpointRef.self)
             switch try reader.read(UInt8.self) {
             case 1: content = .certificate(try reader.read(CertificateEvidence.self))
             case 2:

@@ -15,8 +15,13 @@ public struct ReceiptBuilder<Source: ReceiptSource> {
     private var hash: any HashFunction { rules.suite.hashFunction }
 
     /// A certificate's receipt at `height` (default: the latest): its record or the proof it is absent, and,
-    /// for a record, the transaction of its latest event.
-    public func certificate(_ subject: CertificateRef, height: UInt64? = nil) throws(QueryError) -> Receipt {
+    /// for a record, the transaction of its latest event. Its hand-offs start from genesis, or from the
+    /// checkpoint at height `checkpoint` when one is named (`docs/receipts.md`).
+    public func certificate(
+        _ subject: CertificateRef,
+        height: UInt64? = nil,
+        checkpoint: UInt64? = nil
+    ) throws(QueryError) -> Receipt {
         let proven = try LedgerQueries(reader: source).certificate(subject, height: height)
         var transaction: TransactionEvidence?
         if let record = proven.record, let event = record.history.last {
@@ -30,28 +35,50 @@ public struct ReceiptBuilder<Source: ReceiptSource> {
                     proof: proven.proof,
                     header: proven.header,
                     certificate: try certificate(at: proven.height),
-                    handOffs: try handOffs(below: proven.height),
+                    handOffs: try handOffs(below: proven.height, after: checkpoint),
                     transaction: transaction
                 )
-            )
+            ),
+            base: try base(checkpoint)
         )
     }
 
-    /// A committed transaction's receipt; nil when the ledger has no transaction with this id.
-    public func transaction(_ id: Digest) throws(QueryError) -> Receipt? {
+    /// A committed transaction's receipt, its hand-offs from genesis or from the checkpoint at height
+    /// `checkpoint`; nil when the ledger has no transaction with this id.
+    public func transaction(_ id: Digest, checkpoint: UInt64? = nil) throws(QueryError) -> Receipt? {
         let location: TransactionLocation?
         do { location = try source.locateTransaction(id) } catch { throw .unreadable(error.message) }
         guard let location else { return nil }
         let evidence = try transaction(at: location.height, index: Int(location.index))
-        return Receipt(.transaction(evidence, handOffs: try handOffs(below: location.height)))
+        return Receipt(
+            .transaction(evidence, handOffs: try handOffs(below: location.height, after: checkpoint)),
+            base: try base(checkpoint)
+        )
     }
 
-    /// The hand-offs that lead from genesis to the validator set of `height`.
-    public func handOffs(below height: UInt64) throws(QueryError) -> [ValidatorHandOff] {
+    /// A checkpoint at `height` (`docs/verifier.md`, "Checkpoints"): its header, commit certificate and the
+    /// set it names next, with the hand-offs that lead to it from genesis.
+    public func checkpoint(at height: UInt64) throws(QueryError) -> Checkpoint {
+        let next: ValidatorSet
+        do { next = try source.validators(forHeight: height + 1, rules: rules) } catch {
+            throw .unreadable("validators of height \(height + 1): \(error.message)")
+        }
+        return Checkpoint(
+            handOffs: try handOffs(below: height),
+            point: ValidatorHandOff(
+                header: try block(at: height).header,
+                certificate: try certificate(at: height),
+                next: next
+            )
+        )
+    }
+
+    /// The hand-offs that lead to the validator set of `height`: from genesis, or those above `after`.
+    public func handOffs(below height: UInt64, after: UInt64? = nil) throws(QueryError) -> [ValidatorHandOff] {
         let heights: [UInt64]
         do { heights = try source.validatorSetChanges(below: height) } catch { throw .unreadable(error.message) }
         var handOffs: [ValidatorHandOff] = []
-        for changed in heights {
+        for changed in heights where changed > after ?? 0 {
             let next: ValidatorSet
             do { next = try source.validators(forHeight: changed + 1, rules: rules) } catch {
                 throw .unreadable("validators of height \(changed + 1): \(error.message)")
@@ -68,6 +95,13 @@ public struct ReceiptBuilder<Source: ReceiptSource> {
     }
 
     // MARK: - Parts
+
+    /// The checkpoint a receipt starts from. A receipt at or below it needs no hand-off: whoever holds the
+    /// checkpoint knows every set up to it.
+    private func base(_ checkpoint: UInt64?) throws(QueryError) -> CheckpointRef? {
+        guard let checkpoint else { return nil }
+        return CheckpointRef(height: checkpoint, headerHash: try block(at: checkpoint).header.hash(hash))
+    }
 
     /// The transaction in block `height` that anchored or changed `subject`: the last one there that touched
     /// it and applied. (An anchor names its issuer, and only the issuer's applies, so a copy by another

@@ -3,7 +3,7 @@
 public enum ReceiptError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Neither a binary receipt (magic `CIVR`) nor a JSON receipt.
     case notAReceipt(String)
-    /// Written by a newer version of the format.
+    /// Written in another version of the format: a newer one, or an older one no network runs.
     case unsupportedVersion(Int)
     /// A field is missing, of the wrong type, or not a valid encoding.
     case malformed(field: String, reason: String)
@@ -13,6 +13,9 @@ public enum ReceiptError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notAReceipt(let reason): return "not a CivicLedger receipt: \(reason)"
+        case .unsupportedVersion(let version) where version < Receipt.version:
+            return
+                "receipt format version \(version) is older than this verifier reads (\(Receipt.version)): it describes a ledger format no network runs; fetch a new receipt (civic receipt)"
         case .unsupportedVersion(let version):
             return
                 "receipt format version \(version) is newer than this verifier reads (\(Receipt.version)); update civic"

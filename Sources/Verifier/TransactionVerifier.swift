@@ -19,22 +19,38 @@ public struct TransactionVerdict: Sendable {
 /// roots at the same index (RFC 9162 §2.1.3), and the transaction is for this chain and correctly signed.
 /// Pure.
 public enum TransactionVerifier {
+    /// Checks `evidence`; with `expected`, also that it is that transaction's (a **transaction** check, made
+    /// last), so a receipt of another transaction never stands for the one asked about.
     public static func verify(
         _ evidence: TransactionEvidence,
         handOffs: [ValidatorHandOff],
-        genesis: Genesis
+        trust: TrustedHistory,
+        expected: Digest? = nil
     ) -> TransactionVerdict {
+        let genesis = trust.genesis
         let hash = genesis.suite.suite.hashFunction
-        var (checks, signers) = HeaderVerifier.checks(
+        var (checks, history) = HeaderVerifier.checks(
             evidence.header,
             certificate: evidence.certificate,
             handOffs: handOffs,
-            genesis: genesis
+            trust: trust
         )
-        if signers != nil { checks.append(inclusion(evidence, genesis: genesis)) }
+        if history != nil { checks.append(inclusion(evidence, genesis: genesis)) }
+        let id = evidence.transaction.id(hash: hash)
+        if let expected, checks.allSatisfy(\.passed) {
+            checks.append(
+                VerificationCheck(
+                    "transaction",
+                    passed: id == expected,
+                    id == expected
+                        ? "the receipt is for transaction \(expected.hex.prefix(16))…, the one asked about"
+                        : "the receipt is for transaction \(id.hex.prefix(16))…, not \(expected.hex.prefix(16))…, the one asked about"
+                )
+            )
+        }
         return TransactionVerdict(
             checks: checks,
-            id: evidence.transaction.id(hash: hash),
+            id: id,
             result: evidence.result,
             height: evidence.header.height,
             time: evidence.header.time
@@ -53,6 +69,13 @@ public enum TransactionVerifier {
             evidence.transactionProof.treeSize == evidence.resultProof.treeSize
         else {
             return failed("the transaction and its result are proven at different places of the block")
+        }
+        // A path can lead to the same root under two tree sizes (leaf 0 of 3 and of 4 share one, RFC 9162
+        // §2.1.3.2), so the size must be the block's: "number 1 of 4" in a block of 3 is a lie.
+        guard evidence.transactionProof.treeSize == UInt64(header.transactionCount) else {
+            return failed(
+                "the proof is for a block of \(evidence.transactionProof.treeSize) transactions; block \(header.height) holds \(header.transactionCount)"
+            )
         }
         do {
             try log.verify(

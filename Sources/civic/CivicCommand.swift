@@ -26,7 +26,7 @@ struct CivicCommand: AsyncParsableCommand {
             """,
         subcommands: [
             SubmitCommand.self, CodeCommand.self, TxCommand.self, QueryCommand.self, ReceiptCommand.self,
-            VerifyCommand.self,
+            VerifyCommand.self, CheckpointCommand.self,
             HashCommand.self, KeysCommand.self, SignCommand.self,
             VerifySignatureCommand.self, MerkleCommand.self, BenchCommand.self,
         ]

@@ -17,7 +17,9 @@ struct ReceiptCommand: AsyncParsableCommand {
             certificate key H(number ‖ secret) go to the node, never the number or code.
             The receipt is written as JSON (or the compact binary form with --binary);
             check it with `civic verify --receipt FILE --genesis genesis.json --file
-            DOC --number N --code CODE`. Format: docs/receipts.md.
+            DOC --number N --code CODE`. With --checkpoint, its validator-set changes
+            start at that checkpoint instead of genesis (shorter; whoever verifies it
+            must pin that checkpoint or a later one). Format: docs/receipts.md.
             """
     )
 
@@ -33,6 +35,9 @@ struct ReceiptCommand: AsyncParsableCommand {
     @Option(help: "A transaction hash (64 hex digits), for a transaction's receipt instead.")
     var tx: String?
 
+    @Option(help: "A checkpoint file (civic checkpoint) for the receipt to start from instead of genesis.")
+    var checkpoint: String?
+
     @Option(help: "Where to write the receipt.")
     var out: String
 
@@ -44,20 +49,33 @@ struct ReceiptCommand: AsyncParsableCommand {
 
     func run() async throws {
         let client = NodeClient(node)
+        let suite = try await client.suite().suite
+        let from = try checkpoint.map { path in
+            do { return try Checkpoint(json: try FileInput.read(path), hash: suite.hashFunction) } catch let error
+                as CheckpointError
+            {
+                throw InputError(message: "\(path): \(error)")
+            }
+        }
+        let query = from.map { "?checkpoint=\($0.height)" } ?? ""
         let receipt: Receipt
         switch (number, code, tx) {
         case (let number?, let text?, nil):
             let code = try CertificateOptions.code(text, option: "--code")
-            let suite = try await client.suite().suite
             let subject = CertificateRef(code: code, number: number, hash: suite.hashFunction)
-            receipt = try await client.receipt(NodeClient.certificateReceiptPath(subject))
+            receipt = try await client.receipt(NodeClient.certificateReceiptPath(subject) + query)
         case (nil, nil, let hash?):
             guard let bytes = Hex.decode(hash), Digest(bytes: bytes) != nil else {
                 throw InputError(message: "--tx must be 64 hex digits")
             }
-            receipt = try await client.receipt("/v1/txs/\(hash.lowercased())/receipt")
+            receipt = try await client.receipt("/v1/txs/\(hash.lowercased())/receipt" + query)
         default:
             throw InputError(message: "give --number and --code for a certificate, or --tx for a transaction")
+        }
+        if let from, receipt.base != from.reference(hash: suite.hashFunction) {
+            throw InputError(
+                message: "the node's receipt does not start at the checkpoint given: it has another history"
+            )
         }
         let bytes = binary ? receipt.binary : Array((receipt.json.serialized() + "\n").utf8)
         guard FileManager.default.createFile(atPath: out, contents: Data(bytes)) else {

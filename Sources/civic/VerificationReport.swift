@@ -6,6 +6,8 @@ import Verifier
 struct VerificationReport {
     /// True when the certificate is valid (or the transaction committed and applied).
     let isValid: Bool
+    /// The evidence proved what it is about (whatever the verdict); false means it proves nothing.
+    let proofHolds: Bool
     let headline: String
     let checks: [VerificationCheck]
     /// The certificate's history, one line per event.
@@ -50,25 +52,26 @@ struct VerificationReport {
     }
 
     /// The report on a certificate verdict.
-    init(certificate verdict: CertificateVerdict, number: String) {
+    init(certificate verdict: CertificateVerdict, number: String, trust: TrustedHistory) {
         checks = verdict.checks
         height = verdict.height
         time = verdict.time
         isValid = verdict.isValid
+        proofHolds = verdict.proofHolds
+        defer { fields.append(JSONMember("trusted", .string(trust.trustDescription))) }
         let asOf = "as of block \(verdict.height) (\(UTCTimestamp.format(verdict.time)))"
+        notes = []
         guard verdict.checks.allSatisfy(\.passed) else {
             let failure = verdict.checks.first { !$0.passed }?.detail ?? "a check failed"
             headline =
-                verdict.checks.last?.name == "state proof" && failure.hasPrefix("no certificate")
-                ? "NOT VALID: no certificate with number \(number) and this verification code is on the ledger \(asOf)."
+                verdict.proofHolds
+                ? "NOT VALID: \(failure) (\(asOf))."
                 : "NOT VALID: the proof does not hold (\(failure)). Do not rely on this document or receipt."
-            notes = []
             return
         }
         guard let record = verdict.record else {
             headline =
                 "NOT VALID: no certificate with number \(number) and this verification code is on the ledger \(asOf)."
-            notes = []
             return
         }
         let last = record.history.last
@@ -87,7 +90,6 @@ struct VerificationReport {
                 last?.replacement.map { " (replaced by \($0.issuer)'s certificate \($0.key.hex.prefix(16))…)" } ?? ""
             headline = "NOT VALID: \(record.kind) certificate \(number) was superseded \(change)\(replacement)."
         }
-        notes = []
         history = record.history.map { event in
             "  history: block \(event.height)  \(event.status)  by \(event.by)  (\(event.reason))"
         }
@@ -95,11 +97,12 @@ struct VerificationReport {
     }
 
     /// The report on a transaction verdict.
-    init(transaction verdict: TransactionVerdict, payload: String) {
+    init(transaction verdict: TransactionVerdict, payload: String, trust: TrustedHistory) {
         checks = verdict.checks
         height = verdict.height
         time = verdict.time
         isValid = verdict.isProven && verdict.result.isApplied
+        proofHolds = verdict.isProven
         let at = "block \(verdict.height) (\(UTCTimestamp.format(verdict.time)))"
         if !verdict.isProven {
             let failure = verdict.checks.first { !$0.passed }?.detail ?? "a check failed"
@@ -113,6 +116,7 @@ struct VerificationReport {
         notes = []
         fields = [
             JSONMember("transaction", .string(verdict.id.hex)), JSONMember("result", .string(verdict.result.code)),
+            JSONMember("trusted", .string(trust.trustDescription)),
         ]
     }
 }

@@ -6,8 +6,8 @@ import Testing
 
 /// `civic receipt` and `civic verify` against real nodes of each crypto suite: the exit codes the docs
 /// promise (0 valid, 1 not valid, 2 could not check) for an offline receipt before and after a revocation,
-/// online verification, a transaction receipt, an edited document, a foreign genesis, a truncated receipt
-/// and an unreachable node.
+/// online verification, a checkpoint and a receipt that starts from it, a transaction receipt, an edited
+/// document, a foreign genesis, a truncated receipt and an unreachable node.
 @Suite(.serialized) struct VerifyCommandProcessTests {
     func civic(_ arguments: [String], in directory: String) async throws -> (status: Int32, output: String) {
         try await HelperProcess.run("civic", arguments, in: directory)
@@ -48,6 +48,27 @@ import Testing
         #expect(valid.status == 0 && valid.output.hasPrefix("✓ VALID"), "\(valid.output)")
         #expect(valid.output.contains("cannot show") || valid.output.contains("is not in it"), "the as-of warning")
 
+        // A checkpoint, checked from genesis; a receipt that starts from it; verified only with it pinned.
+        let pinned = try await run("checkpoint", "--node", node, "--genesis", genesis, "--out", "checkpoint.json")
+        #expect(pinned.status == 0 && pinned.output.contains("wrote checkpoint.json"), "\(pinned.output)")
+        let short = try await civic(
+            ["receipt", "--node", node, "--checkpoint", "checkpoint.json", "--out", "short.json"] + printed,
+            in: work
+        )
+        #expect(short.status == 0, "\(short.output)")
+        let withCheckpoint = try await civic(
+            ["verify", "--genesis", genesis, "--checkpoint", "checkpoint.json", "--receipt", "short.json"]
+                + certificate,
+            in: work
+        )
+        #expect(withCheckpoint.status == 0, "\(withCheckpoint.output)")
+        #expect(withCheckpoint.output.contains("and the checkpoint at height"), "\(withCheckpoint.output)")
+        let unpinned = try await civic(
+            ["verify", "--genesis", genesis, "--receipt", "short.json"] + certificate,
+            in: work
+        )
+        #expect(unpinned.status == 2 && unpinned.output.contains("not pinned"), "\(unpinned.output)")
+
         let revoked = try await civic(
             [
                 "submit", "status-change", "--node", node, "--key", key, "--status", "revoked", "--reason",
@@ -70,7 +91,7 @@ import Testing
         // A transaction receipt, binary.
         let hash = try #require(revoked.output.split(separator: "\n").first.map(String.init))
         #expect(try await run("receipt", "--node", node, "--tx", hash, "--out", "tx.civr", "--binary").status == 0)
-        let transaction = try await run("verify", "--genesis", genesis, "--receipt", "tx.civr")
+        let transaction = try await run("verify", "--genesis", genesis, "--receipt", "tx.civr", "--tx", hash)
         #expect(transaction.status == 0 && transaction.output.hasPrefix("✓ COMMITTED"), "\(transaction.output)")
 
         // An edited document; a genesis of another network; a truncated receipt; an unreachable node.

@@ -12,8 +12,9 @@ public final class StoredChain {
     public private(set) var certificates: [UInt64: CommitCertificate] = [:]
     private var sequences: [OrgID: UInt64] = [:]
 
-    public init(suite: CryptoSuiteID = .secp256k1SHA256) throws {
-        fixture = LedgerFixture(suite: suite)
+    /// A chain of the fixture's consortium, with `extra` members in its genesis.
+    public init(suite: CryptoSuiteID = .secp256k1SHA256, extra: [Member] = []) throws {
+        fixture = LedgerFixture(suite: suite, extra: extra)
         store = try RocksDBLedgerStore(path: directory.path, suite: suite)
         try store.initialize(genesis: fixture.genesis)
     }
@@ -31,13 +32,14 @@ public final class StoredChain {
         return fixture.sign(payload, key: key, sequence: sequence)
     }
 
-    /// Executes and commits the next block; returns its results.
+    /// Executes and commits the next block at `time` (default: a minute after the last, from genesis time);
+    /// returns its results.
     @discardableResult
-    public func append(_ transactions: [SignedTransaction]) throws -> [TransactionResult] {
+    public func append(_ transactions: [SignedTransaction], time: UInt64? = nil) throws -> [TransactionResult] {
         let (block, results, prepared) = try store.buildNextBlock(
             transactions,
             executor: fixture.executor,
-            time: fixture.genesis.genesisTime + 60 * UInt64(headers.count + 1),
+            time: time ?? fixture.genesis.genesisTime + 60 * UInt64(headers.count + 1),
             proposer: LedgerFixture.guangdong,
             lastCommit: certificates[UInt64(headers.count)]
         )

@@ -58,7 +58,7 @@ func measure(_ bytes: [UInt8], digest: Digest, genesis: Genesis) throws -> [Doub
             number: number,
             code: code,
             evidence: evidence,
-            genesis: genesis
+            trust: try TrustedHistory(genesis: genesis)
         )
         times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         guard verdict.isValid else { fatalError("the receipt did not verify: \(verdict.checks)") }

@@ -40,7 +40,7 @@ struct CertificateVerifierTests {
             number: VerifiedChain.number,
             code: VerifiedChain.code,
             evidence: chain.evidence[4]!,
-            genesis: chain.genesis
+            trust: chain.trust
         )
         #expect(
             names(valid) == [
@@ -49,7 +49,8 @@ struct CertificateVerifierTests {
         )
         #expect(failed(valid).isEmpty)
         #expect(valid.isValid && valid.record?.status == .valid && valid.height == 4)
-        #expect(valid.checks[1].detail == "1 validator-set change followed from genesis to height 4")
+        #expect(valid.checks[1].detail.hasPrefix("trusting genesis \(chain.genesis.hash.hex.prefix(16))…: "))
+        #expect(valid.checks[1].detail.hasSuffix("1 further validator-set change followed to height 4"))
         #expect(valid.checks[3].detail.contains("holding 50 of 50 voting power"))
         #expect(valid.checks[5].detail.contains("\(LedgerFixture.guangdong) recorded the anchoring in transaction"))
         // Before the hand-off, from genesis alone.
@@ -58,16 +59,16 @@ struct CertificateVerifierTests {
             number: VerifiedChain.number,
             code: VerifiedChain.code,
             evidence: chain.evidence[2]!,
-            genesis: chain.genesis
+            trust: chain.trust
         )
-        #expect(early.isValid && early.checks[1].detail.contains("genesis validators"))
+        #expect(early.isValid && early.checks[1].detail.contains("the set it trusts for height 2 signs it"))
         // Revoked in block 5: every check passes, and the verdict is "not valid".
         let revoked = CertificateVerifier.verify(
             documentDigest: chain.documentDigest,
             number: VerifiedChain.number,
             code: VerifiedChain.code,
             evidence: chain.evidence[6]!,
-            genesis: chain.genesis
+            trust: chain.trust
         )
         #expect(failed(revoked).isEmpty)
         #expect(!revoked.isValid && revoked.record?.status == .revoked)
@@ -91,29 +92,30 @@ struct CertificateVerifierTests {
                 number: number,
                 code: code,
                 evidence: evidence,
-                genesis: chain.genesis
+                trust: chain.trust
             )
         }
-        // Another document, number or verification code: the proof is about a different certificate.
+        // Another document: every proof holds, and the file is not the one anchored.
         let tamperedDocument = verdict(digest: SHA256().hash(utf8: "an edited certificate"), evidence)
-        #expect(failed(tamperedDocument) == ["document"] && !tamperedDocument.isValid)
+        #expect(failed(tamperedDocument) == ["document"] && !tamperedDocument.isValid && tamperedDocument.proofHolds)
         #expect(
             tamperedDocument.checks.last?.detail.contains("the file was changed, or it is another document") == true
         )
-        #expect(failed(verdict(number: "GD-2026-000124", evidence)) == ["document"])
+        // Another number or verification code: the evidence is about a different certificate.
+        #expect(failed(verdict(number: "GD-2026-000124", evidence)) == ["certificate"])
         let otherSecret = VerificationCode(
             issuer: LedgerFixture.guangdong,
             secret: CertificateSecret(bytes: Array(1...16))!
         )
-        #expect(failed(verdict(code: otherSecret, evidence)) == ["document"])
+        #expect(failed(verdict(code: otherSecret, evidence)) == ["certificate"])
         // The right secret under another issuer's name: another certificate.
         let otherIssuer = VerificationCode(issuer: LedgerFixture.zhejiang, secret: VerifiedChain.code.secret)
-        #expect(failed(verdict(code: otherIssuer, evidence)) == ["document"])
+        #expect(failed(verdict(code: otherIssuer, evidence)) == ["certificate"])
         // A record presented as valid where the proof proves the revoked one.
         let revokedEvidence = chain.evidence[6]!
         let swapped = revokedEvidence.replacing(record: evidence.record, transaction: evidence.transaction)
         let stale = verdict(swapped)
-        #expect(failed(stale) == ["state proof"] && !stale.isValid)
+        #expect(failed(stale) == ["state proof"] && !stale.isValid && !stale.proofHolds)
         #expect(stale.checks.last?.detail == "the record is not the one the state proof proves")
         // Evidence after the change without its hand-off.
         #expect(failed(verdict(evidence.replacing(handOffs: []))) == ["validator sets"])
@@ -137,7 +139,7 @@ struct CertificateVerifierTests {
             number: VerifiedChain.number,
             code: VerifiedChain.code,
             evidence: evidence,
-            genesis: other
+            trust: VerifiedChain.trust(other)
         )
         #expect(failed(foreign) == ["chain"] && names(foreign) == ["chain"])
         // Another certificate than the evidence was made for.
@@ -146,7 +148,7 @@ struct CertificateVerifierTests {
         }
         let renumbered = verdict(number: "GD-2026-000124", evidence.replacing(subject: subject("GD-2026-000124")))
         #expect(failed(renumbered) == ["state proof"])
-        #expect(failed(verdict(evidence.replacing(subject: subject("GD-2026-000999")))) == ["document"])
+        #expect(failed(verdict(evidence.replacing(subject: subject("GD-2026-000999")))) == ["certificate"])
         // The inclusion proof: missing, the anchoring shown for the revoked state, or another transaction.
         #expect(failed(verdict(evidence.replacing(transaction: .some(nil)))) == ["inclusion proof"])
         let revokedWithAnchor = verdict(revokedEvidence.replacing(transaction: evidence.transaction))
@@ -161,9 +163,9 @@ struct CertificateVerifierTests {
         let unrelated = verdict(evidence.replacing(transaction: proposal))
         #expect(failed(unrelated) == ["inclusion proof"])
         #expect(unrelated.checks.last?.detail == "the transaction did not record this certificate's latest event")
-        // Never anchored: proven absent, not valid.
+        // Never anchored: proven absent — every check passes, and it is not valid.
         let absent = verdict(number: "GD-never", chain.absent)
-        #expect(failed(absent) == ["state proof"] && !absent.isValid)
+        #expect(failed(absent).isEmpty && absent.proofHolds && absent.record == nil && !absent.isValid)
         #expect(
             absent.checks.last?.detail.contains("no certificate with this number and verification code is anchored")
                 == true
@@ -195,7 +197,7 @@ struct CertificateVerifierTests {
                 number: VerifiedChain.number,
                 code: VerifiedChain.code,
                 evidence: decoded,
-                genesis: chain.genesis
+                trust: chain.trust
             )
             // Whatever byte changed — in a signature, a proof, a header, the record or a hand-off — the changed
             // evidence no longer passes every check.

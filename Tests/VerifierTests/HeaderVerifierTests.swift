@@ -16,13 +16,13 @@ struct HeaderVerifierTests {
         #expect(try HeaderVerifier.genesisValidators(genesis) == chain.old)
         // Before the change takes effect, the genesis set signs.
         for height: UInt64 in 1...3 {
-            let signer = try HeaderVerifier.verify(
+            let history = try HeaderVerifier.verify(
                 chain.headers[height]!,
                 certificate: chain.certificates[height]!,
                 handOffs: [],
-                genesis: genesis
+                trust: VerifiedChain.trust(genesis)
             )
-            #expect(signer == chain.old)
+            #expect(history.validators(at: height) == chain.old)
         }
         // After it, only with the hand-off.
         #expect(throws: HeaderVerificationError.unexpectedValidatorSet(height: 5)) {
@@ -30,17 +30,17 @@ struct HeaderVerifierTests {
                 chain.headers[5]!,
                 certificate: chain.certificates[5]!,
                 handOffs: [],
-                genesis: genesis
+                trust: VerifiedChain.trust(genesis)
             )
         }
         for height: UInt64 in 4...6 {
-            let signer = try HeaderVerifier.verify(
+            let history = try HeaderVerifier.verify(
                 chain.headers[height]!,
                 certificate: chain.certificates[height]!,
                 handOffs: [chain.handOff],
-                genesis: genesis
+                trust: VerifiedChain.trust(genesis)
             )
-            #expect(signer == chain.new)
+            #expect(history.validators(at: height) == chain.new)
         }
         let encoded = chain.handOff.canonicalBytes
         #expect(try ValidatorHandOff(canonicalBytes: encoded, maximumSize: encoded.count) == chain.handOff)
@@ -58,7 +58,12 @@ struct HeaderVerifierTests {
         )
         let forged = ValidatorHandOff(header: chain.headers[3]!, certificate: chain.certificates[3]!, next: inflated)
         #expect(throws: HeaderVerificationError.nextSetMismatch(height: 3)) {
-            try HeaderVerifier.verify(header, certificate: chain.certificates[5]!, handOffs: [forged], genesis: genesis)
+            try HeaderVerifier.verify(
+                header,
+                certificate: chain.certificates[5]!,
+                handOffs: [forged],
+                trust: VerifiedChain.trust(genesis)
+            )
         }
         // Guangdong and Zhejiang alone hold 20 of the new set's 50.
         let weak = try CertifiedChain.certificate(
@@ -70,7 +75,12 @@ struct HeaderVerifierTests {
         #expect(
             throws: HeaderVerificationError.certificate(height: 5, .insufficientPower(signed: 20, total: 50))
         ) {
-            try HeaderVerifier.verify(header, certificate: weak, handOffs: [chain.handOff], genesis: genesis)
+            try HeaderVerifier.verify(
+                header,
+                certificate: weak,
+                handOffs: [chain.handOff],
+                trust: VerifiedChain.trust(genesis)
+            )
         }
         // A header changed after signing no longer matches its certificate.
         let tampered = header.changing(stateRoot: SHA256().hash(utf8: "another state"))
@@ -79,7 +89,7 @@ struct HeaderVerifierTests {
                 tampered,
                 certificate: chain.certificates[5]!,
                 handOffs: [chain.handOff],
-                genesis: genesis
+                trust: VerifiedChain.trust(genesis)
             )
         } throws: { error in
             guard case .certificate(5, .wrongBlock) = error as? HeaderVerificationError else { return false }
@@ -88,7 +98,12 @@ struct HeaderVerifierTests {
         // A hand-off at or above the header it leads to.
         let late = ValidatorHandOff(header: header, certificate: chain.certificates[5]!, next: chain.new)
         #expect(throws: HeaderVerificationError.handOffOutOfOrder(height: 5)) {
-            try HeaderVerifier.verify(header, certificate: chain.certificates[5]!, handOffs: [late], genesis: genesis)
+            try HeaderVerifier.verify(
+                header,
+                certificate: chain.certificates[5]!,
+                handOffs: [late],
+                trust: VerifiedChain.trust(genesis)
+            )
         }
         // Another chain's genesis with the same members.
         var other = genesis
@@ -100,7 +115,7 @@ struct HeaderVerifierTests {
                 chain.headers[2]!,
                 certificate: chain.certificates[2]!,
                 handOffs: [],
-                genesis: other
+                trust: VerifiedChain.trust(other)
             )
         }
     }

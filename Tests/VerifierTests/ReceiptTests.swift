@@ -28,7 +28,7 @@ struct ReceiptTests {
             Issue.record("not a transaction receipt")
             return
         }
-        let verdict = TransactionVerifier.verify(evidence, handOffs: handOffs, genesis: chain.genesis)
+        let verdict = TransactionVerifier.verify(evidence, handOffs: handOffs, trust: chain.trust)
         #expect(verdict.isProven && verdict.result.isApplied && verdict.height == 1)
         #expect(
             verdict.checks.map(\.name) == [
@@ -50,7 +50,7 @@ struct ReceiptTests {
             return
         }
         func failed(_ evidence: TransactionEvidence, _ handOffs: [ValidatorHandOff]) -> [String] {
-            TransactionVerifier.verify(evidence, handOffs: handOffs, genesis: chain.genesis).checks
+            TransactionVerifier.verify(evidence, handOffs: handOffs, trust: chain.trust).checks
                 .filter { !$0.passed }.map(\.name)
         }
         #expect(failed(evidence, handOffs).isEmpty)
@@ -85,12 +85,16 @@ struct ReceiptTests {
         let edited = text.replacingOccurrences(of: "\"status\": \"revoked\"", with: "\"status\": \"valid\"")
         #expect(edited != text)
         #expect(throws: ReceiptError.summaryMismatch) { try Receipt(file: Array(edited.utf8)) }
-        // A newer version, and version 1 (certificates by number, before issue 16): neither is read.
-        for version in [3, 1] {
-            let other = text.replacingOccurrences(of: "\"civic_receipt\": 2", with: "\"civic_receipt\": \(version)")
+        // A newer version, and older ones (2 before checkpoints, 1 before issue 16, 0 never written): none is
+        // read, and each is called what it is.
+        for version in [4, 2, 1, 0] {
+            let other = text.replacingOccurrences(of: "\"civic_receipt\": 3", with: "\"civic_receipt\": \(version)")
             #expect(other != text)
             #expect(throws: ReceiptError.unsupportedVersion(version)) { try Receipt(file: Array(other.utf8)) }
+            #expect(ReceiptError.unsupportedVersion(version).description.contains(version > 3 ? "newer" : "older"))
         }
+        // Keys in another order (a JSON store, `json.tool --sort-keys`) mean the same receipt.
+        #expect(try Receipt(file: receipt.json.ignoringKeyOrder.serializedBytes()) == receipt)
         var binaryNewer = receipt.binary
         binaryNewer[5] = 9
         #expect(throws: ReceiptError.unsupportedVersion(9)) { try Receipt(file: binaryNewer) }
@@ -101,6 +105,67 @@ struct ReceiptTests {
         for garbage in [[], Array("%PDF-1.7 a certificate".utf8), Array("{}".utf8), Array("CIV".utf8)] {
             #expect(throws: ReceiptError.self) { try Receipt(file: garbage) }
         }
+    }
+
+    /// An inclusion proof names the tree size it was made for, and a path can lead to the same root under two
+    /// sizes (leaf 0 of 3 and of 4 share one): the size must be the block's transaction count (issue 17,
+    /// finding 3 — "number 1 of 4" in a block of 3 was accepted).
+    @Test func anInclusionProofForAnotherTreeSizeIsRefused() throws {
+        let chain = try StoredChain()
+        let hash = chain.hash
+        let anchors = try (1...3).map { index in
+            let code = VerificationCode(
+                issuer: LedgerFixture.guangdong,
+                secret: CertificateSecret(bytes: Array(repeating: UInt8(index), count: 16))!
+            )
+            return try chain.sign(
+                .certificateAnchor(
+                    CertificateAnchor(
+                        certificate: CertificateRef(code: code, number: "GD-\(index)", hash: hash),
+                        documentCommitment: hash.hash(utf8: "document \(index)"),
+                        kind: .marriage
+                    )
+                ),
+                by: LedgerFixture.guangdong
+            )
+        }
+        #expect(try chain.append(anchors).allSatisfy(\.isApplied))
+        let receipt = try #require(
+            try ReceiptBuilder(source: chain.store, rules: chain.rules).transaction(anchors[0].id(hash: hash))
+        )
+        guard case .transaction(let evidence, let handOffs) = receipt.content else {
+            Issue.record("not a transaction receipt")
+            return
+        }
+        let trust = VerifiedChain.trust(chain.fixture.genesis)
+        #expect(TransactionVerifier.verify(evidence, handOffs: handOffs, trust: trust).isProven)
+        func claiming(_ size: UInt64) -> TransactionEvidence {
+            TransactionEvidence(
+                transaction: evidence.transaction,
+                result: evidence.result,
+                transactionProof: InclusionProof(
+                    leafIndex: 0,
+                    treeSize: size,
+                    hashes: evidence.transactionProof.hashes
+                ),
+                resultProof: InclusionProof(leafIndex: 0, treeSize: size, hashes: evidence.resultProof.hashes),
+                header: evidence.header,
+                certificate: evidence.certificate
+            )
+        }
+        // The same path proves leaf 0 under size 4: the Merkle check alone would accept it.
+        let log = MerkleLog(hash: hash)
+        try log.verify(
+            claiming(4).transactionProof,
+            leafHash: log.leafHash(evidence.transaction.canonicalBytes),
+            root: evidence.header.transactionsRoot
+        )
+        let verdict = TransactionVerifier.verify(claiming(4), handOffs: handOffs, trust: trust)
+        #expect(!verdict.isProven)
+        #expect(
+            verdict.checks.last?.detail.contains("a block of 4 transactions; block 1 holds 3") == true,
+            "\(verdict.checks)"
+        )
     }
 
     /// Heights and indexes are unsigned 64-bit; JSON integers here are signed. A forged receipt with values
@@ -157,10 +222,10 @@ struct ReceiptTests {
             number: VerifiedChain.number,
             code: VerifiedChain.code,
             evidence: forged,
-            genesis: chain.genesis
+            trust: chain.trust
         )
         #expect(!verdict.checks.allSatisfy { $0.passed })
-        #expect(!TransactionVerifier.verify(forgedTransaction, handOffs: handOffs, genesis: chain.genesis).isProven)
+        #expect(!TransactionVerifier.verify(forgedTransaction, handOffs: handOffs, trust: chain.trust).isProven)
     }
 
     /// The receipt parser under mutation: truncations and random byte changes of both forms either throw a
@@ -191,7 +256,7 @@ struct ReceiptTests {
                 number: VerifiedChain.number,
                 code: VerifiedChain.code,
                 evidence: evidence,
-                genesis: chain.genesis
+                trust: chain.trust
             )
             let passedAll = verdict.checks.allSatisfy { $0.passed }
             #expect(!passedAll, "a mutated receipt passed every check")

@@ -33,6 +33,13 @@ struct VerifiedChain {
     let transactionReceipts: [String: Receipt]
 
     var genesis: Genesis { fixture.genesis }
+    /// Trust in the genesis file alone.
+    var trust: TrustedHistory { Self.trust(genesis) }
+
+    /// Trust in `genesis` alone; the fixtures' genesis files always name their validators.
+    static func trust(_ genesis: Genesis) -> TrustedHistory {
+        try! TrustedHistory(genesis: genesis)
+    }
     var documentDigest: Digest { fixture.suite.hashFunction.hash(Self.document) }
 
     var handOff: ValidatorHandOff {

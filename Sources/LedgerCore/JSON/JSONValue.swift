@@ -24,6 +24,19 @@ public indirect enum JSONValue: Hashable, Sendable {
         return members.first { $0.key == key }?.value
     }
 
+    /// The same document with every object's members sorted by key: two documents that differ only in key
+    /// order (as any JSON store or `json.tool --sort-keys` may make them) compare equal through it.
+    public var ignoringKeyOrder: JSONValue {
+        switch self {
+        case .array(let values): return .array(values.map(\.ignoringKeyOrder))
+        case .object(let members):
+            return .object(
+                members.map { JSONMember($0.key, $0.value.ignoringKeyOrder) }.sorted { $0.key < $1.key }
+            )
+        default: return self
+        }
+    }
+
     /// A short name of the kind of value, for error messages.
     public var kind: String {
         switch self {

@@ -1,0 +1,221 @@
+import Foundation
+import Hummingbird
+import LedgerCore
+import LedgerCrypto
+import LedgerTestSupport
+import Logging
+import NIOConcurrencyHelpers
+import Storage
+import Testing
+import Verifier
+
+/// `civic verify --node` against a lying stand-in node (issue 17, point 2; `docs/verifier.md`, "Online"): a
+/// server that answers the receipt routes with whatever the test chooses — genuine receipts that are stale or
+/// about something else, forged ones, nothing — as a node that hides a revocation would. It can make `civic
+/// verify` say "could not check" (exit 2), never a wrong verdict; with an honest node beside it, the latest
+/// proven answer wins and the disagreement is reported.
+@Suite(.serialized) struct LyingNodeTests {
+    static let number = "GD-2026-000777"
+    static let document = Array("a marriage certificate the liar wants kept valid".utf8)
+    static let code = VerificationCode(
+        issuer: LedgerFixture.guangdong,
+        secret: CertificateSecret(bytes: Array(16..<32))!
+    )
+
+    /// A chain whose certificate was anchored ten minutes ago (block 1) and revoked seconds ago (block 4), a
+    /// second certificate (block 1), and a rejected transaction (block 2: the same anchor again).
+    struct Ledger {
+        let chain: StoredChain
+        let directory: String
+        /// Receipts by name: "stale" (height 2, valid), "latest" (height 4, revoked), "other" (another
+        /// certificate), "forged" (the latest with the stale record), "applied" and "rejected" (transactions).
+        let receipts: [String: Receipt]
+        let applied: Digest
+        let rejected: Digest
+
+        init() throws {
+            let chain = try StoredChain()
+            let directory = chain.directory.path
+            let hash = chain.hash
+            let now = UInt64(Date().timeIntervalSince1970)
+            let subject = CertificateRef(code: LyingNodeTests.code, number: LyingNodeTests.number, hash: hash)
+            func anchor(_ subject: CertificateRef, _ document: [UInt8]) throws -> SignedTransaction {
+                try chain.sign(
+                    .certificateAnchor(
+                        CertificateAnchor(
+                            certificate: subject,
+                            documentCommitment: CertificateAnchor.documentCommitment(
+                                documentDigest: hash.hash(document),
+                                secret: LyingNodeTests.code.secret,
+                                hash: hash
+                            ),
+                            kind: .marriage
+                        )
+                    ),
+                    by: LedgerFixture.guangdong
+                )
+            }
+            let otherSubject = CertificateRef(code: LyingNodeTests.code, number: "GD-other", hash: hash)
+            let first = [try anchor(subject, LyingNodeTests.document), try anchor(otherSubject, Array("other".utf8))]
+            let again = try anchor(subject, LyingNodeTests.document)
+            let revoke = try chain.sign(
+                .certificateStatusChange(
+                    CertificateStatusChange(
+                        certificate: subject,
+                        newStatus: .revoked,
+                        reason: ReasonCode("registered-in-error")!,
+                        replacement: nil
+                    )
+                ),
+                by: LedgerFixture.guangdong
+            )
+            try chain.append(first, time: now - 600)
+            #expect(try chain.append([again], time: now - 590).map(\.isApplied) == [false])
+            try chain.append([], time: now - 580)
+            try chain.append([revoke], time: now - 5)
+            let builder = ReceiptBuilder(source: chain.store, rules: chain.rules)
+            let stale = try builder.certificate(subject, height: 2)
+            let latest = try builder.certificate(subject)
+            guard case .certificate(let old) = stale.content, case .certificate(let new) = latest.content else {
+                throw StateReadError("not certificate receipts")
+            }
+            let forged = CertificateEvidence(
+                subject: new.subject,
+                record: old.record,
+                proof: new.proof,
+                header: new.header,
+                certificate: new.certificate,
+                handOffs: new.handOffs,
+                transaction: old.transaction
+            )
+            let applied = first[0].id(hash: hash)
+            let rejected = again.id(hash: hash)
+            let receipts = [
+                "stale": stale, "latest": latest, "other": try builder.certificate(otherSubject),
+                "forged": Receipt(.certificate(forged)),
+                "applied": try #require(try builder.transaction(applied)),
+                "rejected": try #require(try builder.transaction(rejected)),
+            ]
+            try Data(chain.fixture.genesis.json.serialized().utf8).write(
+                to: URL(fileURLWithPath: directory + "/genesis.json")
+            )
+            try Data(LyingNodeTests.document).write(to: URL(fileURLWithPath: directory + "/cert.pdf"))
+            self.chain = chain
+            self.directory = directory
+            self.receipts = receipts
+            self.applied = applied
+            self.rejected = rejected
+        }
+
+        var certificatePath: String {
+            let subject = CertificateRef(code: LyingNodeTests.code, number: LyingNodeTests.number, hash: chain.hash)
+            return "/v1/certificates/\(subject.issuer.value)/\(subject.key.hex)/receipt"
+        }
+    }
+
+    /// Serves `answers` (path → receipt, binary) on 127.0.0.1 while `body` runs with its URL; any other path
+    /// is a 404.
+    func withStandIn(
+        _ answers: [String: Receipt],
+        _ body: (String) async throws -> Void
+    ) async throws {
+        let router = Router()
+        router.get("**") { request, _ -> Response in
+            guard let receipt = answers[request.uri.path] else { return Response(status: .notFound) }
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/octet-stream"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: receipt.binary))
+            )
+        }
+        let port = NIOLockedValueBox(0)
+        let application = Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in port.withLockedValue { $0 = channel.localAddress?.port ?? 0 } },
+            logger: Logger(label: "stand-in", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await application.runService() }
+            while port.withLockedValue({ $0 }) == 0 { try await Task.sleep(nanoseconds: 10_000_000) }
+            try await body("http://127.0.0.1:\(port.withLockedValue { $0 })")
+            group.cancelAll()
+        }
+    }
+
+    func verify(_ ledger: Ledger, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let certificate = ["--file", "cert.pdf", "--number", Self.number, "--code", Self.code.description]
+        let asked = arguments.contains("--tx") ? arguments : certificate + arguments
+        return try await HelperProcess.run(
+            "civic",
+            ["verify", "--genesis", "genesis.json"] + asked,
+            in: ledger.directory
+        )
+    }
+
+    @Test func aLyingNodeCanOnlyMakeTheVerdictCouldNotCheck() async throws {
+        let ledger = try Ledger()
+        let path = ledger.certificatePath
+        let receipts = ledger.receipts
+        // The truth, from an honest stand-in: revoked.
+        try await withStandIn([path: receipts["latest"]!]) { honest in
+            let result = try await verify(ledger, ["--node", honest])
+            #expect(result.status == 1 && result.output.contains("was revoked"), "\(result.output)")
+        }
+        // A genuine receipt from before the revocation, ten minutes old: refused by the default --max-age.
+        try await withStandIn([path: receipts["stale"]!]) { liar in
+            let result = try await verify(ledger, ["--node", liar])
+            #expect(result.status == 2 && result.output.contains("older than --max-age"), "\(result.output)")
+            // Accepted when the verifier allows that age, and then said to be as of its block.
+            let allowed = try await verify(ledger, ["--node", liar, "--max-age", "1h"])
+            #expect(allowed.status == 0 && allowed.output.contains("as of block 2"), "\(allowed.output)")
+        }
+        // Another certificate's genuine receipt; a forged one; nothing at all.
+        for (name, expected) in [("other", "another certificate"), ("forged", "does not hold")] {
+            try await withStandIn([path: receipts[name]!]) { liar in
+                let result = try await verify(ledger, ["--node", liar])
+                #expect(result.status == 2 && result.output.contains(expected), "\(name): \(result.output)")
+            }
+        }
+        try await withStandIn([:]) { liar in
+            let result = try await verify(ledger, ["--node", liar])
+            #expect(result.status == 2 && result.output.contains("no node gave a usable answer"), "\(result.output)")
+        }
+        // An honest node beside a liar whose stale answer is within the allowed age: the later proven answer
+        // stands, and the disagreement is reported.
+        try await withStandIn([path: receipts["latest"]!]) { honest in
+            try await withStandIn([path: receipts["stale"]!]) { liar in
+                for order in [[liar, honest], [honest, liar]] {
+                    let result = try await verify(
+                        ledger,
+                        ["--max-age", "1h"] + order.flatMap { ["--node", $0] }
+                    )
+                    #expect(result.status == 1 && result.output.contains("was revoked"), "\(result.output)")
+                    #expect(result.output.contains("Nodes disagree"), "\(result.output)")
+                }
+            }
+        }
+    }
+
+    @Test func everyAnswerIsBoundToTheTransactionAskedAbout() async throws {
+        let ledger = try Ledger()
+        let rejected = ledger.rejected.hex
+        let rejectedPath = "/v1/txs/\(rejected)/receipt"
+        // Asked about the rejected transaction, the liar shows the applied one's genuine receipt.
+        try await withStandIn([rejectedPath: ledger.receipts["applied"]!]) { liar in
+            let result = try await verify(ledger, ["--tx", rejected, "--node", liar])
+            #expect(result.status == 2 && result.output.contains("another transaction"), "\(result.output)")
+        }
+        try await withStandIn([rejectedPath: ledger.receipts["rejected"]!]) { honest in
+            let result = try await verify(ledger, ["--tx", rejected, "--node", honest])
+            #expect(result.status == 1 && result.output.contains("COMMITTED BUT REJECTED"), "\(result.output)")
+        }
+        // Offline, --tx checks the receipt is that transaction's.
+        let file = ledger.directory + "/applied.civr"
+        try Data(ledger.receipts["applied"]!.binary).write(to: URL(fileURLWithPath: file))
+        let offline = try await verify(ledger, ["--tx", rejected, "--receipt", file])
+        #expect(offline.status == 1 && offline.output.contains("✗ transaction"), "\(offline.output)")
+        let own = try await verify(ledger, ["--tx", ledger.applied.hex, "--receipt", file])
+        #expect(own.status == 0 && own.output.contains("✓ transaction"), "\(own.output)")
+    }
+}
