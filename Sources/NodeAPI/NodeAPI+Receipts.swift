@@ -88,6 +88,24 @@ extension NodeAPI {
         return try self.receipt(receipt, request)
     }
 
+    /// `GET /v1/batches/{root}/receipt[?format=binary][&checkpoint=H]`: a batch root's receipt at the latest
+    /// height — its record and anchoring transaction with proofs, or the proof it was never anchored. The
+    /// node never sees a batch's documents; their holders add each one's path (`civic receipt --batch-proofs`).
+    static func batchReceipt(_ text: String, request: Request, node: LedgerNode) throws -> Response {
+        let root = try digest(text, code: "malformed_root", what: "batch root")
+        let checkpoint = try checkpointHeight(request, node: node)
+        let built: Receipt
+        do {
+            built = try ReceiptBuilder(source: node.store, rules: node.consensus.genesis.rules).batch(
+                root,
+                checkpoint: checkpoint
+            )
+        } catch {
+            throw ProblemDocument.ledgerUnreadable(error)
+        }
+        return try receipt(built, request)
+    }
+
     /// `GET /v1/checkpoint[?height=H]`: a checkpoint at `H` (default: the latest committed height) — its
     /// header, commit certificate and next validator set, with the hand-offs from genesis
     /// (`docs/verifier.md`, "Checkpoints"). The file `civic checkpoint` writes.

@@ -102,6 +102,7 @@ public enum NodeAPI {
         Endpoint(.get, "/v1/certificates/{issuer}/{key}/receipt") {
             try certificateReceipt($0["issuer"], $0["key"], request: $0.request, node: $1)
         },
+        Endpoint(.get, "/v1/batches/{root}/receipt") { try batchReceipt($0["root"], request: $0.request, node: $1) },
         Endpoint(.get, "/v1/projects/{project}") { try project(named: $0["project"], node: $1) },
         Endpoint(.get, "/v1/charities/{charity}/projects/{project}") {
             try project(charity: $0["charity"], project: $0["project"], node: $1)

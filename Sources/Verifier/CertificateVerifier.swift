@@ -164,6 +164,10 @@ public enum CertificateVerifier {
                 "the transaction is in block \(height), the latest event was recorded in block \(event.height)"
             )
         }
+        // At the evidence's own height there is one block: the one the evidence's header is.
+        guard height != evidence.header.height || included.header == evidence.header else {
+            return failed("the transaction's block is not the block the evidence speaks for, at the same height")
+        }
         do {
             // `history` followed the hand-offs up to the evidence's header, above this block.
             try history.check(included.header, included.certificate)

@@ -83,7 +83,8 @@ public enum HeaderVerifier {
         do {
             let history = try verify(header, certificate: certificate, handOffs: handOffs, trust: trust)
             let signers = history.validators(at: header.height)
-            let changes = history.eras(since: trust)
+            // Hand-offs below what was known only confirmed it; those above it moved trust on.
+            let changes = handOffs.filter { $0.header.height >= trust.horizon }.count
             let signed = certificate.signatures.reduce(UInt64(0)) { total, entry in
                 total + signers.validators[Int(entry.validatorIndex)].power
             }
@@ -99,7 +100,7 @@ public enum HeaderVerifier {
                     "trusting \(trust.trustDescription): "
                         + (changes == 0
                             ? "the set it trusts for height \(header.height) signs it"
-                            : "\(changes) further validator-set change\(changes == 1 ? "" : "s") followed to height \(header.height)")
+                            : "\(changes) further validator-set hand-off\(changes == 1 ? "" : "s") followed to height \(header.height)")
                 ),
                 VerificationCheck(
                     "header",

@@ -24,6 +24,10 @@ extension Receipt {
                 JSONMember("transaction", Self.json(transaction)),
                 JSONMember("hand_offs", .array(handOffs.map(Self.hex))),
             ])
+        case .batch(let batch, let handOffs):
+            evidence = .object(Self.members(batch, handOffs))
+        case .document(let document, let handOffs):
+            evidence = .object(Self.members(document.batch, handOffs) + [JSONMember("path", Self.hex(document.path))])
         }
         let checkpoint: JSONValue =
             base.map {
@@ -64,6 +68,14 @@ extension Receipt {
                 JSONMember("index", .unsigned(evidence.transactionProof.leafIndex)),
                 JSONMember("result", .string(evidence.result.code)),
             ]
+        case .batch(let evidence, _):
+            fields += Self.summary(evidence)
+        case .document(let evidence, _):
+            fields +=
+                Self.summary(evidence.batch) + [
+                    JSONMember("leaf_index", .unsigned(evidence.path.leafIndex)),
+                    JSONMember("tree_size", .unsigned(evidence.path.treeSize)),
+                ]
         }
         return .object(fields)
     }
@@ -79,11 +91,20 @@ extension Receipt {
         guard case .integer(let version)? = document["civic_receipt"] else {
             throw .notAReceipt("a JSON receipt has a \"civic_receipt\" version number")
         }
-        guard version == Self.version else { throw .unsupportedVersion(Int(clamping: version)) }
+        guard (Int64(Self.oldestReadable)...Int64(Self.version)).contains(version) else {
+            throw .unsupportedVersion(Int(clamping: version))
+        }
         guard let evidence = document["evidence"], case .object = evidence else {
             throw .malformed(field: "evidence", reason: "expected an object")
         }
-        let base = try Self.base(document["checkpoint"])
+        // Version 2 has no base: its hand-offs start at genesis.
+        let base = version >= 3 ? try Self.checked(try Self.base(document["checkpoint"])) : nil
+        if version < 3, document["kind"] != .string("certificate"), document["kind"] != .string("transaction") {
+            throw .malformed(
+                field: "kind",
+                reason: "format version \(version) has only certificate and transaction receipts"
+            )
+        }
         switch document["kind"] {
         case .string("certificate")?:
             let transaction: TransactionEvidence?
@@ -120,8 +141,24 @@ extension Receipt {
                 ),
                 base: base
             )
+        case .string("batch")?:
+            self.init(.batch(try Self.batch(evidence), handOffs: try Self.handOffs(evidence["hand_offs"])), base: base)
+        case .string("document")?:
+            self.init(
+                .document(
+                    DocumentEvidence(
+                        batch: try Self.batch(evidence),
+                        path: try Self.decode(InclusionProof.self, evidence["path"], "evidence.path")
+                    ),
+                    handOffs: try Self.handOffs(evidence["hand_offs"])
+                ),
+                base: base
+            )
         default:
-            throw .malformed(field: "kind", reason: "expected \"certificate\" or \"transaction\"")
+            throw .malformed(
+                field: "kind",
+                reason: "expected \"certificate\", \"transaction\", \"batch\" or \"document\""
+            )
         }
         // Compared in any key order: JSON stores and tools reorder keys, and the meaning is the same.
         guard let written = document["summary"], written.ignoringKeyOrder == summary.ignoringKeyOrder else {
@@ -130,6 +167,48 @@ extension Receipt {
     }
 
     // MARK: - Parts
+
+    private static func members(_ batch: BatchEvidence, _ handOffs: [ValidatorHandOff]) -> [JSONMember] {
+        [
+            JSONMember("root", .string(batch.root.hex)),
+            JSONMember("record", batch.record.map(hex) ?? .null),
+            JSONMember("state_proof", hex(batch.proof)),
+            JSONMember("header", hex(batch.header)),
+            JSONMember("commit", hex(batch.certificate)),
+            JSONMember("hand_offs", .array(handOffs.map(hex))),
+            JSONMember("transaction", batch.transaction.map(json) ?? .null),
+        ]
+    }
+
+    private static func summary(_ batch: BatchEvidence) -> [JSONMember] {
+        var fields = [JSONMember("batch_root", .string(batch.root.hex))]
+        guard let record = batch.record else { return fields + [JSONMember("status", .string("not anchored"))] }
+        fields += [
+            JSONMember("status", .string("anchored")),
+            JSONMember("anchored_by", .string(record.issuer.value)),
+            JSONMember("anchored_at", .unsigned(record.height)),
+            JSONMember("documents", .unsigned(record.leafCount)),
+            JSONMember("label", .string(record.label)),
+        ]
+        return fields
+    }
+
+    private static func batch(_ evidence: JSONValue) throws(ReceiptError) -> BatchEvidence {
+        guard case .string(let text)? = evidence["root"], let bytes = Hex.decode(text), let root = Digest(bytes: bytes)
+        else {
+            throw .malformed(field: "evidence.root", reason: "expected 64 hex digits")
+        }
+        return BatchEvidence(
+            root: root,
+            record: evidence["record"] == .null
+                ? nil : try decode(BatchRecord.self, evidence["record"], "evidence.record"),
+            proof: try decode(StateProof.self, evidence["state_proof"], "evidence.state_proof"),
+            header: try decode(BlockHeader.self, evidence["header"], "evidence.header"),
+            certificate: try decode(CommitCertificate.self, evidence["commit"], "evidence.commit"),
+            transaction: evidence["transaction"] == .null
+                ? nil : try transaction(evidence["transaction"], "evidence.transaction")
+        )
+    }
 
     private static func hex(_ value: some CanonicalEncodable) -> JSONValue { .string(Hex.encode(value.canonicalBytes)) }
 

@@ -43,6 +43,42 @@ public struct ReceiptBuilder<Source: ReceiptSource> {
         )
     }
 
+    /// A batch root's receipt at the latest height: its record with the anchoring transaction, or the proof
+    /// that it was never anchored. A document's holder adds its path (`DocumentEvidence`).
+    public func batch(_ root: Digest, checkpoint: UInt64? = nil) throws(QueryError) -> Receipt {
+        let proven = try LedgerQueries(reader: source).batch(root)
+        var transaction: TransactionEvidence?
+        if let record = proven.record {
+            let block = try block(at: record.height)
+            for index in block.transactions.indices {
+                guard case .batchAnchor(let anchor) = block.transactions[index].transaction.payload, anchor.root == root
+                else { continue }
+                let evidence = try self.transaction(at: record.height, index: index, block: block)
+                if evidence.result.isApplied {
+                    transaction = evidence
+                    break
+                }
+            }
+            guard transaction != nil else {
+                throw .inconsistent("block \(record.height) records batch \(root.hex) but holds no anchor of it")
+            }
+        }
+        return Receipt(
+            .batch(
+                BatchEvidence(
+                    root: root,
+                    record: proven.record,
+                    proof: proven.proof,
+                    header: proven.header,
+                    certificate: try certificate(at: proven.height),
+                    transaction: transaction
+                ),
+                handOffs: try handOffs(below: proven.height, after: checkpoint)
+            ),
+            base: try base(checkpoint)
+        )
+    }
+
     /// A committed transaction's receipt, its hand-offs from genesis or from the checkpoint at height
     /// `checkpoint`; nil when the ledger has no transaction with this id.
     public func transaction(_ id: Digest, checkpoint: UInt64? = nil) throws(QueryError) -> Receipt? {

@@ -13,12 +13,12 @@ public enum ReceiptError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notAReceipt(let reason): return "not a CivicLedger receipt: \(reason)"
-        case .unsupportedVersion(let version) where version < Receipt.version:
+        case .unsupportedVersion(let version) where version < Receipt.oldestReadable:
             return
-                "receipt format version \(version) is older than this verifier reads (\(Receipt.version)): it describes a ledger format no network runs; fetch a new receipt (civic receipt)"
+                "receipt format version \(version) is older than this verifier reads (\(Receipt.oldestReadable) to \(Receipt.version)): it describes a ledger format no network runs; fetch a new receipt (civic receipt)"
         case .unsupportedVersion(let version):
             return
-                "receipt format version \(version) is newer than this verifier reads (\(Receipt.version)); update civic"
+                "receipt format version \(version) is newer than this verifier reads (\(Receipt.oldestReadable) to \(Receipt.version)); update civic"
         case .malformed(let field, let reason): return "receipt field \(field): \(reason)"
         case .summaryMismatch:
             return "the receipt's summary does not match its evidence: the file was changed after it was made"

@@ -13,7 +13,7 @@ struct MerkleCommand: ParsableCommand {
             the suite's hash. Every line is one leaf (an empty line is the empty leaf);
             '-' reads standard input.
             """,
-        subcommands: [Root.self, Prove.self, Consistency.self]
+        subcommands: [Root.self, Prove.self, Consistency.self, Verify.self]
     )
 
     struct Common: ParsableArguments {
@@ -86,6 +86,44 @@ struct MerkleCommand: ParsableCommand {
                     JSONMember("new_size", .unsigned(proof.newSize)),
                     JSONMember("hashes", .array(proof.hashes.map { .string($0.hex) })),
                 ]).serialized(pretty: false)
+            )
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check that a document is in a batch, from the proofs file civic submit batch wrote.",
+            discussion: """
+                Hashes DOCUMENT here and checks that its audit path in PROOFS leads to the
+                batch's root. This checks the file against the root in PROOFS only; whether
+                that root is on the ledger, and who anchored it, is what civic verify checks
+                (civic verify --file DOCUMENT --batch-proofs PROOFS --node URL).
+                Exit 0 in the batch, 1 not in it, 2 could not check.
+                """
+        )
+        @Option(help: "Crypto suite: secp256k1-sha256 or sm2-sm3.")
+        var suite: CryptoSuiteID = .secp256k1SHA256
+
+        @Option(help: "The proofs file civic submit batch wrote.")
+        var proofs: String
+
+        @Argument(help: "The document.")
+        var document: String
+
+        func run() throws {
+            let batch = try BatchProofsFile(path: proofs)
+            let log = MerkleLog(hash: suite.suite.hashFunction)
+            let digest = suite.suite.hashFunction.hash(try FileInput.read(document))
+            guard let entry = batch.entries.first(where: { $0.digest == digest }) else {
+                throw CheckFailed(
+                    message: "\(document) (digest \(digest.hex.prefix(16))…) is not in this batch's proofs file"
+                )
+            }
+            do { try log.verify(entry.path, leafHash: log.leafHash(digest.bytes), root: batch.root) } catch {
+                throw CheckFailed(message: "\(document)'s path in \(proofs) does not lead to its root: \(error)")
+            }
+            print(
+                "✓ \(document) is document \(entry.path.leafIndex + 1) of \(batch.treeSize) in the batch \"\(batch.label)\" with root \(batch.root.hex). Whether that root is on the ledger: civic verify --file \(document) --batch-proofs \(proofs) --node URL --genesis GENESIS"
             )
         }
     }

@@ -15,11 +15,16 @@ struct ReceiptCommand: AsyncParsableCommand {
             block (its record with every proof, or the proof that it is not anchored).
             With --tx: a committed transaction's receipt. Only the issuer and the
             certificate key H(number ‖ secret) go to the node, never the number or code.
+            With --batch-proofs (the file civic submit batch wrote): a document's receipt —
+            the batch's proof from the node and the document's path from the file — for
+            --file DOC, or, without --file, one per document of the batch, written to
+            the directory --out as LEAF_INDEX.json (the node is asked once).
             The receipt is written as JSON (or the compact binary form with --binary);
             check it with `civic verify --receipt FILE --genesis genesis.json --file
             DOC --number N --code CODE`. With --checkpoint, its validator-set changes
             start at that checkpoint instead of genesis (shorter; whoever verifies it
-            must pin that checkpoint or a later one). Format: docs/receipts.md.
+            must pin that checkpoint or a later one; the file is not checked here —
+            civic verify --checkpoint checks it). Format: docs/receipts.md.
             """
     )
 
@@ -34,6 +39,12 @@ struct ReceiptCommand: AsyncParsableCommand {
 
     @Option(help: "A transaction hash (64 hex digits), for a transaction's receipt instead.")
     var tx: String?
+
+    @Option(name: .customLong("batch-proofs"), help: "The proofs file of a batch (civic submit batch).")
+    var batchProofs: String?
+
+    @Option(help: "With --batch-proofs: the document to make a receipt for.")
+    var file: String?
 
     @Option(help: "A checkpoint file (civic checkpoint) for the receipt to start from instead of genesis.")
     var checkpoint: String?
@@ -58,6 +69,14 @@ struct ReceiptCommand: AsyncParsableCommand {
             }
         }
         let query = from.map { "?checkpoint=\($0.height)" } ?? ""
+        if let batchProofs {
+            guard number == nil, code == nil, tx == nil else {
+                throw InputError(
+                    message: "--batch-proofs makes a document's receipt: leave out --number, --code and --tx"
+                )
+            }
+            return try await documents(batchProofs, client: client, suite: suite, query: query, from: from)
+        }
         let receipt: Receipt
         switch (number, code, tx) {
         case (let number?, let text?, nil):
@@ -77,10 +96,7 @@ struct ReceiptCommand: AsyncParsableCommand {
                 message: "the node's receipt does not start at the checkpoint given: it has another history"
             )
         }
-        let bytes = binary ? receipt.binary : Array((receipt.json.serialized() + "\n").utf8)
-        guard FileManager.default.createFile(atPath: out, contents: Data(bytes)) else {
-            throw InputError(message: "\(out): cannot write")
-        }
+        let bytes = try write(receipt, to: out)
         let header = receipt.header
         guard !json else {
             let summary = JSONValue.object([
@@ -95,5 +111,53 @@ struct ReceiptCommand: AsyncParsableCommand {
         print(
             "wrote \(out): \(receipt.kind) receipt as of block \(header.height) (\(UTCTimestamp.format(header.time))), \(bytes.count) bytes"
         )
+    }
+
+    /// Writes `receipt` in the chosen form; returns the bytes written.
+    private func write(_ receipt: Receipt, to path: String) throws -> [UInt8] {
+        let bytes = binary ? receipt.binary : Array((receipt.json.serialized() + "\n").utf8)
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+            throw InputError(message: "\(path): cannot write")
+        }
+        return bytes
+    }
+
+    /// Documents' receipts: the batch's evidence from the node, each document's path from the proofs file.
+    private func documents(
+        _ proofsPath: String,
+        client: NodeClient,
+        suite: any CryptoSuite,
+        query: String,
+        from: Checkpoint?
+    ) async throws {
+        let proofs = try BatchProofsFile(path: proofsPath)
+        let answer = try await client.receipt("/v1/batches/\(proofs.root.hex)/receipt" + query)
+        guard case .batch(let batch, let handOffs) = answer.content, batch.root == proofs.root else {
+            throw InputError(message: "the node answered with a \(answer.kind) receipt, not the batch's")
+        }
+        if let from, answer.base != from.reference(hash: suite.hashFunction) {
+            throw InputError(
+                message: "the node's receipt does not start at the checkpoint given: it has another history"
+            )
+        }
+        guard batch.record != nil else {
+            throw InputError(
+                message:
+                    "the node shows no batch with root \(proofs.root.hex) as of block \(batch.header.height): is it committed yet?"
+            )
+        }
+        func receipt(_ path: InclusionProof) -> Receipt {
+            Receipt(.document(DocumentEvidence(batch: batch, path: path), handOffs: handOffs), base: answer.base)
+        }
+        if let file {
+            let digest = suite.hashFunction.hash(try FileInput.read(file))
+            let bytes = try write(receipt(try proofs.path(for: digest, document: file)), to: out)
+            return print("wrote \(out): document receipt for \(file), \(bytes.count) bytes")
+        }
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        for entry in proofs.entries {
+            _ = try write(receipt(entry.path), to: out + "/\(entry.path.leafIndex).\(binary ? "civr" : "json")")
+        }
+        print("wrote \(proofs.entries.count) document receipts to \(out)/")
     }
 }

@@ -4,9 +4,13 @@ import LedgerCrypto
 import Verifier
 
 /// What `civic verify` was asked about, which every answer must be bound to: a certificate (its document's
-/// digest, the number and code printed on it, and the certificate they make), or a transaction.
+/// digest, the number and code printed on it, and the certificate they make), a document in a batch, or a
+/// transaction.
 enum VerificationQuestion {
     case certificate(document: Digest, number: String, code: VerificationCode, subject: CertificateRef)
+    /// A document in a batch: its digest, and — online, where the node gives only the batch's evidence — the
+    /// batch root and the document's path from its proofs file. Offline, the receipt carries the path.
+    case document(Digest, batch: (root: Digest, path: InclusionProof)?)
     /// A transaction by its hash; nil for an offline receipt checked for whichever transaction it proves.
     case transaction(Digest?)
 
@@ -14,8 +18,9 @@ enum VerificationQuestion {
     var path: String? {
         switch self {
         case .certificate(_, _, _, let subject): return NodeClient.certificateReceiptPath(subject)
+        case .document(_, let batch?): return "/v1/batches/\(batch.root.hex)/receipt"
         case .transaction(let id?): return "/v1/txs/\(id.hex)/receipt"
-        case .transaction(nil): return nil
+        case .document(_, .none), .transaction(nil): return nil
         }
     }
 
@@ -29,8 +34,12 @@ enum VerificationQuestion {
             let found = evidence.transaction.id(hash: hash)
             return found == id ? nil : "the receipt of another transaction (\(found.hex.prefix(16))…)"
         case (.transaction(nil), .transaction): return nil
-        case (.certificate, .transaction): return "a transaction receipt, not a certificate's"
-        case (.transaction, .certificate): return "a certificate receipt, not a transaction's"
+        case (.document(_, let batch?), .batch(let evidence, _)):
+            return evidence.root == batch.root ? nil : "the receipt of another batch"
+        case (.document(_, .none), .document): return nil
+        case (.certificate, _): return "a \(receipt.kind) receipt, not a certificate's"
+        case (.transaction, _): return "a \(receipt.kind) receipt, not a transaction's"
+        case (.document, _): return "a \(receipt.kind) receipt, not a document's in a batch"
         }
     }
 
@@ -46,6 +55,26 @@ enum VerificationQuestion {
                 trust: trust
             )
             return VerificationReport(certificate: verdict, number: number, trust: trust)
+        case (.document(let digest, .none), .document(let evidence, let handOffs)):
+            return VerificationReport(
+                document: DocumentVerifier.verify(
+                    documentDigest: digest,
+                    evidence: evidence,
+                    handOffs: handOffs,
+                    trust: trust
+                ),
+                trust: trust
+            )
+        case (.document(let digest, let batch?), .batch(let evidence, let handOffs)):
+            return VerificationReport(
+                document: DocumentVerifier.verify(
+                    documentDigest: digest,
+                    evidence: DocumentEvidence(batch: evidence, path: batch.path),
+                    handOffs: handOffs,
+                    trust: trust
+                ),
+                trust: trust
+            )
         case (.transaction(let id), .transaction(let evidence, let handOffs)):
             let verdict = TransactionVerifier.verify(evidence, handOffs: handOffs, trust: trust, expected: id)
             return VerificationReport(

@@ -8,6 +8,9 @@ struct VerificationReport {
     let isValid: Bool
     /// The evidence proved what it is about (whatever the verdict); false means it proves nothing.
     let proofHolds: Bool
+    /// What the proven answer says, in one word or code ("valid", "revoked", "not anchored", "ok", …): two
+    /// answers disagree when this differs.
+    let standing: String
     let headline: String
     let checks: [VerificationCheck]
     /// The certificate's history, one line per event.
@@ -58,6 +61,9 @@ struct VerificationReport {
         time = verdict.time
         isValid = verdict.isValid
         proofHolds = verdict.proofHolds
+        standing =
+            verdict.record?.status.description
+            ?? (verdict.checks.allSatisfy(\.passed) ? "not anchored" : "another document")
         defer { fields.append(JSONMember("trusted", .string(trust.trustDescription))) }
         let asOf = "as of block \(verdict.height) (\(UTCTimestamp.format(verdict.time)))"
         notes = []
@@ -96,6 +102,36 @@ struct VerificationReport {
         fields = [JSONMember("status", .string(record.status.description)), JSONMember("certificate", record.json)]
     }
 
+    /// The report on a document-in-a-batch verdict.
+    init(document verdict: DocumentVerdict, trust: TrustedHistory) {
+        checks = verdict.checks
+        height = verdict.height
+        time = verdict.time
+        isValid = verdict.isValid
+        proofHolds = verdict.proofHolds
+        standing =
+            verdict.isValid
+            ? "in the batch" : (verdict.checks.allSatisfy(\.passed) ? "not anchored" : "not in the batch")
+        notes = []
+        fields = [JSONMember("trusted", .string(trust.trustDescription))]
+        let asOf = "as of block \(verdict.height) (\(UTCTimestamp.format(verdict.time)))"
+        guard verdict.checks.allSatisfy(\.passed) else {
+            let failure = verdict.checks.first { !$0.passed }?.detail ?? "a check failed"
+            headline =
+                verdict.proofHolds
+                ? "NOT VALID: \(failure)."
+                : "NOT VALID: the proof does not hold (\(failure)). Do not rely on this document or receipt."
+            return
+        }
+        guard let record = verdict.record else {
+            headline = "NOT VALID: the batch this document's proof names is not on the ledger \(asOf)."
+            return
+        }
+        headline =
+            "VALID: this document is in the batch \"\(record.label)\" of \(record.leafCount) documents that \(record.issuer) anchored at block \(record.height) (checked \(asOf))."
+        fields += [JSONMember("anchored_by", .string(record.issuer.value)), JSONMember("label", .string(record.label))]
+    }
+
     /// The report on a transaction verdict.
     init(transaction verdict: TransactionVerdict, payload: String, trust: TrustedHistory) {
         checks = verdict.checks
@@ -103,6 +139,7 @@ struct VerificationReport {
         time = verdict.time
         isValid = verdict.isProven && verdict.result.isApplied
         proofHolds = verdict.isProven
+        standing = verdict.result.code
         let at = "block \(verdict.height) (\(UTCTimestamp.format(verdict.time)))"
         if !verdict.isProven {
             let failure = verdict.checks.first { !$0.passed }?.detail ?? "a check failed"

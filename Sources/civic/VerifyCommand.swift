@@ -20,12 +20,15 @@ struct VerifyCommand: AsyncParsableCommand {
               civic verify --file cert.pdf --number N --code CODE \\
                 --genesis genesis.json --node http://a:8080 --node http://b:8080
             N and CODE are the number and verification code printed on the certificate.
-            A transaction: --tx HASH with --receipt FILE or --node URL.
+            A document anchored in a batch: --file DOC with its --receipt (civic receipt
+            --batch-proofs), or with --batch-proofs FILE (from civic submit batch) and
+            --node URL. A transaction: --tx HASH with --receipt FILE or --node URL.
 
             The document is hashed on this machine. Every proof is checked here — the
             validators' signatures, the validator-set changes, the state proof and the
             inclusion proof — so a node or a receipt that lies is caught: a lying node
-            can make this say "could not check", never a wrong verdict.
+            can make this say "could not check", or pass off a genuine answer as old
+            as --max-age allows, nothing else.
             --checkpoint pins a checkpoint (civic checkpoint): validator sets it knows
             were replaced can no longer vouch for anything after it.
             A receipt shows the ledger as of one block: a revocation recorded later is
@@ -62,6 +65,12 @@ struct VerifyCommand: AsyncParsableCommand {
 
     @Option(help: "Verify this transaction (64 hex digits): its receipt must be this transaction's.")
     var tx: String?
+
+    @Option(
+        name: .customLong("batch-proofs"),
+        help: "Online, for a document anchored in a batch: the proofs file civic submit batch wrote."
+    )
+    var batchProofs: String?
 
     @Option(
         name: .customLong("max-age"),
@@ -116,9 +125,18 @@ struct VerifyCommand: AsyncParsableCommand {
                 try Self.refuseOld(receipt.header, limit: limit, "the receipt")
             }
             var report = try question.verify(receipt, trust: trust)
-            report.notes.append(
-                "A receipt shows the ledger as of block \(receipt.header.height) (\(UTCTimestamp.format(receipt.header.time))): anything recorded later, such as a revocation, is not in it. To see the latest state, verify online with --node."
-            )
+            let asOf = "block \(receipt.header.height) (\(UTCTimestamp.format(receipt.header.time)))"
+            switch receipt.content {
+            case .certificate:
+                report.notes.append(
+                    "A receipt shows the ledger as of \(asOf): anything recorded later, such as a revocation, is not in it. To see the latest state, verify online with --node."
+                )
+            case .document:
+                report.notes.append(
+                    "A receipt shows the ledger as of \(asOf). A batch, once anchored, is never changed or withdrawn, so what it proves still holds."
+                )
+            case .transaction, .batch: break
+            }
             report.fields.append(JSONMember("mode", .string("offline")))
             return report
         case (nil, false):
@@ -140,6 +158,12 @@ struct VerifyCommand: AsyncParsableCommand {
                 throw InputError(message: "--tx must be 64 hex digits")
             }
             return .transaction(id)
+        }
+        if let file, number == nil, code == nil {
+            let digest = hash.hash(try FileInput.read(file))
+            guard let batchProofs else { return .document(digest, batch: nil) }
+            let proofs = try BatchProofsFile(path: batchProofs)
+            return .document(digest, batch: (proofs.root, try proofs.path(for: digest, document: file)))
         }
         guard let file, let number, let text = code else {
             // An offline transaction receipt may be checked without naming its transaction.
@@ -176,7 +200,9 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         for (path, checkpoint) in checkpoints.sorted(by: { $0.checkpoint.height < $1.checkpoint.height }) {
             do { try trust.pin(checkpoint) } catch {
-                throw InputError(message: "\(path): the checkpoint does not follow from the genesis file: \(error)")
+                throw InputError(
+                    message: "\(path): the checkpoint does not follow from the genesis file and the others: \(error)"
+                )
             }
         }
         return trust

@@ -22,21 +22,30 @@ import Verifier
         secret: CertificateSecret(bytes: Array(16..<32))!
     )
 
+    static let beijing = OrgID("110000")!
+
     /// A chain whose certificate was anchored ten minutes ago (block 1) and revoked seconds ago (block 4), a
-    /// second certificate (block 1), and a rejected transaction (block 2: the same anchor again).
+    /// second certificate (block 1), and a rejected transaction (block 2: the same anchor again). Four
+    /// validators start it; governance removes Beijing in block 1, so V(3…) is the other three.
     struct Ledger {
         let chain: StoredChain
         let directory: String
         /// Receipts by name: "stale" (height 2, valid), "latest" (height 4, revoked), "other" (another
-        /// certificate), "forged" (the latest with the stale record), "applied" and "rejected" (transactions).
+        /// certificate), "forged" (the latest with the stale record), "replaced" (a header at height 5, dated
+        /// now, carrying block 2's state, signed by the replaced set: Beijing, Guangdong and Zhejiang),
+        /// "applied" and "rejected" (transactions).
         let receipts: [String: Receipt]
         let applied: Digest
         let rejected: Digest
 
         init() throws {
-            let chain = try StoredChain()
+            let beijingKey = LedgerFixture.key(LyingNodeTests.beijing.value, suite: CryptoSuiteID.secp256k1SHA256.suite)
+            let chain = try StoredChain(
+                extra: [LedgerFixture.member(LyingNodeTests.beijing, [.validator], key: beijingKey)]
+            )
             let directory = chain.directory.path
             let hash = chain.hash
+            let oldSet = try HeaderVerifier.genesisValidators(chain.fixture.genesis)
             let now = UInt64(Date().timeIntervalSince1970)
             let subject = CertificateRef(code: LyingNodeTests.code, number: LyingNodeTests.number, hash: hash)
             func anchor(_ subject: CertificateRef, _ document: [UInt8]) throws -> SignedTransaction {
@@ -57,6 +66,17 @@ import Verifier
             }
             let otherSubject = CertificateRef(code: LyingNodeTests.code, number: "GD-other", hash: hash)
             let first = [try anchor(subject, LyingNodeTests.document), try anchor(otherSubject, Array("other".utf8))]
+            let removal = try chain.sign(
+                .governanceProposal(
+                    GovernanceProposal(action: .removeMember(LyingNodeTests.beijing), expiresAtHeight: 100)
+                ),
+                by: LedgerFixture.guangdong
+            )
+            let approve = TransactionPayload.governanceApproval(GovernanceApproval(proposalID: removal.id(hash: hash)))
+            let approvals = [
+                removal, try chain.sign(approve, by: LedgerFixture.zhejiang),
+                try chain.sign(approve, by: LedgerFixture.sichuan),
+            ]
             let again = try anchor(subject, LyingNodeTests.document)
             let revoke = try chain.sign(
                 .certificateStatusChange(
@@ -69,7 +89,7 @@ import Verifier
                 ),
                 by: LedgerFixture.guangdong
             )
-            try chain.append(first, time: now - 600)
+            #expect(try chain.append(first + approvals, time: now - 600).allSatisfy(\.isApplied))
             #expect(try chain.append([again], time: now - 590).map(\.isApplied) == [false])
             try chain.append([], time: now - 580)
             try chain.append([revoke], time: now - 5)
@@ -88,11 +108,38 @@ import Verifier
                 handOffs: new.handOffs,
                 transaction: old.transaction
             )
+            let header = new.header.changing(
+                height: 5,
+                time: now,
+                stateRoot: old.header.stateRoot,
+                validatorSetHash: oldSet.hash(hash),
+                nextValidatorSetHash: oldSet.hash(hash)
+            )
+            let signers = [LyingNodeTests.beijing, LedgerFixture.guangdong, LedgerFixture.zhejiang].map { id in
+                oldSet.validators.firstIndex { $0.id == id }!
+            }
+            let replaced = CertificateEvidence(
+                subject: old.subject,
+                record: old.record,
+                proof: old.proof,
+                header: header,
+                certificate: try CertifiedChain.certificate(
+                    for: header,
+                    validators: oldSet,
+                    fixture: chain.fixture,
+                    signers: signers.sorted()
+                ),
+                handOffs: [],
+                transaction: old.transaction
+            )
+            try Data(builder.checkpoint(at: 3).json(hash: hash).serialized().utf8).write(
+                to: URL(fileURLWithPath: directory + "/checkpoint.json")
+            )
             let applied = first[0].id(hash: hash)
             let rejected = again.id(hash: hash)
             let receipts = [
                 "stale": stale, "latest": latest, "other": try builder.certificate(otherSubject),
-                "forged": Receipt(.certificate(forged)),
+                "forged": Receipt(.certificate(forged)), "replaced": Receipt(.certificate(replaced)),
                 "applied": try #require(try builder.transaction(applied)),
                 "rejected": try #require(try builder.transaction(rejected)),
             ]
@@ -180,6 +227,22 @@ import Verifier
         try await withStandIn([:]) { liar in
             let result = try await verify(ledger, ["--node", liar])
             #expect(result.status == 2 && result.output.contains("no node gave a usable answer"), "\(result.output)")
+        }
+        // The replaced set's forgery, dated now: from genesis alone it holds (the long-range limit,
+        // docs/verifier.md "Trust"); with a checkpoint after the removal it is not used; beside an honest node
+        // whose answer proves the removal, it is not used either.
+        try await withStandIn([path: receipts["replaced"]!]) { liar in
+            let alone = try await verify(ledger, ["--node", liar])
+            #expect(alone.status == 0, "the stated limit: \(alone.output)")
+            let pinned = try await verify(ledger, ["--node", liar, "--checkpoint", "checkpoint.json"])
+            #expect(pinned.status == 2 && pinned.output.contains("names a validator set"), "\(pinned.output)")
+            try await withStandIn([path: receipts["latest"]!]) { honest in
+                for order in [[liar, honest], [honest, liar]] {
+                    let result = try await verify(ledger, order.flatMap { ["--node", $0] })
+                    #expect(result.status == 1 && result.output.contains("was revoked"), "\(result.output)")
+                    #expect(result.output.contains("Not used: \(liar)"), "\(result.output)")
+                }
+            }
         }
         // An honest node beside a liar whose stale answer is within the allowed age: the later proven answer
         // stands, and the disagreement is reported.

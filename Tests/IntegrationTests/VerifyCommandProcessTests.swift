@@ -6,8 +6,8 @@ import Testing
 
 /// `civic receipt` and `civic verify` against real nodes of each crypto suite: the exit codes the docs
 /// promise (0 valid, 1 not valid, 2 could not check) for an offline receipt before and after a revocation,
-/// online verification, a checkpoint and a receipt that starts from it, a transaction receipt, an edited
-/// document, a foreign genesis, a truncated receipt and an unreachable node.
+/// online verification, a checkpoint and a receipt that starts from it, a transaction receipt, documents
+/// anchored in a batch, an edited document, a foreign genesis, a truncated receipt and an unreachable node.
 @Suite(.serialized) struct VerifyCommandProcessTests {
     func civic(_ arguments: [String], in directory: String) async throws -> (status: Int32, output: String) {
         try await HelperProcess.run("civic", arguments, in: directory)
@@ -93,6 +93,87 @@ import Testing
         #expect(try await run("receipt", "--node", node, "--tx", hash, "--out", "tx.civr", "--binary").status == 0)
         let transaction = try await run("verify", "--genesis", genesis, "--receipt", "tx.civr", "--tx", hash)
         #expect(transaction.status == 0 && transaction.output.hasPrefix("✓ COMMITTED"), "\(transaction.output)")
+
+        // Documents anchored in a batch: a proof file, a receipt per document, verified offline and online.
+        for index in 1...3 { try Array("Diploma \(index) (sample)".utf8).write(to: work + "/diploma-\(index).pdf") }
+        let batch = try await run(
+            "submit",
+            "batch",
+            "--node",
+            node,
+            "--key",
+            key,
+            "--label",
+            "2026-12 diplomas",
+            "--proofs",
+            "proofs.json",
+            "--wait",
+            "diploma-1.pdf",
+            "diploma-2.pdf",
+            "diploma-3.pdf"
+        )
+        #expect(batch.status == 0, "\(batch.output)")
+        let inBatch = try await run(
+            "merkle",
+            "verify",
+            "--suite",
+            suite.rawValue,
+            "--proofs",
+            "proofs.json",
+            "diploma-2.pdf"
+        )
+        #expect(inBatch.status == 0 && inBatch.output.contains("document 2 of 3"), "\(inBatch.output)")
+        #expect(
+            try await run("merkle", "verify", "--suite", suite.rawValue, "--proofs", "proofs.json", "cert.pdf").status
+                == 1
+        )
+        let documentReceipt = try await run(
+            "receipt",
+            "--node",
+            node,
+            "--batch-proofs",
+            "proofs.json",
+            "--file",
+            "diploma-2.pdf",
+            "--out",
+            "d2.json"
+        )
+        #expect(documentReceipt.status == 0, "\(documentReceipt.output)")
+        let offlineDocument = try await run(
+            "verify",
+            "--genesis",
+            genesis,
+            "--file",
+            "diploma-2.pdf",
+            "--receipt",
+            "d2.json"
+        )
+        #expect(offlineDocument.status == 0 && offlineDocument.output.hasPrefix("✓ VALID"), "\(offlineDocument.output)")
+        let wrongDocument = try await run(
+            "verify",
+            "--genesis",
+            genesis,
+            "--file",
+            "diploma-1.pdf",
+            "--receipt",
+            "d2.json"
+        )
+        #expect(wrongDocument.status == 1 && wrongDocument.output.contains("✗ document"), "\(wrongDocument.output)")
+        let onlineDocument = try await run(
+            "verify",
+            "--genesis",
+            genesis,
+            "--file",
+            "diploma-3.pdf",
+            "--batch-proofs",
+            "proofs.json",
+            "--node",
+            node
+        )
+        #expect(
+            onlineDocument.status == 0 && onlineDocument.output.contains("document 3 of 3"),
+            "\(onlineDocument.output)"
+        )
 
         // An edited document; a genesis of another network; a truncated receipt; an unreachable node.
         try Array("Marriage e-certificate BJ-2 (sample)".utf8).write(to: work + "/edited.pdf")

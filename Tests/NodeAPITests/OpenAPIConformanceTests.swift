@@ -94,6 +94,8 @@ extension NodeAPITests {
                 "/v1/txs/{hash}/receipt": "/v1/txs/\(txHash)/receipt",
                 "/v1/certificates/{issuer}/{key}": certificatePath,
                 "/v1/certificates/{issuer}/{key}/receipt": certificatePath + "/receipt",
+                // A root nobody anchored: the receipt proves its absence.
+                "/v1/batches/{root}/receipt": "/v1/batches/\(String(repeating: "ab", count: 32))/receipt",
                 "/v1/projects/{project}": "/v1/projects/flood-relief-2026",
                 "/v1/charities/{charity}/projects/{project}": "/v1/charities/440000/projects/flood-relief-2026",
                 "/v1/subsidies/conflicts": "/v1/subsidies/conflicts?programme=440000/dibao&period=2026-11",

@@ -140,6 +140,9 @@ struct PublicWalk {
             default: break
             }
         }
+        // A batch root anyone could name (none is anchored here): the answer is a proof of absence.
+        let root = String(repeating: "ab", count: 32)
+        _ = try await walk.raw("/v1/batches/{root}/receipt", "/v1/batches/\(root)/receipt?format=binary")
         for certificate in walk.certificates {
             let path = "/v1/certificates/\(certificate.issuer)/\(certificate.key.hex)"
             _ = try await walk.get("/v1/certificates/{issuer}/{key}", path)

@@ -50,7 +50,7 @@ struct CertificateVerifierTests {
         #expect(failed(valid).isEmpty)
         #expect(valid.isValid && valid.record?.status == .valid && valid.height == 4)
         #expect(valid.checks[1].detail.hasPrefix("trusting genesis \(chain.genesis.hash.hex.prefix(16))…: "))
-        #expect(valid.checks[1].detail.hasSuffix("1 further validator-set change followed to height 4"))
+        #expect(valid.checks[1].detail.hasSuffix("1 further validator-set hand-off followed to height 4"))
         #expect(valid.checks[3].detail.contains("holding 50 of 50 voting power"))
         #expect(valid.checks[5].detail.contains("\(LedgerFixture.guangdong) recorded the anchoring in transaction"))
         // Before the hand-off, from genesis alone.

@@ -80,15 +80,16 @@ struct CheckpointTests {
         var genesis: Genesis { chain.fixture.genesis }
         var current: ValidatorSet { get throws { try chain.store.validatorSet(at: 1, rules: chain.rules) } }
 
-        /// The forgery: a header at height 7 that names the old set and carries the state of block 2 (the
-        /// certificate valid), signed by Beijing (removed), Guangdong and Zhejiang — 30 of the old 40 — with
-        /// the evidence of block 2 and no hand-off.
-        func forgery() throws -> CertificateEvidence {
+        /// The forgery: a header (by default at height 7, after the chain's last) that names the old set and
+        /// carries the state of block 2 (the certificate valid), signed by Beijing (removed), Guangdong and
+        /// Zhejiang — 30 of the old 40 — with the evidence of block 2 and no hand-off.
+        func forgery(height: UInt64 = 7, time: UInt64? = nil) throws -> CertificateEvidence {
             guard case .certificate(let genuine) = try builder.certificate(subject, height: 2).content else {
                 throw StateReadError("not a certificate receipt")
             }
             let header = chain.headers[6]!.changing(
-                height: 7,
+                height: height,
+                time: time,
                 stateRoot: chain.headers[2]!.stateRoot,
                 validatorSetHash: old.hash(chain.hash),
                 nextValidatorSetHash: old.hash(chain.hash)
@@ -155,6 +156,18 @@ struct CheckpointTests {
             #expect(truth.proofHolds && truth.record?.status == .revoked, "\(truth.checks)")
             #expect(truth.checks[1].detail.contains("checkpoint at height \(height)"), "\(truth.checks[1])")
         }
+        // Below a checkpoint the replaced set was the right one, so its signatures still count there; but a
+        // header it signs today for such a height shows a time after the checkpoint's, and is refused.
+        let later = try removal.builder.checkpoint(at: 6)
+        let pinned = try TrustedHistory(genesis: removal.genesis, checkpoints: [later])
+        let backdated = try removal.forgery(height: 2, time: later.point.header.time + 60)
+        #expect(!removal.verify(backdated, trust: pinned).proofHolds)
+        #expect(throws: HeaderVerificationError.contradictsCheckpoint(height: 2)) {
+            try HeaderVerifier.verify(backdated.header, certificate: backdated.certificate, handOffs: [], trust: pinned)
+        }
+        // What a checkpoint does not bound (docs/verifier.md, "Trust"): the same header dated before it.
+        let old = try removal.forgery(height: 2, time: removal.chain.headers[2]!.time)
+        #expect(removal.verify(old, trust: pinned).isValid)
         // A checkpoint before the removal knows nothing of it: the forgery still holds, as stated.
         let early = try TrustedHistory(genesis: removal.genesis, checkpoints: [try removal.builder.checkpoint(at: 1)])
         #expect(removal.verify(forged, trust: early).isValid)
@@ -195,6 +208,39 @@ struct CheckpointTests {
         let other = checkpoint.point.header.changing(time: checkpoint.point.header.time + 1)
         #expect(throws: HeaderVerificationError.contradictsCheckpoint(height: 5)) {
             try HeaderVerifier.verify(other, certificate: checkpoint.point.certificate, handOffs: [], trust: trust)
+        }
+
+        // Another header pinned at a pinned height, or one whose signatures no longer hold, is refused even
+        // below the horizon; so is a height no chain reaches.
+        let moved = ValidatorHandOff(
+            header: checkpoint.point.header.changing(time: checkpoint.point.header.time + 1),
+            certificate: checkpoint.point.certificate,
+            next: checkpoint.point.next
+        )
+        #expect(throws: HeaderVerificationError.contradictsCheckpoint(height: 5)) {
+            try trust.pin(Checkpoint(handOffs: checkpoint.handOffs, point: moved))
+        }
+        let earlier = try removal.builder.checkpoint(at: 4)
+        let unsigned = ValidatorHandOff(
+            header: earlier.point.header.changing(time: earlier.point.header.time + 1),
+            certificate: earlier.point.certificate,
+            next: earlier.point.next
+        )
+        #expect {
+            try trust.pin(Checkpoint(handOffs: earlier.handOffs, point: unsigned))
+        } throws: { error in
+            guard case .certificate(4, .wrongBlock) = error as? HeaderVerificationError else { return false }
+            return true
+        }
+        try trust.pin(earlier)
+        #expect(trust.checkpoints.map(\.height) == [4, 5])
+        let far = ValidatorHandOff(
+            header: checkpoint.point.header.changing(height: UInt64.max),
+            certificate: checkpoint.point.certificate,
+            next: checkpoint.point.next
+        )
+        #expect(throws: HeaderVerificationError.handOffOutOfOrder(height: UInt64.max)) {
+            try trust.pin(Checkpoint(handOffs: [], point: far))
         }
 
         // The file: read back in any key order; an edited summary is refused.

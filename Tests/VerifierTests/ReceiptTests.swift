@@ -85,14 +85,21 @@ struct ReceiptTests {
         let edited = text.replacingOccurrences(of: "\"status\": \"revoked\"", with: "\"status\": \"valid\"")
         #expect(edited != text)
         #expect(throws: ReceiptError.summaryMismatch) { try Receipt(file: Array(edited.utf8)) }
-        // A newer version, and older ones (2 before checkpoints, 1 before issue 16, 0 never written): none is
+        // A newer version, and older ones no network runs (1 before issue 16, 0 never written): neither is
         // read, and each is called what it is.
-        for version in [4, 2, 1, 0] {
+        for version in [4, 1, 0] {
             let other = text.replacingOccurrences(of: "\"civic_receipt\": 3", with: "\"civic_receipt\": \(version)")
             #expect(other != text)
             #expect(throws: ReceiptError.unsupportedVersion(version)) { try Receipt(file: Array(other.utf8)) }
             #expect(ReceiptError.unsupportedVersion(version).description.contains(version > 3 ? "newer" : "older"))
         }
+        // Version 2 is version 3 with its hand-offs from genesis: still read, in both forms.
+        let versionTwo = text.replacingOccurrences(of: "\"civic_receipt\": 3", with: "\"civic_receipt\": 2")
+            .replacingOccurrences(of: "\"checkpoint\": null,", with: "")
+        #expect(try Receipt(file: Array(versionTwo.utf8)) == receipt)
+        let binary = receipt.binary
+        #expect(binary[6] == 0, "no base checkpoint")
+        #expect(try Receipt(file: Array(binary[0..<4]) + [0, 2] + Array(binary[7...])) == receipt)
         // Keys in another order (a JSON store, `json.tool --sort-keys`) mean the same receipt.
         #expect(try Receipt(file: receipt.json.ignoringKeyOrder.serializedBytes()) == receipt)
         var binaryNewer = receipt.binary

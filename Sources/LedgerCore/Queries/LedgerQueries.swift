@@ -19,6 +19,12 @@ public struct LedgerQueries<Reader: LedgerReader> {
         try proven(CertificateRecord.self, keys.certificate(certificate), height: height)
     }
 
+    /// An anchored batch root's record (who anchored it, how many documents, when) at `height` (default:
+    /// latest), with its state proof.
+    public func batch(_ root: Digest, height: UInt64? = nil) throws(QueryError) -> ProvenRecord<BatchRecord> {
+        try proven(BatchRecord.self, keys.batch(root), height: height)
+    }
+
     /// A project's totals with every donation and disbursement, read at `height` (default: latest).
     public func project(charity: OrgID, project: ProjectID, height: UInt64? = nil) throws(QueryError) -> ProjectReport {
         let key = keys.project(charity: charity, project: project)

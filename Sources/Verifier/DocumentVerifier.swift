@@ -1,0 +1,168 @@
+import LedgerCore
+import LedgerCrypto
+
+/// The outcome of checking a document against a batch anchor (`docs/verifier.md`, "Documents in a batch").
+public struct DocumentVerdict: Sendable {
+    public let checks: [VerificationCheck]
+    /// The batch's record, when the proof shows one; nil when it proves none is anchored (or a check failed).
+    public let record: BatchRecord?
+    public let height: UInt64
+    public let time: UInt64
+    /// The evidence proves what the ledger holds for this batch root — a record or its absence — whether or
+    /// not the document is in the batch.
+    public let proofHolds: Bool
+
+    /// Proven anchored, and this document is in it. (A batch anchor never changes, so this holds at every
+    /// later height too.)
+    public var isValid: Bool { checks.allSatisfy(\.passed) && record != nil }
+}
+
+/// Checks that a document is in an anchored batch, trusting only what `trust` holds: the header is final
+/// (`HeaderVerifier`); the state proof ties the batch record (or its absence) under the root to the header's
+/// state root; the anchoring transaction is in a final block at the record's height and is exactly this
+/// anchoring; and the document's path leads from H(0x00 ‖ its digest) to the root in a tree of the batch's
+/// size. Pure.
+public enum DocumentVerifier {
+    public static func verify(
+        documentDigest: Digest,
+        evidence: DocumentEvidence,
+        handOffs: [ValidatorHandOff],
+        trust: TrustedHistory
+    ) -> DocumentVerdict {
+        let hash = trust.genesis.suite.suite.hashFunction
+        let batch = evidence.batch
+        let header = batch.header
+        var checks: [VerificationCheck] = []
+        func verdict(record: BatchRecord? = nil, proofHolds: Bool = false) -> DocumentVerdict {
+            DocumentVerdict(
+                checks: checks,
+                record: record,
+                height: header.height,
+                time: header.time,
+                proofHolds: proofHolds
+            )
+        }
+        let (headerChecks, history) = HeaderVerifier.checks(
+            header,
+            certificate: batch.certificate,
+            handOffs: handOffs,
+            trust: trust
+        )
+        checks = headerChecks
+        guard let history else { return verdict() }
+        guard batch.proof.key == StateKeys(hash: hash).batch(batch.root) else {
+            checks.append(VerificationCheck("state proof", passed: false, "the state proof is about another batch"))
+            return verdict()
+        }
+        let proven: Digest?
+        do { proven = try batch.proof.verify(root: header.stateRoot, hash: hash) } catch {
+            checks.append(VerificationCheck("state proof", passed: false, "\(error)"))
+            return verdict()
+        }
+        guard let proven else {
+            guard batch.record == nil else {
+                checks.append(
+                    VerificationCheck(
+                        "state proof",
+                        passed: false,
+                        "the proof shows no record, but the evidence carries one"
+                    )
+                )
+                return verdict()
+            }
+            checks.append(
+                VerificationCheck(
+                    "state proof",
+                    passed: true,
+                    "no batch with root \(batch.root.hex.prefix(16))… is anchored as of height \(header.height)"
+                )
+            )
+            return verdict(proofHolds: true)
+        }
+        guard let record = batch.record, hash.hash(record.canonicalBytes) == proven else {
+            checks.append(
+                VerificationCheck("state proof", passed: false, "the record is not the one the state proof proves")
+            )
+            return verdict()
+        }
+        checks.append(
+            VerificationCheck(
+                "state proof",
+                passed: true,
+                "batch \(batch.root.hex.prefix(16))… (\(record.leafCount) documents, \"\(record.label)\") is in the ledger state of block \(header.height)"
+            )
+        )
+        let inclusion = anchoring(batch, record: record, history: history)
+        checks.append(inclusion)
+        guard inclusion.passed else { return verdict() }
+        let log = MerkleLog(hash: hash)
+        let path = evidence.path
+        let inBatch: Bool
+        if path.treeSize != UInt64(record.leafCount) {
+            inBatch = false
+        } else {
+            do {
+                try log.verify(path, leafHash: log.leafHash(documentDigest.bytes), root: batch.root)
+                inBatch = true
+            } catch {
+                inBatch = false
+            }
+        }
+        guard inBatch else {
+            checks.append(
+                VerificationCheck(
+                    "document",
+                    passed: false,
+                    "this file (digest \(documentDigest.hex.prefix(16))…) is not document \(path.leafIndex + 1) of the batch's \(record.leafCount): the file was changed, or it is another document"
+                )
+            )
+            return verdict(proofHolds: true)
+        }
+        checks.append(
+            VerificationCheck(
+                "document",
+                passed: true,
+                "this file is document \(path.leafIndex + 1) of \(record.leafCount) in the batch \(record.issuer) anchored"
+            )
+        )
+        return verdict(record: record, proofHolds: true)
+    }
+
+    /// The "inclusion proof" check: the anchoring transaction is in a final block at the record's height,
+    /// applied, and anchors exactly this root, size and label.
+    static func anchoring(_ batch: BatchEvidence, record: BatchRecord, history: TrustedHistory) -> VerificationCheck {
+        func failed(_ detail: String) -> VerificationCheck {
+            VerificationCheck("inclusion proof", passed: false, detail)
+        }
+        guard let included = batch.transaction else {
+            return failed("the evidence does not carry the transaction that anchored the batch")
+        }
+        guard included.header.height == record.height else {
+            return failed(
+                "the transaction is in block \(included.header.height), the batch was anchored in block \(record.height)"
+            )
+        }
+        guard included.header.height != batch.header.height || included.header == batch.header else {
+            return failed("the transaction's block is not the block the evidence speaks for, at the same height")
+        }
+        do { try history.check(included.header, included.certificate) } catch {
+            return failed("the block holding the transaction is not final: \(error)")
+        }
+        let inclusion = TransactionVerifier.inclusion(included, genesis: history.genesis)
+        guard inclusion.passed else { return inclusion }
+        guard included.result.isApplied else {
+            return failed("the transaction was rejected (\(included.result.code)), so it anchored nothing")
+        }
+        guard case .batchAnchor(let anchor) = included.transaction.transaction.payload, anchor.root == batch.root,
+            anchor.leafCount == record.leafCount, anchor.label == record.label
+        else {
+            return failed("the transaction did not anchor this batch")
+        }
+        let id = included.transaction.id(hash: history.genesis.suite.suite.hashFunction)
+        return VerificationCheck(
+            "inclusion proof",
+            passed: true,
+            "\(record.issuer) anchored the batch in transaction \(id.hex.prefix(16))…, block \(record.height)"
+        )
+    }
+}
