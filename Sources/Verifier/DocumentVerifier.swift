@@ -97,18 +97,17 @@ public enum DocumentVerifier {
         guard inclusion.passed else { return verdict() }
         let log = MerkleLog(hash: hash)
         let path = evidence.path
-        let inBatch: Bool
-        if path.treeSize != UInt64(record.leafCount) {
-            inBatch = false
-        } else {
-            do {
-                try log.verify(path, leafHash: log.leafHash(documentDigest.bytes), root: batch.root)
-                inBatch = true
-            } catch {
-                inBatch = false
-            }
+        guard path.treeSize == UInt64(record.leafCount), path.leafIndex < path.treeSize else {
+            checks.append(
+                VerificationCheck(
+                    "document",
+                    passed: false,
+                    "the document's path is for a batch of \(path.treeSize), not this batch of \(record.leafCount)"
+                )
+            )
+            return verdict(proofHolds: true)
         }
-        guard inBatch else {
+        do { try log.verify(path, leafHash: log.leafHash(documentDigest.bytes), root: batch.root) } catch {
             checks.append(
                 VerificationCheck(
                     "document",
@@ -137,7 +136,7 @@ public enum DocumentVerifier {
         guard let included = batch.transaction else {
             return failed("the evidence does not carry the transaction that anchored the batch")
         }
-        guard included.header.height == record.height else {
+        guard included.header.height == record.height, record.height <= batch.header.height else {
             return failed(
                 "the transaction is in block \(included.header.height), the batch was anchored in block \(record.height)"
             )

@@ -50,14 +50,18 @@ public struct ReceiptBuilder<Source: ReceiptSource> {
         var transaction: TransactionEvidence?
         if let record = proven.record {
             let block = try block(at: record.height)
+            // The anchor of this root that applied (a copy may have been refused in the same block), found by
+            // its stored result before any proof is built.
             for index in block.transactions.indices {
                 guard case .batchAnchor(let anchor) = block.transactions[index].transaction.payload, anchor.root == root
                 else { continue }
-                let evidence = try self.transaction(at: record.height, index: index, block: block)
-                if evidence.result.isApplied {
-                    transaction = evidence
-                    break
+                let location: TransactionLocation?
+                do { location = try source.locateTransaction(block.transactions[index].id(hash: hash)) } catch {
+                    throw .unreadable(error.message)
                 }
+                guard location?.result.isApplied == true else { continue }
+                transaction = try self.transaction(at: record.height, index: index, block: block)
+                break
             }
             guard transaction != nil else {
                 throw .inconsistent("block \(record.height) records batch \(root.hex) but holds no anchor of it")

@@ -71,7 +71,13 @@ public struct TrustedHistory: Sendable {
         guard point.header.nextValidatorSetHash == point.next.hash(hash) else {
             throw .nextSetMismatch(height: checkpoint.height)
         }
-        extended = try extended.following([point], below: checkpoint.height + 1)
+        if checkpoint.height < extended.horizon {
+            guard point.next.hash(hash) == extended.validators(at: checkpoint.height + 1).hash(hash) else {
+                throw .contradictsCheckpoint(height: checkpoint.height)
+            }
+        } else {
+            extended.hand(to: point.next, after: checkpoint.height)
+        }
         extended.pins.append(Pin(reference: reference, time: point.header.time))
         extended.pins.sort { $0.reference.height < $1.reference.height }
         self = extended
@@ -101,12 +107,16 @@ public struct TrustedHistory: Sendable {
             guard handOff.header.nextValidatorSetHash == handOff.next.hash(hash) else {
                 throw .nextSetMismatch(height: at)
             }
-            if handOff.next.hash(hash) != extended.latest.hash(hash) {
-                extended.eras.append(Era(from: at + 1, set: handOff.next))
-            }
-            extended.horizon = at + 1
+            extended.hand(to: handOff.next, after: at)
         }
         return extended
+    }
+
+    /// Trust moves to `next` from `height + 1`, a header at `height` having named it (checked by the caller).
+    private mutating func hand(to next: ValidatorSet, after height: UInt64) {
+        let hash = genesis.suite.suite.hashFunction
+        if next.hash(hash) != latest.hash(hash) { eras.append(Era(from: height + 1, set: next)) }
+        horizon = height + 1
     }
 
     /// Checks `header` and its `certificate` under the set trusted at its height. Against every pinned

@@ -10,6 +10,8 @@ struct BatchProofsFile {
         let path: InclusionProof
     }
 
+    /// The suite the batch was hashed with; nil in a file written before it was recorded.
+    let suite: CryptoSuiteID?
     let root: Digest
     let treeSize: UInt64
     let label: String
@@ -31,6 +33,11 @@ struct BatchProofsFile {
             case .array(let items)? = document["documents"]
         else {
             throw InputError(message: "\(file): not a batch proofs file (root, tree_size, label, documents)")
+        }
+        switch document["suite"] {
+        case nil: suite = nil
+        case .string(let name)? where CryptoSuiteID(rawValue: name) != nil: suite = CryptoSuiteID(rawValue: name)
+        default: throw InputError(message: "\(file): suite must be secp256k1-sha256 or sm2-sm3")
         }
         root = try digest(document["root"], "root")
         treeSize = UInt64(size)

@@ -101,8 +101,8 @@ struct MerkleCommand: ParsableCommand {
                 Exit 0 in the batch, 1 not in it, 2 could not check.
                 """
         )
-        @Option(help: "Crypto suite: secp256k1-sha256 or sm2-sm3.")
-        var suite: CryptoSuiteID = .secp256k1SHA256
+        @Option(help: "Crypto suite: secp256k1-sha256 or sm2-sm3 (default: the proofs file's).")
+        var suite: CryptoSuiteID?
 
         @Option(help: "The proofs file civic submit batch wrote.")
         var proofs: String
@@ -112,18 +112,18 @@ struct MerkleCommand: ParsableCommand {
 
         func run() throws {
             let batch = try BatchProofsFile(path: proofs)
-            let log = MerkleLog(hash: suite.suite.hashFunction)
-            let digest = suite.suite.hashFunction.hash(try FileInput.read(document))
-            guard let entry = batch.entries.first(where: { $0.digest == digest }) else {
-                throw CheckFailed(
-                    message: "\(document) (digest \(digest.hex.prefix(16))…) is not in this batch's proofs file"
-                )
+            let hash = (suite ?? batch.suite ?? .secp256k1SHA256).suite.hashFunction
+            let log = MerkleLog(hash: hash)
+            let digest = hash.hash(try FileInput.read(document))
+            let path: InclusionProof
+            do { path = try batch.path(for: digest, document: document) } catch let error as InputError {
+                throw CheckFailed(message: error.message)
             }
-            do { try log.verify(entry.path, leafHash: log.leafHash(digest.bytes), root: batch.root) } catch {
+            do { try log.verify(path, leafHash: log.leafHash(digest.bytes), root: batch.root) } catch {
                 throw CheckFailed(message: "\(document)'s path in \(proofs) does not lead to its root: \(error)")
             }
             print(
-                "✓ \(document) is document \(entry.path.leafIndex + 1) of \(batch.treeSize) in the batch \"\(batch.label)\" with root \(batch.root.hex). Whether that root is on the ledger: civic verify --file \(document) --batch-proofs \(proofs) --node URL --genesis GENESIS"
+                "✓ \(document) is document \(path.leafIndex + 1) of \(batch.treeSize) in the batch \"\(batch.label)\" with root \(batch.root.hex). Whether that root is on the ledger: civic verify --file \(document) --batch-proofs \(proofs) --node URL --genesis GENESIS"
             )
         }
     }

@@ -130,13 +130,18 @@ struct OnlineVerification {
         return report
     }
 
-    /// `trust` extended by the hand-offs of every answer, in height order. Two answers that hand over to
-    /// different sets at one height are two histories: could not check.
+    /// `trust` extended by the hand-offs of every answer, in height order. Two answers that show different
+    /// headers or sets at one height are two histories: could not check. (Their commit certificates may
+    /// differ: each node keeps the quorum of signatures it happened to collect, and any quorum proves it.)
     private func merged(_ answers: [Answer]) throws -> TrustedHistory {
+        let hash = trust.genesis.suite.suite.hashFunction
         var byHeight: [UInt64: ValidatorHandOff] = [:]
         for answer in answers {
             for handOff in answer.receipt.handOffs {
-                if let other = byHeight[handOff.header.height], other != handOff {
+                if let other = byHeight[handOff.header.height],
+                    other.header.hash(hash) != handOff.header.hash(hash)
+                        || other.next.hash(hash) != handOff.next.hash(hash)
+                {
                     throw InputError(
                         message:
                             "two nodes show different validator-set changes at height \(handOff.header.height): the network signed two histories; tell its operators"

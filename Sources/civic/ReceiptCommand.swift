@@ -69,6 +69,9 @@ struct ReceiptCommand: AsyncParsableCommand {
             }
         }
         let query = from.map { "?checkpoint=\($0.height)" } ?? ""
+        guard file == nil || batchProofs != nil else {
+            throw InputError(message: "--file makes a document's receipt: give --batch-proofs with it")
+        }
         if let batchProofs {
             guard number == nil, code == nil, tx == nil else {
                 throw InputError(
@@ -140,24 +143,45 @@ struct ReceiptCommand: AsyncParsableCommand {
                 message: "the node's receipt does not start at the checkpoint given: it has another history"
             )
         }
-        guard batch.record != nil else {
+        guard let record = batch.record else {
             throw InputError(
                 message:
                     "the node shows no batch with root \(proofs.root.hex) as of block \(batch.header.height): is it committed yet?"
             )
         }
+        guard UInt64(record.leafCount) == proofs.treeSize, record.label == proofs.label else {
+            throw InputError(
+                message:
+                    "the ledger's batch (\(record.leafCount) documents, \"\(record.label)\") is not the proofs file's (\(proofs.treeSize), \"\(proofs.label)\")"
+            )
+        }
         func receipt(_ path: InclusionProof) -> Receipt {
             Receipt(.document(DocumentEvidence(batch: batch, path: path), handOffs: handOffs), base: answer.base)
         }
+        var written: [String] = []
         if let file {
             let digest = suite.hashFunction.hash(try FileInput.read(file))
-            let bytes = try write(receipt(try proofs.path(for: digest, document: file)), to: out)
-            return print("wrote \(out): document receipt for \(file), \(bytes.count) bytes")
+            _ = try write(receipt(try proofs.path(for: digest, document: file)), to: out)
+            written = [out]
+        } else {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            for entry in proofs.entries {
+                let path = out + "/\(entry.path.leafIndex).\(binary ? "civr" : "json")"
+                _ = try write(receipt(entry.path), to: path)
+                written.append(path)
+            }
         }
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        for entry in proofs.entries {
-            _ = try write(receipt(entry.path), to: out + "/\(entry.path.leafIndex).\(binary ? "civr" : "json")")
+        guard !json else {
+            return print(
+                JSONValue.object([
+                    JSONMember("kind", .string("document")),
+                    JSONMember("height", .unsigned(batch.header.height)),
+                    JSONMember("files", .array(written.map { .string($0) })),
+                ]).serialized()
+            )
         }
-        print("wrote \(proofs.entries.count) document receipts to \(out)/")
+        print(
+            "wrote \(written.count) document receipt\(written.count == 1 ? "" : "s") as of block \(batch.header.height): \(written.count == 1 ? out : out + "/")"
+        )
     }
 }

@@ -18,6 +18,10 @@ struct SubmitBatch: AsyncParsableCommand {
             """
     )
 
+    /// The most documents in one batch: their proofs file (about 1.3 KB per document) stays well inside the
+    /// 16 MiB every JSON reader here accepts.
+    static let maximumDocuments = 10_000
+
     @OptionGroup var submission: SubmissionOptions
 
     @Option(help: "A short description with no personal data, e.g. \"2026-11 diplomas, run 3\".")
@@ -31,8 +35,12 @@ struct SubmitBatch: AsyncParsableCommand {
 
     func run() async throws {
         let signer = try KeyFile.read(from: submission.key)
-        guard !files.isEmpty, files.count <= Int(UInt32.max) else {
-            throw InputError(message: "give at least one document")
+        guard !files.isEmpty else { throw InputError(message: "give at least one document") }
+        guard files.count <= Self.maximumDocuments else {
+            throw InputError(
+                message:
+                    "at most \(Self.maximumDocuments) documents per batch (its proofs file must stay readable): split them into several batches"
+            )
         }
         guard label.utf8.count <= BatchAnchor.maximumLabelLength else {
             throw InputError(message: "--label is at most \(BatchAnchor.maximumLabelLength) bytes")
@@ -55,6 +63,7 @@ struct SubmitBatch: AsyncParsableCommand {
             )
         }
         let document = JSONValue.object([
+            JSONMember("suite", .string(signer.suite.rawValue)),
             JSONMember("root", .string(root.hex)),
             JSONMember("tree_size", .integer(Int64(files.count))),
             JSONMember("label", .string(label)),

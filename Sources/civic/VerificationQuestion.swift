@@ -37,6 +37,8 @@ enum VerificationQuestion {
         case (.document(_, let batch?), .batch(let evidence, _)):
             return evidence.root == batch.root ? nil : "the receipt of another batch"
         case (.document(_, .none), .document): return nil
+        case (.document(_, .some), .document):
+            return "a document receipt, which carries its own path: leave out --batch-proofs"
         case (.certificate, _): return "a \(receipt.kind) receipt, not a certificate's"
         case (.transaction, _): return "a \(receipt.kind) receipt, not a transaction's"
         case (.document, _): return "a \(receipt.kind) receipt, not a document's in a batch"

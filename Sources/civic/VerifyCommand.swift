@@ -124,6 +124,18 @@ struct VerifyCommand: AsyncParsableCommand {
             if let limit = try maxAge.map(Self.seconds) {
                 try Self.refuseOld(receipt.header, limit: limit, "the receipt")
             }
+            // A state receipt older than a pinned checkpoint cannot be told from one a replaced set signed for
+            // a height it once signed (docs/verifier.md, "Checkpoints"); a fresh one always can be fetched.
+            if let floor = trust.checkpoints.last, receipt.header.height < floor.height {
+                switch receipt.content {
+                case .certificate, .batch, .document:
+                    throw InputError(
+                        message:
+                            "\(path): the receipt is from block \(receipt.header.height), older than \(floor) you pinned; fetch a fresh one (civic receipt)"
+                    )
+                case .transaction: break
+                }
+            }
             var report = try question.verify(receipt, trust: trust)
             let asOf = "block \(receipt.header.height) (\(UTCTimestamp.format(receipt.header.time)))"
             switch receipt.content {
@@ -133,7 +145,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 )
             case .document:
                 report.notes.append(
-                    "A receipt shows the ledger as of \(asOf). A batch, once anchored, is never changed or withdrawn, so what it proves still holds."
+                    "A receipt shows the ledger as of \(asOf). A batch, once anchored, is never changed or withdrawn; with a checkpoint pinned, a receipt older than it is refused, so fetch a fresh one now and then."
                 )
             case .transaction, .batch: break
             }
@@ -151,8 +163,10 @@ struct VerifyCommand: AsyncParsableCommand {
     private func question(_ genesis: Genesis) throws -> VerificationQuestion {
         let hash = genesis.suite.suite.hashFunction
         if let tx {
-            guard number == nil, code == nil, file == nil else {
-                throw InputError(message: "--tx verifies a transaction: leave out --file, --number and --code")
+            guard number == nil, code == nil, file == nil, batchProofs == nil else {
+                throw InputError(
+                    message: "--tx verifies a transaction: leave out --file, --number, --code and --batch-proofs"
+                )
             }
             guard let bytes = Hex.decode(tx), let id = Digest(bytes: bytes) else {
                 throw InputError(message: "--tx must be 64 hex digits")
@@ -164,6 +178,9 @@ struct VerifyCommand: AsyncParsableCommand {
             guard let batchProofs else { return .document(digest, batch: nil) }
             let proofs = try BatchProofsFile(path: batchProofs)
             return .document(digest, batch: (proofs.root, try proofs.path(for: digest, document: file)))
+        }
+        guard batchProofs == nil else {
+            throw InputError(message: "--batch-proofs is for a document in a batch: give --file alone with it")
         }
         guard let file, let number, let text = code else {
             // An offline transaction receipt may be checked without naming its transaction.

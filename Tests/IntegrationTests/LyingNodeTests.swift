@@ -132,6 +132,31 @@ import Verifier
                 handOffs: [],
                 transaction: old.transaction
             )
+            // The same latest answer as another honest node may keep it: its hand-off certified by another quorum
+            // of the old set (Guangdong, Zhejiang, Sichuan: 30 of 40).
+            let handOff = try #require(new.handOffs.first)
+            let quorum = ValidatorHandOff(
+                header: handOff.header,
+                certificate: try CertifiedChain.certificate(
+                    for: handOff.header,
+                    validators: oldSet,
+                    fixture: chain.fixture,
+                    signers: [LedgerFixture.guangdong, LedgerFixture.zhejiang, LedgerFixture.sichuan].map { id in
+                        oldSet.validators.firstIndex { $0.id == id }!
+                    }.sorted()
+                ),
+                next: handOff.next
+            )
+            #expect(quorum != handOff)
+            let otherQuorum = CertificateEvidence(
+                subject: new.subject,
+                record: new.record,
+                proof: new.proof,
+                header: new.header,
+                certificate: new.certificate,
+                handOffs: [quorum],
+                transaction: new.transaction
+            )
             try Data(builder.checkpoint(at: 3).json(hash: hash).serialized().utf8).write(
                 to: URL(fileURLWithPath: directory + "/checkpoint.json")
             )
@@ -140,6 +165,7 @@ import Verifier
             let receipts = [
                 "stale": stale, "latest": latest, "other": try builder.certificate(otherSubject),
                 "forged": Receipt(.certificate(forged)), "replaced": Receipt(.certificate(replaced)),
+                "other quorum": Receipt(.certificate(otherQuorum)),
                 "applied": try #require(try builder.transaction(applied)),
                 "rejected": try #require(try builder.transaction(rejected)),
             ]
@@ -244,6 +270,20 @@ import Verifier
                 }
             }
         }
+        // Two honest nodes whose hand-offs carry different quorums are one history.
+        try await withStandIn([path: receipts["latest"]!]) { first in
+            try await withStandIn([path: receipts["other quorum"]!]) { second in
+                let result = try await verify(ledger, ["--node", first, "--node", second])
+                #expect(result.status == 1 && result.output.contains("was revoked"), "\(result.output)")
+                #expect(!result.output.contains("Not used"), "\(result.output)")
+            }
+        }
+        // Offline, a receipt older than a pinned checkpoint cannot be told from a replaced set's forgery.
+        let stale = ledger.directory + "/stale.civr"
+        try Data(receipts["stale"]!.binary).write(to: URL(fileURLWithPath: stale))
+        #expect(try await verify(ledger, ["--receipt", stale]).status == 0)
+        let pinned = try await verify(ledger, ["--receipt", stale, "--checkpoint", "checkpoint.json"])
+        #expect(pinned.status == 2 && pinned.output.contains("fetch a fresh one"), "\(pinned.output)")
         // An honest node beside a liar whose stale answer is within the allowed age: the later proven answer
         // stands, and the disagreement is reported.
         try await withStandIn([path: receipts["latest"]!]) { honest in

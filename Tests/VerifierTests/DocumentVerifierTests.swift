@@ -79,9 +79,11 @@ struct DocumentVerifierTests {
         // Another document with a genuine path: the batch is proven, the file is not in it.
         let other = batch.verify(0, evidence, path: batch.paths[1])
         #expect(failed(other) == ["document"] && other.proofHolds && !other.isValid)
-        // The right path claimed for a tree of another size.
+        // The right path claimed for a tree of another size, or for a place no tree has.
         let resized = InclusionProof(leafIndex: 0, treeSize: 4, hashes: batch.paths[0].hashes)
         #expect(failed(batch.verify(0, evidence, path: resized)) == ["document"])
+        let nowhere = InclusionProof(leafIndex: UInt64.max, treeSize: 5, hashes: batch.paths[0].hashes)
+        #expect(failed(batch.verify(0, evidence, path: nowhere)) == ["document"])
 
         // Both receipt forms carry a document's evidence whole.
         let document = Receipt(.document(DocumentEvidence(batch: evidence, path: batch.paths[2]), handOffs: []))
