@@ -56,6 +56,10 @@ public enum CertificateVerifier {
         )
         checks = headerChecks
         guard let history else { return verdict() }
+        if let refusal = trust.refusesState(at: header.height) {
+            checks.append(VerificationCheck("checkpoint", passed: false, refusal))
+            return verdict()
+        }
 
         let subject = CertificateRef(code: code, number: number, hash: hash)
         guard evidence.subject == subject else {

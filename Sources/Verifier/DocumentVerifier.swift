@@ -50,6 +50,10 @@ public enum DocumentVerifier {
         )
         checks = headerChecks
         guard let history else { return verdict() }
+        if let refusal = trust.refusesState(at: header.height) {
+            checks.append(VerificationCheck("checkpoint", passed: false, refusal))
+            return verdict()
+        }
         guard batch.proof.key == StateKeys(hash: hash).batch(batch.root) else {
             checks.append(VerificationCheck("state proof", passed: false, "the state proof is about another batch"))
             return verdict()

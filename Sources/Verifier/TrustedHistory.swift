@@ -140,6 +140,14 @@ public struct TrustedHistory: Sendable {
         try HeaderVerifier.check(header, certificate, under: validators(at: header.height), genesis: genesis)
     }
 
+    /// Why evidence of the ledger's state at `height` is not read, or nil: state from below the latest pinned
+    /// checkpoint cannot be told from what a replaced set signed for a height it once signed, dated before
+    /// the checkpoint (`docs/verifier.md`, "Checkpoints"). A fresh receipt can always be fetched.
+    public func refusesState(at height: UInt64) -> String? {
+        guard let floor = pins.last?.reference, height < floor.height else { return nil }
+        return "the evidence is from block \(height), below \(floor) this verifier pins: fetch a fresh receipt"
+    }
+
     /// Whether this history holds what a receipt's hand-offs start from: nil (genesis), or a checkpoint at
     /// the same height or a later one.
     public func covers(_ base: CheckpointRef?) -> Bool {

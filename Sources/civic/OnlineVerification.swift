@@ -105,11 +105,8 @@ struct OnlineVerification {
         switch question {
         case .certificate, .document:
             // A pinned checkpoint is newer than any answer below it: such an answer is stale by proof.
-            if let floor = trust.checkpoints.last, header.height < floor.height {
-                throw InputError(
-                    message:
-                        "its answer is from block \(header.height), older than \(floor) this verifier holds: the node is behind or lying"
-                )
+            if let refusal = trust.refusesState(at: header.height) {
+                throw InputError(message: "\(refusal): the node is behind or lying")
             }
             try VerifyCommand.refuseOld(header, limit: maxAge, "its latest answer")
         case .transaction: break

@@ -283,7 +283,7 @@ import Verifier
         try Data(receipts["stale"]!.binary).write(to: URL(fileURLWithPath: stale))
         #expect(try await verify(ledger, ["--receipt", stale]).status == 0)
         let pinned = try await verify(ledger, ["--receipt", stale, "--checkpoint", "checkpoint.json"])
-        #expect(pinned.status == 2 && pinned.output.contains("fetch a fresh one"), "\(pinned.output)")
+        #expect(pinned.status == 2 && pinned.output.contains("fetch a fresh receipt"), "\(pinned.output)")
         // An honest node beside a liar whose stale answer is within the allowed age: the later proven answer
         // stands, and the disagreement is reported.
         try await withStandIn([path: receipts["latest"]!]) { honest in

@@ -165,9 +165,14 @@ struct CheckpointTests {
         #expect(throws: HeaderVerificationError.contradictsCheckpoint(height: 2)) {
             try HeaderVerifier.verify(backdated.header, certificate: backdated.certificate, handOffs: [], trust: pinned)
         }
-        // What a checkpoint does not bound (docs/verifier.md, "Trust"): the same header dated before it.
+        // What a checkpoint does not bound (docs/verifier.md, "Checkpoints"): the same header dated before it
+        // is final as far as any check can tell. So state from below a pinned checkpoint is not read at all;
+        // a transaction receipt on such a header would be (the stated limit).
         let old = try removal.forgery(height: 2, time: removal.chain.headers[2]!.time)
-        #expect(removal.verify(old, trust: pinned).isValid)
+        try HeaderVerifier.verify(old.header, certificate: old.certificate, handOffs: [], trust: pinned)
+        let refused = removal.verify(old, trust: pinned)
+        #expect(!refused.isValid && !refused.proofHolds)
+        #expect(refused.checks.last?.name == "checkpoint", "\(refused.checks)")
         // A checkpoint before the removal knows nothing of it: the forgery still holds, as stated.
         let early = try TrustedHistory(genesis: removal.genesis, checkpoints: [try removal.builder.checkpoint(at: 1)])
         #expect(removal.verify(forged, trust: early).isValid)
