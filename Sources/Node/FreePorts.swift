@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -8,7 +9,11 @@ import Foundation
 /// that range (what binding port 0 gives) can be taken by any outgoing connection's local end while a node
 /// is down, and the node could not listen again after a restart.
 public enum FreePorts {
-    /// `count` distinct ports that could be bound just now.
+    /// Every port handed out in this process: a port probed free is not bound until its node starts, and
+    /// another caller in the same process (tests run in parallel) must not be handed it meanwhile.
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    /// `count` distinct ports that could be bound just now and were never handed out before in this process.
     public static func take(_ count: Int) throws -> [Int] {
         let ephemeralStart = ephemeralRangeStart()
         let low = 20_000
@@ -20,7 +25,8 @@ public enum FreePorts {
             attempts += 1
             guard attempts < 10_000 else { throw POSIXError(.EADDRINUSE) }
             let port = Int.random(in: low...high, using: &generator)
-            if !ports.contains(port), bindable(port) { ports.append(port) }
+            guard bindable(port), handedOut.withLock({ $0.insert(port).inserted }) else { continue }
+            ports.append(port)
         }
         return ports
     }
