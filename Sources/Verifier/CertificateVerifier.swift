@@ -72,57 +72,24 @@ public enum CertificateVerifier {
             )
             return verdict()
         }
-        let stateKey = StateKeys(hash: hash).certificate(subject)
-        guard evidence.proof.key == stateKey else {
-            checks.append(
-                VerificationCheck(
-                    "state proof",
-                    passed: false,
-                    "the state proof is about another certificate than number \(number) of \(subject.issuer)"
-                )
-            )
-            return verdict()
-        }
-        let proven: Digest?
-        do {
-            proven = try evidence.proof.verify(root: header.stateRoot, hash: hash)
-        } catch {
-            checks.append(VerificationCheck("state proof", passed: false, "\(error)"))
-            return verdict()
-        }
-        guard let proven else {
-            guard evidence.record == nil else {
-                checks.append(
-                    VerificationCheck(
-                        "state proof",
-                        passed: false,
-                        "the proof shows no record, but the evidence carries one"
-                    )
-                )
-                return verdict()
-            }
-            checks.append(
-                VerificationCheck(
-                    "state proof",
-                    passed: true,
-                    "no certificate with this number and verification code is anchored by \(subject.issuer) as of height \(header.height)"
-                )
-            )
-            return verdict(proofHolds: true)
-        }
-        guard let record = evidence.record, hash.hash(record.canonicalBytes) == proven else {
-            checks.append(
-                VerificationCheck("state proof", passed: false, "the record is not the one the state proof proves")
-            )
-            return verdict()
-        }
-        checks.append(
-            VerificationCheck(
-                "state proof",
-                passed: true,
-                "the record is in the ledger state of block \(header.height)"
-            )
+        let (stateCheck, outcome) = RecordProof.state(
+            evidence.proof,
+            key: StateKeys(hash: hash).certificate(subject),
+            record: evidence.record,
+            header: header,
+            hash: hash,
+            otherKey: "the state proof is about another certificate than number \(number) of \(subject.issuer)",
+            absent:
+                "no certificate with this number and verification code is anchored by \(subject.issuer) as of height \(header.height)",
+            present: { _ in "the record is in the ledger state of block \(header.height)" }
         )
+        checks.append(stateCheck)
+        let record: CertificateRecord
+        switch outcome {
+        case .present(let proven): record = proven
+        case .absent: return verdict(proofHolds: true)
+        case .failed: return verdict()
+        }
         let inclusion = recording(record, subject: subject, evidence: evidence, history: history)
         checks.append(inclusion)
         guard inclusion.passed else { return verdict() }
@@ -155,7 +122,6 @@ public enum CertificateVerifier {
         evidence: CertificateEvidence,
         history: TrustedHistory
     ) -> VerificationCheck {
-        let genesis = history.genesis
         func failed(_ detail: String) -> VerificationCheck {
             VerificationCheck("inclusion proof", passed: false, detail)
         }
@@ -168,20 +134,8 @@ public enum CertificateVerifier {
                 "the transaction is in block \(height), the latest event was recorded in block \(event.height)"
             )
         }
-        // At the evidence's own height there is one block: the one the evidence's header is.
-        guard height != evidence.header.height || included.header == evidence.header else {
-            return failed("the transaction's block is not the block the evidence speaks for, at the same height")
-        }
-        do {
-            // `history` followed the hand-offs up to the evidence's header, above this block.
-            try history.check(included.header, included.certificate)
-        } catch {
-            return failed("the block holding the transaction is not final: \(error)")
-        }
-        let inclusion = TransactionVerifier.inclusion(included, genesis: genesis)
-        guard inclusion.passed else { return inclusion }
-        guard included.result.isApplied else {
-            return failed("the transaction was rejected (\(included.result.code)), so it recorded nothing")
+        if let failure = RecordProof.writer(included, at: height, header: evidence.header, history: history) {
+            return failure
         }
         let matches: Bool
         switch included.transaction.transaction.payload {
@@ -197,7 +151,7 @@ public enum CertificateVerifier {
             matches = false
         }
         guard matches else { return failed("the transaction did not record this certificate's latest event") }
-        let id = included.transaction.id(hash: genesis.suite.suite.hashFunction)
+        let id = included.transaction.id(hash: history.genesis.suite.suite.hashFunction)
         return VerificationCheck(
             "inclusion proof",
             passed: true,

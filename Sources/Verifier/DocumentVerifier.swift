@@ -54,48 +54,25 @@ public enum DocumentVerifier {
             checks.append(VerificationCheck("checkpoint", passed: false, refusal))
             return verdict()
         }
-        guard batch.proof.key == StateKeys(hash: hash).batch(batch.root) else {
-            checks.append(VerificationCheck("state proof", passed: false, "the state proof is about another batch"))
-            return verdict()
-        }
-        let proven: Digest?
-        do { proven = try batch.proof.verify(root: header.stateRoot, hash: hash) } catch {
-            checks.append(VerificationCheck("state proof", passed: false, "\(error)"))
-            return verdict()
-        }
-        guard let proven else {
-            guard batch.record == nil else {
-                checks.append(
-                    VerificationCheck(
-                        "state proof",
-                        passed: false,
-                        "the proof shows no record, but the evidence carries one"
-                    )
-                )
-                return verdict()
-            }
-            checks.append(
-                VerificationCheck(
-                    "state proof",
-                    passed: true,
-                    "no batch with root \(batch.root.hex.prefix(16))… is anchored as of height \(header.height)"
-                )
-            )
-            return verdict(proofHolds: true)
-        }
-        guard let record = batch.record, hash.hash(record.canonicalBytes) == proven else {
-            checks.append(
-                VerificationCheck("state proof", passed: false, "the record is not the one the state proof proves")
-            )
-            return verdict()
-        }
-        checks.append(
-            VerificationCheck(
-                "state proof",
-                passed: true,
+        let (stateCheck, outcome) = RecordProof.state(
+            batch.proof,
+            key: StateKeys(hash: hash).batch(batch.root),
+            record: batch.record,
+            header: header,
+            hash: hash,
+            otherKey: "the state proof is about another batch",
+            absent: "no batch with root \(batch.root.hex.prefix(16))… is anchored as of height \(header.height)",
+            present: { record in
                 "batch \(batch.root.hex.prefix(16))… (\(record.leafCount) documents, \"\(record.label)\") is in the ledger state of block \(header.height)"
-            )
+            }
         )
+        checks.append(stateCheck)
+        let record: BatchRecord
+        switch outcome {
+        case .present(let proven): record = proven
+        case .absent: return verdict(proofHolds: true)
+        case .failed: return verdict()
+        }
         let inclusion = anchoring(batch, record: record, history: history)
         checks.append(inclusion)
         guard inclusion.passed else { return verdict() }
@@ -140,21 +117,8 @@ public enum DocumentVerifier {
         guard let included = batch.transaction else {
             return failed("the evidence does not carry the transaction that anchored the batch")
         }
-        guard included.header.height == record.height, record.height <= batch.header.height else {
-            return failed(
-                "the transaction is in block \(included.header.height), the batch was anchored in block \(record.height)"
-            )
-        }
-        guard included.header.height != batch.header.height || included.header == batch.header else {
-            return failed("the transaction's block is not the block the evidence speaks for, at the same height")
-        }
-        do { try history.check(included.header, included.certificate) } catch {
-            return failed("the block holding the transaction is not final: \(error)")
-        }
-        let inclusion = TransactionVerifier.inclusion(included, genesis: history.genesis)
-        guard inclusion.passed else { return inclusion }
-        guard included.result.isApplied else {
-            return failed("the transaction was rejected (\(included.result.code)), so it anchored nothing")
+        if let failure = RecordProof.writer(included, at: record.height, header: batch.header, history: history) {
+            return failure
         }
         guard case .batchAnchor(let anchor) = included.transaction.transaction.payload, anchor.root == batch.root,
             anchor.leafCount == record.leafCount, anchor.label == record.label
