@@ -78,6 +78,7 @@ struct VerificationReport {
         guard let record = verdict.record else {
             headline =
                 "NOT VALID: no certificate with number \(number) and this verification code is on the ledger \(asOf)."
+            fields = [JSONMember("status", .string("not anchored"))]
             return
         }
         let last = record.history.last
