@@ -32,6 +32,7 @@ let package = Package(
         .systemLibrary(name: "CRocksDB", pkgConfig: "rocksdb", providers: [.apt(["librocksdb-dev"])]),
         .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CQRCode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev", "libpng-dev"])]),
         .target(name: "LedgerCrypto", dependencies: ["CSecp256k1", "COpenSSL"]),
         .target(name: "LedgerCore", dependencies: ["LedgerCrypto"]),
         .target(name: "Consensus", dependencies: ["LedgerCore"]),
@@ -69,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "civic",
             dependencies: [
-                "LedgerCrypto", "LedgerCore", "CivicCommandLine", "Verifier",
+                "LedgerCrypto", "LedgerCore", "CivicCommandLine", "Verifier", "CQRCode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

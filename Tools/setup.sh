@@ -5,7 +5,7 @@
 # network namespaces and link cuts; python3-venv Tools/api-fuzz.sh's pinned schemathesis.
 set -euo pipefail
 
-packages=(librocksdb-dev libsecp256k1-dev libssl-dev pkg-config openssl curl spin gcc iproute2 iptables python3-venv)
+packages=(librocksdb-dev libsecp256k1-dev libssl-dev libqrencode-dev libpng-dev zbar-tools nodejs node-elliptic esbuild chromium pkg-config openssl curl spin gcc iproute2 iptables python3-venv)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

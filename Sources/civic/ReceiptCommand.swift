@@ -55,6 +55,12 @@ struct ReceiptCommand: AsyncParsableCommand {
     @Flag(help: "Write the compact binary form instead of JSON.")
     var binary = false
 
+    @Option(
+        help:
+            "With --number and --code: also write a QR code (PNG) to print on the certificate; it opens this node's /verify page with the number and code filled in."
+    )
+    var qr: String?
+
     @Flag(help: "Print what was written as JSON.")
     var json = false
 
@@ -81,11 +87,21 @@ struct ReceiptCommand: AsyncParsableCommand {
             return try await documents(batchProofs, client: client, suite: suite, query: query, from: from)
         }
         let receipt: Receipt
+        guard qr == nil || (number != nil && code != nil) else {
+            throw InputError(message: "--qr is for a certificate: give --number and --code with it")
+        }
         switch (number, code, tx) {
         case (let number?, let text?, nil):
             let code = try CertificateOptions.code(text, option: "--code")
             let subject = CertificateRef(code: code, number: number, hash: suite.hashFunction)
             receipt = try await client.receipt(NodeClient.certificateReceiptPath(subject) + query)
+            if let qr {
+                let link = Self.verifyLink(node: node, number: number, code: code.description)
+                guard FileManager.default.createFile(atPath: qr, contents: Data(try QRCodeImage.png(link))) else {
+                    throw InputError(message: "\(qr): cannot write")
+                }
+                if !json { print("wrote \(qr): a QR code that opens \(node)/verify with this number and code") }
+            }
         case (nil, nil, let hash?):
             guard let bytes = Hex.decode(hash), Digest(bytes: bytes) != nil else {
                 throw InputError(message: "--tx must be 64 hex digits")
@@ -114,6 +130,18 @@ struct ReceiptCommand: AsyncParsableCommand {
         print(
             "wrote \(out): \(receipt.kind) receipt as of block \(header.height) (\(UTCTimestamp.format(header.time))), \(bytes.count) bytes"
         )
+    }
+
+    /// The link a certificate's QR code carries: the node's verification page, with the number and code in
+    /// the fragment — which a browser never sends to the server (`docs/cli.md`, `civic receipt`).
+    static func verifyLink(node: String, number: String, code: String) -> String {
+        var unreserved = CharacterSet.alphanumerics.intersection(.init(charactersIn: Unicode.Scalar(0)..<"\u{80}"))
+        unreserved.insert(charactersIn: "-._~")
+        func escaped(_ value: String) -> String {
+            value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? value
+        }
+        let base = node.hasSuffix("/") ? String(node.dropLast()) : node
+        return "\(base)/verify#number=\(escaped(number))&code=\(escaped(code))"
     }
 
     /// Writes `receipt` in the chosen form; returns the bytes written.

@@ -39,8 +39,16 @@ import Testing
             in: work
         )
         #expect(anchored.status == 0, "\(anchored.output)")
-        let saved = try await civic(["receipt", "--node", node, "--out", "before.json"] + printed, in: work)
+        let saved = try await civic(
+            ["receipt", "--node", node, "--out", "before.json", "--qr", "qr.png"] + printed,
+            in: work
+        )
         #expect(saved.status == 0, "\(saved.output)")
+        // The QR code, read back by a real decoder (zbar), opens this node's page with the number and code.
+        let scanned = try await HelperProcess.tool("zbarimg", ["--raw", "-q", work + "/qr.png"])
+        #expect(
+            scanned.output.trimmingCharacters(in: .whitespacesAndNewlines) == "\(node)/verify#number=BJ-1&code=\(code)"
+        )
         let valid = try await civic(
             ["verify", "--genesis", genesis, "--receipt", "before.json"] + certificate,
             in: work
