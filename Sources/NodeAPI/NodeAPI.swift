@@ -120,6 +120,7 @@ public enum NodeAPI {
         Endpoint(.get, "/v1/accounts/{key}") { try account($0["key"], node: $1) },
         Endpoint(.get, "/v1/status") { try status($1) },
         Endpoint(.get, "/metrics") { metrics($1) },
+        Endpoint(.get, "/verify") { try VerifyPage.response($1) },
     ]
 
     /// `GET /metrics`: Prometheus text.

@@ -547,6 +547,36 @@ import Testing
         }
     }
 
+    /// `GET /verify` (issue 17, point 5): the page, self-contained, with this node's genesis built in as JSON
+    /// that no genesis text can break out of.
+    @Test func theVerificationPageCarriesThisNodesGenesis() async throws {
+        let template = try #require(VerifyPage.template)
+        #expect(template.components(separatedBy: VerifyPage.genesisMarker).count == 2)
+        try await withNode { base, _, genesis in
+            let answer = try await APIRequest.send("GET", base + "/verify")
+            #expect(answer.status == 200)
+            let page = String(decoding: answer.body, as: UTF8.self)
+            #expect(page.hasPrefix("<!doctype html>") && page.contains("id=\"civic-genesis\""))
+            #expect(!page.contains(VerifyPage.genesisMarker))
+            let start = try #require(page.range(of: "<script type=\"application/json\" id=\"civic-genesis\">"))
+            let end = try #require(page.range(of: "</script>", range: start.upperBound..<page.endIndex))
+            let built = try Genesis.parse(json: Array(page[start.upperBound..<end.lowerBound].utf8))
+            #expect(built.hash == genesis.hash)
+            // Nothing is fetched from elsewhere: no external script, style or image.
+            #expect(!page.contains("src=\"http") && !page.contains("href=\"http"))
+        }
+        // A member name that tries to close the script element stays inside the JSON.
+        let genesis = LedgerFixture().genesis
+        guard case .array(let members)? = genesis.json["members"], case .string(let name)? = members.first?["name"]
+        else { throw CocoaError(.fileReadCorruptFile) }
+        let text = genesis.json.serialized(pretty: false)
+            .replacingOccurrences(of: "\"\(name)\"", with: "\"</script><script>alert(1)</script>\"")
+        let hostile = try Genesis.parse(json: Array(text.utf8))
+        let page = try #require(VerifyPage.html(genesis: hostile))
+        #expect(!page.contains("<script>alert(1)"))
+        #expect(page.components(separatedBy: "</script>").count == template.components(separatedBy: "</script>").count)
+    }
+
     @Test func aPathWithAnotherMethodNamesTheMethodsItAllows() {
         let endpoints = NodeAPI.endpoints
         #expect(endpoints.methods(allowedOn: "/v1/status") == [.get])

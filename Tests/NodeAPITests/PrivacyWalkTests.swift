@@ -109,6 +109,7 @@ struct PublicWalk {
         for (template, path) in [
             ("/v1/status", "/v1/status"), ("/v1/members", "/v1/members"), ("/v1/validators", "/v1/validators"),
             ("/v1/evidence", "/v1/evidence"), ("/metrics", "/metrics"), ("/v1/checkpoint", "/v1/checkpoint"),
+            ("/verify", "/verify"),
             ("/v1/subsidies/conflicts", "/v1/subsidies/conflicts?programme=440000/dibao&period=2026-11"),
             ("/v1/programmes/{owner}/{name}", "/v1/programmes/440000/dibao"),
             ("/v1/projects/{project}", "/v1/projects/none"),

@@ -1,0 +1,42 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import LedgerCore
+import Node
+
+/// `GET /verify`: the verification page (`docs/verifier.md`, "The page") with this node's genesis filled in.
+/// The page checks everything in the browser; it trusts the genesis it is served with, and says a person who
+/// trusts no node picks their own genesis file (or opens the page file their ministry publishes).
+public enum VerifyPage {
+    /// The page's HTML with its genesis marker still in place; nil only if the generated file were corrupt,
+    /// which `NodeAPITests` rules out.
+    public static let template: String? = Data(base64Encoded: base64, options: .ignoreUnknownCharacters).map {
+        String(decoding: $0, as: UTF8.self)
+    }
+
+    public static let genesisMarker = "/*CIVIC-GENESIS*/null"
+
+    /// The page with `genesis` built in: its JSON, with every `<` escaped (`\u003c`, the same JSON value) so
+    /// that no text in it can end the script element that holds it.
+    public static func html(genesis: Genesis) -> String? {
+        let json = genesis.json.serialized(pretty: false).replacingOccurrences(of: "<", with: "\\u003c")
+        return template?.replacingOccurrences(of: genesisMarker, with: json)
+    }
+
+    static func response(_ node: LedgerNode) throws -> Response {
+        guard let page = html(genesis: node.consensus.genesis) else {
+            throw ProblemDocument(.internalServerError, "page_unavailable", "No verification page", "rebuild civicd")
+        }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/html; charset=utf-8",
+                // The page runs only its own inline script and talks only to this node.
+                HTTPField.Name("Content-Security-Policy")!:
+                    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:",
+                HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+            ],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: page))
+        )
+    }
+}

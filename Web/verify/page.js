@@ -1,0 +1,223 @@
+'use strict';
+
+// The verification page (docs/verifier.md, "The page"): the person picks the certificate document and its
+// receipt — or, on a page a node serves, asks that node — and the page checks everything here, in the
+// browser, with verifier.js. The document is hashed here and never uploaded. Words in Chinese and English.
+const { verify } = require('./verifier.js');
+const { suite } = require('./crypto.js');
+
+/** What the page says, in both languages, shown together. */
+const WORDS = {
+  valid: ['有效', 'VALID'],
+  not_valid: ['无效', 'NOT VALID'],
+  could_not_check: ['无法核验', 'COULD NOT CHECK'],
+  asOf: (height, time) => [`截至区块 ${height}（${time}）`, `as of block ${height} (${time})`],
+  trusted: ['信任依据', 'Trusted'],
+  later: [
+    '凭证只反映该区块时的账本：之后的变更（例如撤销）不在其中。',
+    'A receipt shows the ledger as of one block: anything recorded later, such as a revocation, is not in it.',
+  ],
+  local: ['文件在本机计算哈希，不会上传。', 'The document is hashed on this device and never uploaded.'],
+  stale: (age) => [`节点的回答已过时（${age} 秒前），请稍后再试。`, `The node's answer is ${age} s old: try again later.`],
+  needGenesis: ['请选择创世文件（genesis.json）。', 'Pick the genesis file (genesis.json).'],
+  needReceipt: ['请选择凭证文件，或向本节点查询。', 'Pick the receipt file, or ask this node.'],
+  needCertificate: ['请选择证书文件并填写证书编号和核验码。', 'Pick the certificate file and fill in its number and code.'],
+};
+
+const CHECKS = {
+  chain: '链',
+  'validator sets': '验证者集合',
+  header: '区块头',
+  'commit certificate': '提交证书（验证者签名）',
+  checkpoint: '检查点',
+  certificate: '证书',
+  'state proof': '状态证明',
+  'inclusion proof': '交易包含证明',
+  document: '文件',
+  transaction: '交易',
+};
+
+const STATUS = {
+  valid: '有效',
+  revoked: '已撤销',
+  superseded: '已被取代',
+  corrected: '已更正',
+  'not anchored': '未登记',
+};
+
+/** How long an answer fetched from a node may be: the same default as `civic verify --node`. */
+const ONLINE_MAX_AGE_SECONDS = 120;
+
+const encoder = new TextEncoder();
+
+/** `u32 length ‖ bytes` (docs/encoding.md, "Rules"). */
+function prefixed(bytes) {
+  const out = new Uint8Array(4 + bytes.length);
+  new DataView(out.buffer).setUint32(0, bytes.length);
+  out.set(bytes, 4);
+  return out;
+}
+
+function hex(bytes) {
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * The certificate a number and code name (docs/encoding.md, "Records and derived keys"): the code's issuer
+ * and key H(string "civicledger/certificate-key/2" ‖ string number ‖ byte string secret). Null when the
+ * code is not ISSUER-SECRET with a 32-hex-digit secret.
+ */
+function certificateRef(suiteName, number, code) {
+  const text = code.trim();
+  const dash = text.lastIndexOf('-');
+  const secretHex = text.slice(dash + 1);
+  if (dash < 1 || !/^[0-9a-fA-F]{32}$/.test(secretHex)) return null;
+  const secret = Uint8Array.from(secretHex.match(/../g), (pair) => parseInt(pair, 16));
+  const parts = [encoder.encode('civicledger/certificate-key/2'), encoder.encode(number), secret].map(prefixed);
+  const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  parts.reduce((offset, part) => (joined.set(part, offset), offset + part.length), 0);
+  return { issuer: text.slice(0, dash), key: hex(suite(suiteName).hash(joined)) };
+}
+
+/**
+ * Verifies what the person gave: `inputs` = { genesis, checkpoints, receipt, document } as Uint8Arrays and
+ * { number, code } as text. A certificate when number and code are given, else a document in a batch.
+ * Returns verifier.js's report; never throws.
+ */
+function verifyInputs(inputs) {
+  const question =
+    inputs.number || inputs.code
+      ? { kind: 'certificate', document: inputs.document, number: inputs.number, code: inputs.code }
+      : { kind: 'document', document: inputs.document };
+  return verify({
+    genesis: inputs.genesis,
+    checkpoints: inputs.checkpoints || [],
+    receipt: inputs.receipt,
+    question,
+  });
+}
+
+function escapeHTML(text) {
+  return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}
+
+/** The report as HTML: the verdict in both languages, "as of", every check, what was trusted. */
+function render(report) {
+  const [zh, en] = WORDS[report.verdict] || WORDS.could_not_check;
+  const lines = [`<p class="verdict ${report.verdict}" data-verdict="${report.verdict}">${zh} · ${en}</p>`];
+  if (report.status) {
+    lines.push(`<p class="status" data-status="${escapeHTML(report.status)}">${STATUS[report.status] || ''} · ${escapeHTML(report.status)}</p>`);
+  }
+  if (report.headline) lines.push(`<p class="headline">${escapeHTML(report.headline)}</p>`);
+  if (report.reason) lines.push(`<p class="reason">${escapeHTML(report.reason)}</p>`);
+  if (report.height !== undefined && report.height !== null && report.time) {
+    const [asOfZh, asOfEn] = WORDS.asOf(report.height, report.time);
+    lines.push(`<p class="as-of">${asOfZh} · ${asOfEn}</p>`);
+  }
+  if (report.checks && report.checks.length) {
+    lines.push('<ul class="checks">');
+    for (const check of report.checks) {
+      lines.push(
+        `<li class="${check.passed ? 'passed' : 'failed'}" data-check="${escapeHTML(check.name)}">` +
+          `${check.passed ? '✓' : '✗'} <b>${CHECKS[check.name] || ''} ${escapeHTML(check.name)}</b> — ${escapeHTML(check.detail)}</li>`,
+      );
+    }
+    lines.push('</ul>');
+  }
+  if (report.trusted) lines.push(`<p class="trusted">${WORDS.trusted.join(' · ')}: ${escapeHTML(report.trusted)}</p>`);
+  if (report.verdict !== 'could_not_check') lines.push(`<p class="note">${WORDS.later.join('<br>')}</p>`);
+  return lines.join('\n');
+}
+
+/** The report for a fetched answer older than the online limit: could not check, as `civic verify` says. */
+function refuseStale(report, nowSeconds) {
+  const time = Date.parse(report.time || '') / 1000;
+  if (!Number.isFinite(time) || report.verdict === 'could_not_check') return report;
+  const age = Math.round(nowSeconds - time);
+  if (age <= ONLINE_MAX_AGE_SECONDS) return report;
+  const [zh, en] = WORDS.stale(age);
+  return { ...report, verdict: 'could_not_check', exit: 2, reason: `${zh} ${en}` };
+}
+
+// ---- The browser shell: reads the form, runs verifyInputs, shows render(). Absent under Node. ----
+
+async function fileBytes(input) {
+  const file = input && input.files && input.files[0];
+  return file ? new Uint8Array(await file.arrayBuffer()) : null;
+}
+
+/** The genesis the page was built or served with, if any (a `<script type="application/json">`). */
+function embeddedGenesis(document) {
+  const element = document.getElementById('civic-genesis');
+  const text = element ? element.textContent.trim() : '';
+  return text && text !== 'null' ? encoder.encode(text) : null;
+}
+
+function start(window) {
+  const { document } = window;
+  const $ = (id) => document.getElementById(id);
+  const fragment = new URLSearchParams(window.location.hash.slice(1));
+  if (fragment.get('number')) $('number').value = fragment.get('number');
+  if (fragment.get('code')) $('code').value = fragment.get('code');
+  const builtIn = embeddedGenesis(document);
+  $('genesis-built-in').hidden = !builtIn;
+  const served = /^https?:$/.test(window.location.protocol) && builtIn;
+  $('ask-node').hidden = !served;
+
+  async function gather() {
+    const checkpoints = [];
+    for (const file of $('checkpoints').files || []) checkpoints.push(new Uint8Array(await file.arrayBuffer()));
+    return {
+      genesis: (await fileBytes($('genesis'))) || builtIn,
+      checkpoints,
+      receipt: await fileBytes($('receipt')),
+      document: await fileBytes($('document')),
+      number: $('number').value,
+      code: $('code').value,
+    };
+  }
+
+  function show(html) {
+    $('result').innerHTML = html;
+  }
+
+  function missing(inputs, needReceipt) {
+    if (!inputs.genesis) return WORDS.needGenesis;
+    if (!inputs.document || (!!inputs.number !== !!inputs.code)) return WORDS.needCertificate;
+    if (needReceipt && !inputs.receipt) return WORDS.needReceipt;
+    return null;
+  }
+
+  $('verify').addEventListener('click', async () => {
+    const inputs = await gather();
+    const need = missing(inputs, true);
+    if (need) return show(`<p class="reason">${need.join('<br>')}</p>`);
+    show(render(verifyInputs(inputs)));
+  });
+
+  $('ask-node').addEventListener('click', async () => {
+    const inputs = await gather();
+    const need = missing(inputs, false);
+    if (need || !inputs.number) return show(`<p class="reason">${(need || WORDS.needCertificate).join('<br>')}</p>`);
+    try {
+      const genesis = JSON.parse(new TextDecoder().decode(inputs.genesis));
+      const ref = certificateRef(genesis.crypto_suite, inputs.number, inputs.code);
+      if (!ref) return show(render(verifyInputs(inputs)));
+      // Only the issuer and the key go to the node, never the number, the code or the document.
+      const answer = await window.fetch(`/v1/certificates/${encodeURIComponent(ref.issuer)}/${ref.key}/receipt`);
+      if (!answer.ok) throw new Error(`the node answered HTTP ${answer.status}`);
+      inputs.receipt = new Uint8Array(await answer.arrayBuffer());
+      show(render(refuseStale(verifyInputs(inputs), Date.now() / 1000)));
+    } catch (error) {
+      show(render({ verdict: 'could_not_check', exit: 2, reason: String(error.message || error), checks: [] }));
+    }
+  });
+}
+
+if (typeof window !== 'undefined' && typeof document !== 'undefined') {
+  window.CivicPage = { verify, verifyInputs, render, refuseStale, certificateRef };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => start(window));
+  else start(window);
+}
+
+module.exports = { verifyInputs, render, refuseStale, certificateRef };
