@@ -2,7 +2,9 @@
 # Offline verification of a certificate receipt (release build): for chains with 1 and with 100 validator-set
 # changes (real governance changes, real certificates, both crypto suites), the receipt's size and the time
 # to read and verify it from its JSON and binary forms — what `civic verify --receipt` does, without process
-# start-up. Usage: Tools/bench-receipts.sh [RUNS] (default 200). Prints figures; asserts nothing.
+# start-up. Then (issue 17) chains of 20 and 110 changes with a checkpoint before the last 10: the receipt
+# that starts from it, beside the one from genesis in the same run. Usage: Tools/bench-receipts.sh [RUNS]
+# (default 200). Prints figures; asserts nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-200}
@@ -12,5 +14,8 @@ bench="$(swift build -c release --show-bin-path)/receipt-bench"
 for suite in secp256k1-sha256 sm2-sm3; do
     for changes in 1 100; do
         "$bench" "$changes" "$runs" "$suite"
+    done
+    for changes in 20 110; do
+        "$bench" "$changes" "$runs" "$suite" 10
     done
 done

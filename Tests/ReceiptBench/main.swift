@@ -2,8 +2,11 @@
 // chain in a real RocksDB store whose validator set changes CHANGES times (one governance change per block,
 // each a real proposal with approvals), anchors a certificate in block 1, makes its receipt at the last
 // block, then reads and verifies it RUNS times from its JSON and binary forms, as `civic verify` does.
-// Prints figures; asserts nothing.
-//   receipt-bench CHANGES RUNS [secp256k1-sha256|sm2-sm3]
+// With AFTER (issue 17, point 6), a checkpoint is taken where only the last AFTER changes are still to come,
+// and the receipt that starts from it is measured beside the one from genesis, in the same run: reading the
+// checkpoint file and pinning it (checking its own hand-offs from genesis) counted, as `civic verify
+// --checkpoint` does on every run. Prints figures; asserts nothing.
+//   receipt-bench CHANGES RUNS [secp256k1-sha256|sm2-sm3] [AFTER]
 import Foundation
 import LedgerCore
 import LedgerCrypto
@@ -14,7 +17,12 @@ let arguments = CommandLine.arguments
 guard arguments.count >= 3, let changes = Int(arguments[1]), let runs = Int(arguments[2]), runs > 0,
     let suite = CryptoSuiteID(rawValue: arguments.count > 3 ? arguments[3] : "secp256k1-sha256")
 else {
-    print("usage: receipt-bench CHANGES RUNS [secp256k1-sha256|sm2-sm3]")
+    print("usage: receipt-bench CHANGES RUNS [secp256k1-sha256|sm2-sm3] [AFTER]")
+    exit(2)
+}
+let after = arguments.count > 4 ? Int(arguments[4]) : nil
+guard after.map({ 0 < $0 && $0 <= changes }) ?? true else {
+    print("AFTER is from 1 to CHANGES")
     exit(2)
 }
 
@@ -31,14 +39,23 @@ let anchor = try chain.sign(
     by: LedgerFixture.guangdong
 )
 try chain.append([anchor])
+let builder = ReceiptBuilder(source: chain.store, rules: chain.rules)
+var checkpoint: [UInt8]?
+let delay = Int(chain.fixture.genesis.consensus.validatorSetDelay)
 for change in 0..<changes {
+    if change == changes - (after ?? 0), after != nil {
+        // The changes so far have taken effect: the checkpoint is the latest header.
+        for _ in 0..<delay { try chain.append([]) }
+        let height = chain.headers.keys.max() ?? 1
+        checkpoint = Array(try builder.checkpoint(at: height).json(hash: chain.hash).serialized().utf8)
+    }
     let results = try chain.append(try chain.changeSichuanPower(to: 11 + UInt64(change)))
     guard results.allSatisfy(\.isApplied) else { fatalError("a governance change was refused: \(results)") }
 }
 // Let the last change take effect, so the receipt's header is signed by the newest set.
-for _ in 0..<Int(chain.fixture.genesis.consensus.validatorSetDelay) { try chain.append([]) }
+for _ in 0..<delay { try chain.append([]) }
 
-let receipt = try ReceiptBuilder(source: chain.store, rules: chain.rules).certificate(subject)
+let receipt = try builder.certificate(subject)
 let json = Array(receipt.json.serialized().utf8)
 let binary = receipt.binary
 guard receipt.handOffs.count == changes else {
@@ -47,10 +64,26 @@ guard receipt.handOffs.count == changes else {
 
 let genesis = chain.fixture.genesis
 
-func measure(_ bytes: [UInt8], digest: Digest, genesis: Genesis) throws -> [Double] {
+/// Verification times of `bytes`, sorted. With `checkpoint`, reading and pinning it is timed on every run when
+/// `pinEachRun` (a cold `civic verify --checkpoint`), else done once before (a verifier that keeps its trust).
+func measure(
+    _ bytes: [UInt8],
+    digest: Digest,
+    genesis: Genesis,
+    checkpoint: [UInt8]? = nil,
+    pinEachRun: Bool = true
+) throws -> [Double] {
     var times: [Double] = []
+    func pin() throws -> TrustedHistory {
+        try TrustedHistory(
+            genesis: genesis,
+            checkpoints: try checkpoint.map { [try Checkpoint(json: $0, hash: genesis.suite.suite.hashFunction)] } ?? []
+        )
+    }
+    let kept = pinEachRun ? nil : try pin()
     for _ in 0..<runs {
         let start = DispatchTime.now().uptimeNanoseconds
+        let trust = try kept ?? pin()
         let parsed = try Receipt(file: bytes)
         guard case .certificate(let evidence) = parsed.content else { fatalError("not a certificate receipt") }
         let verdict = CertificateVerifier.verify(
@@ -58,7 +91,7 @@ func measure(_ bytes: [UInt8], digest: Digest, genesis: Genesis) throws -> [Doub
             number: number,
             code: code,
             evidence: evidence,
-            trust: try TrustedHistory(genesis: genesis)
+            trust: trust
         )
         times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         guard verdict.isValid else { fatalError("the receipt did not verify: \(verdict.checks)") }
@@ -74,8 +107,7 @@ let validators = receipt.handOffs.last?.next.validators.count ?? 3
 print(
     "suite \(suite.rawValue), \(changes) validator-set change(s), \(validators) validators, height \(receipt.header.height)"
 )
-for (form, bytes) in [("json", json), ("binary", binary)] {
-    let times = try measure(bytes, digest: digest, genesis: genesis)
+func report(_ form: String, _ bytes: [UInt8], _ times: [Double]) {
     print(
         String(
             format: "%@: %d bytes, verify p50 %.2f ms, p99 %.2f ms (%d runs)",
@@ -86,4 +118,22 @@ for (form, bytes) in [("json", json), ("binary", binary)] {
             runs
         )
     )
+}
+for (form, bytes) in [("json", json), ("binary", binary)] {
+    report("from genesis, " + form, bytes, try measure(bytes, digest: digest, genesis: genesis))
+}
+if let checkpoint, let after {
+    let height = try Checkpoint(json: checkpoint, hash: chain.hash).height
+    let short = try builder.certificate(subject, checkpoint: height)
+    guard short.handOffs.count == after else { fatalError("\(short.handOffs.count) hand-offs after the checkpoint") }
+    for (form, bytes) in [("json", Array(short.json.serialized().utf8)), ("binary", short.binary)] {
+        let kept = try measure(bytes, digest: digest, genesis: genesis, checkpoint: checkpoint, pinEachRun: false)
+        report("from the checkpoint at \(height) (\(after) changes after it, pinned once), " + form, bytes, kept)
+        let cold = try measure(bytes, digest: digest, genesis: genesis, checkpoint: checkpoint)
+        report(
+            "the same, reading and pinning the checkpoint (\(checkpoint.count) bytes) each run, " + form,
+            bytes,
+            cold
+        )
+    }
 }
