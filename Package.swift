@@ -32,7 +32,11 @@ let package = Package(
         .systemLibrary(name: "CRocksDB", pkgConfig: "rocksdb", providers: [.apt(["librocksdb-dev"])]),
         .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        .systemLibrary(name: "CQRCode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev", "libpng-dev"])]),
+        .systemLibrary(
+            name: "CQRCode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev", "libpng-dev"])]
+        ),
         .target(name: "LedgerCrypto", dependencies: ["CSecp256k1", "COpenSSL"]),
         .target(name: "LedgerCore", dependencies: ["LedgerCrypto"]),
         .target(name: "Consensus", dependencies: ["LedgerCore"]),

@@ -21,9 +21,10 @@ Tools/check-model.sh
 phase "building"
 swift build --build-tests
 
-phase "verification page: Web/verify under Node, then in headless Chromium (Tools/test-verify-page.sh)"
+phase "verification page under Node and headless Chromium; decoded receipts in docs (Tools/test-verify-page.sh)"
 NODE_PATH=/usr/share/nodejs node --test Web/verify/test/*.test.js
 Tools/test-verify-page.sh
+Tools/check-doc-examples.sh
 
 phase "schemathesis against a live node (Tools/api-fuzz.sh)"
 Tools/api-fuzz.sh --examples 100

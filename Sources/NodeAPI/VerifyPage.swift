@@ -23,6 +23,12 @@ public enum VerifyPage {
         return template?.replacingOccurrences(of: genesisMarker, with: json)
     }
 
+    /// The page runs only its own inline script, talks only to this node, and shows only the camera (to scan a
+    /// QR code); the same policy is in the page's own `<meta>`, for the file opened from disk.
+    static let contentSecurityPolicy =
+        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; "
+        + "img-src data:; media-src blob: mediastream:"
+
     static func response(_ node: LedgerNode) throws -> Response {
         guard let page = html(genesis: node.consensus.genesis) else {
             throw ProblemDocument(.internalServerError, "page_unavailable", "No verification page", "rebuild civicd")
@@ -31,9 +37,7 @@ public enum VerifyPage {
             status: .ok,
             headers: [
                 .contentType: "text/html; charset=utf-8",
-                // The page runs only its own inline script and talks only to this node.
-                HTTPField.Name("Content-Security-Policy")!:
-                    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:",
+                HTTPField.Name("Content-Security-Policy")!: contentSecurityPolicy,
                 HTTPField.Name("X-Content-Type-Options")!: "nosniff",
             ],
             body: ResponseBody(byteBuffer: ByteBuffer(string: page))

@@ -103,15 +103,16 @@ function escapeHTML(text) {
 
 /** The report as HTML: the verdict in both languages, "as of", every check, what was trusted. */
 function render(report) {
-  const [zh, en] = WORDS[report.verdict] || WORDS.could_not_check;
-  const lines = [`<p class="verdict ${report.verdict}" data-verdict="${report.verdict}">${zh} · ${en}</p>`];
+  const verdict = ['valid', 'not_valid'].includes(report.verdict) ? report.verdict : 'could_not_check';
+  const [zh, en] = WORDS[verdict];
+  const lines = [`<p class="verdict ${verdict}" data-verdict="${verdict}">${zh} · ${en}</p>`];
   if (report.status) {
     lines.push(`<p class="status" data-status="${escapeHTML(report.status)}">${STATUS[report.status] || ''} · ${escapeHTML(report.status)}</p>`);
   }
   if (report.headline) lines.push(`<p class="headline">${escapeHTML(report.headline)}</p>`);
   if (report.reason) lines.push(`<p class="reason">${escapeHTML(report.reason)}</p>`);
   if (report.height !== undefined && report.height !== null && report.time) {
-    const [asOfZh, asOfEn] = WORDS.asOf(report.height, report.time);
+    const [asOfZh, asOfEn] = WORDS.asOf(escapeHTML(report.height), escapeHTML(report.time));
     lines.push(`<p class="as-of">${asOfZh} · ${asOfEn}</p>`);
   }
   if (report.checks && report.checks.length) {
@@ -125,7 +126,7 @@ function render(report) {
     lines.push('</ul>');
   }
   if (report.trusted) lines.push(`<p class="trusted">${WORDS.trusted.join(' · ')}: ${escapeHTML(report.trusted)}</p>`);
-  if (report.verdict !== 'could_not_check') lines.push(`<p class="note">${WORDS.later.join('<br>')}</p>`);
+  if (verdict !== 'could_not_check') lines.push(`<p class="note">${WORDS.later.join('<br>')}</p>`);
   return lines.join('\n');
 }
 
@@ -195,6 +196,13 @@ function start(window) {
     show(render(verifyInputs(inputs)));
   });
 
+  // Scanning the certificate's QR code in the page, where the browser can read QR codes itself (the Shape
+  // Detection API: Chrome on Android and macOS). Elsewhere the phone's camera app opens the link, and the
+  // fragment fills the form as above.
+  const canScan = 'BarcodeDetector' in window && window.navigator.mediaDevices;
+  $('scan').hidden = !canScan;
+  if (canScan) $('scan').addEventListener('click', () => scan(window, $));
+
   $('ask-node').addEventListener('click', async () => {
     const inputs = await gather();
     const need = missing(inputs, false);
@@ -214,10 +222,43 @@ function start(window) {
   });
 }
 
+/** Fills number and code from a scanned link `…/verify#number=N&code=C`; anything else is ignored. */
+function fillFromLink(text, $) {
+  const hash = String(text).split('#')[1];
+  if (!hash) return false;
+  const fields = new URLSearchParams(hash);
+  if (!fields.get('number') || !fields.get('code')) return false;
+  $('number').value = fields.get('number');
+  $('code').value = fields.get('code');
+  return true;
+}
+
+async function scan(window, $) {
+  const video = $('camera');
+  let stream;
+  try {
+    stream = await window.navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
+    video.srcObject = stream;
+    video.hidden = false;
+    await video.play();
+    const detector = new window.BarcodeDetector({ formats: ['qr_code'] });
+    for (let tries = 0; tries < 600; tries += 1) {
+      const codes = await detector.detect(video);
+      if (codes.some((code) => fillFromLink(code.rawValue, $))) return;
+      await new Promise((resolve) => window.setTimeout(resolve, 100));
+    }
+  } catch (error) {
+    $('result').textContent = String(error.message || error);
+  } finally {
+    if (stream) stream.getTracks().forEach((track) => track.stop());
+    video.hidden = true;
+  }
+}
+
 if (typeof window !== 'undefined' && typeof document !== 'undefined') {
   window.CivicPage = { verify, verifyInputs, render, refuseStale, certificateRef };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => start(window));
   else start(window);
 }
 
-module.exports = { verifyInputs, render, refuseStale, certificateRef };
+module.exports = { verifyInputs, render, refuseStale, certificateRef, fillFromLink };

@@ -14,7 +14,11 @@
 
 let suiteFactory = null;
 function loadSuite(name) {
-  if (suiteFactory === null) suiteFactory = require('./crypto.js').suite;
+  if (suiteFactory === null) {
+    const factory = require('./crypto.js').suite;
+    if (typeof factory !== 'function') throw new CannotCheck('the crypto suites (crypto.js) could not be loaded');
+    suiteFactory = factory;
+  }
   return suiteFactory(name);
 }
 
@@ -685,13 +689,26 @@ function parseJson(bytes, what) {
       const e = text[i++];
       const simple = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
       if (e in simple) out += simple[e];
-      else if (e === 'u') {
-        const hex = text.substr(i, 4);
-        if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail('bad \\u escape');
-        out += String.fromCharCode(parseInt(hex, 16));
-        i += 4;
-      } else fail('bad escape');
+      else if (e === 'u') out += unicodeEscape();
+      else fail('bad escape');
     }
+  };
+  // \uXXXX, with a surrogate pair as two escapes; an unpaired surrogate is refused.
+  const hex4 = () => {
+    const hex = text.substr(i, 4);
+    if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail('bad \\u escape');
+    i += 4;
+    return parseInt(hex, 16);
+  };
+  const unicodeEscape = () => {
+    const unit = hex4();
+    if (unit >= 0xdc00 && unit <= 0xdfff) fail('unpaired surrogate');
+    if (unit < 0xd800 || unit > 0xdbff) return String.fromCharCode(unit);
+    if (text[i] !== '\\' || text[i + 1] !== 'u') fail('unpaired surrogate');
+    i += 2;
+    const low = hex4();
+    if (low < 0xdc00 || low > 0xdfff) fail('unpaired surrogate');
+    return String.fromCharCode(unit, low);
   };
   const number = () => {
     const m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(i, i + 400));
@@ -807,6 +824,66 @@ function hexField(obj, name, what, lengths) {
   return bytes;
 }
 
+// Genesis/README.md: keys must be "valid points of the suite's curve in canonical form" —
+// secp256k1: 33 bytes compressed (docs/crypto.md: another form is refused); SM2: 65 bytes 04 ‖ x ‖ y.
+const CURVES = {
+  'secp256k1-sha256': { p: BigInt('0x' + 'f'.repeat(48) + 'fffffffefffffc2f'), a: 0n, b: 7n, length: 33 },
+  'sm2-sm3': {
+    p: BigInt('0xfffffffeffffffffffffffffffffffffffffffff00000000ffffffffffffffff'),
+    a: BigInt('0xfffffffeffffffffffffffffffffffffffffffff00000000fffffffffffffffc'),
+    b: BigInt('0x28e9fa9e9d9f5e344d5a9e4bcf6509a7f39789f515ab8f92ddbcbd414d940e93'),
+    length: 65,
+  },
+};
+
+function modPow(base, exponent, modulus) {
+  let result = 1n;
+  base %= modulus;
+  while (exponent > 0n) {
+    if (exponent & 1n) result = (result * base) % modulus;
+    base = (base * base) % modulus;
+    exponent >>= 1n;
+  }
+  return result;
+}
+
+function bigFrom(bytes) {
+  return bytes.length === 0 ? 0n : BigInt('0x' + toHex(bytes));
+}
+
+function isCurvePoint(suiteName, key) {
+  const c = CURVES[suiteName];
+  if (key.length !== c.length) return false;
+  const x = bigFrom(key.subarray(1, 33));
+  if (x >= c.p) return false;
+  const rhs = (((x * x) % c.p) * x + c.a * x + c.b) % c.p;
+  if (c.length === 33) {
+    // Compressed: 02/03 ‖ x, and x³ + 7 must be a square mod p (Euler's criterion).
+    return (key[0] === 2 || key[0] === 3) && (rhs === 0n || modPow(rhs, (c.p - 1n) / 2n, c.p) === 1n);
+  }
+  const y = bigFrom(key.subarray(33, 65));
+  return key[0] === 4 && y < c.p && (y * y) % c.p === rhs;
+}
+
+/** Genesis/README.md: "ids, account keys, consensus keys and TLS pins unique". */
+function checkGenesisUniqueness(members) {
+  const seen = new Set();
+  const once = (kind, value) => {
+    const k = `${kind}:${value}`;
+    if (seen.has(k)) throw new CannotCheck(`genesis: ${kind} ${value} appears twice`);
+    seen.add(k);
+  };
+  for (const m of members) {
+    once('id', m.id);
+    for (const key of m.accountKeys) once('key', toHex(key));
+    if (m.validator) {
+      once('key', toHex(m.validator.consensusKey));
+      once('tls pin', toHex(m.validator.tlsKeyPin));
+    }
+    if (m.observer) once('tls pin', toHex(m.observer.tlsKeyPin));
+  }
+}
+
 /** Reads a genesis file: its validators (V(1)), chain id, suite and hash. */
 function readGenesis(bytes) {
   const what = 'genesis';
@@ -828,7 +905,8 @@ function readGenesis(bytes) {
   if (duplicate !== 'refuse' && duplicate !== 'flag') throw new CannotCheck('genesis.rules.duplicate_subsidy: refuse or flag');
   const members = member(g, 'members', what, isArray, 'an array');
   if (members.length < 1 || members.length > 10000) throw new CannotCheck('genesis.members: 1 to 10,000 members');
-  const parsed = members.map((m, i) => readGenesisMember(m, `genesis.members[${i}]`));
+  const parsed = members.map((m, i) => readGenesisMember(m, `genesis.members[${i}]`, suiteName));
+  checkGenesisUniqueness(parsed);
 
   // docs/encoding.md "Genesis": version 01 ‖ chain id ‖ suite ‖ time ‖ eight UInt32 ‖ rule ‖ members.
   const w = new Writer().u8(1).string(chainId).string(suiteName).u64(time);
@@ -846,12 +924,15 @@ function readGenesis(bytes) {
   return { chainId, suiteName, suite, time, hash: suite.hash(encoding), validators: makeSet(suite, validators) };
 }
 
-function readGenesisMember(m, what) {
+const ADDRESS = /^.+:[0-9]{1,5}$/;
+
+function readGenesisMember(m, what, suiteName) {
   if (!isObject(m)) throw new CannotCheck(`${what}: not an object`);
   onlyMembers(m, ['id', 'name', 'roles', 'account_keys', 'validator', 'observer_node'], what);
   const id = member(m, 'id', what, isString, 'a string');
   if (!ORG_ID.test(id)) throw new CannotCheck(`${what}.id: not a member id`);
   const name = member(m, 'name', what, isString, 'a string');
+  if (name.length === 0) throw new CannotCheck(`${what}.name: empty`);
   let roles = 0;
   for (const role of member(m, 'roles', what, isArray, 'an array')) {
     if (!(role in ROLE_BITS) || roles & ROLE_BITS[role]) throw new CannotCheck(`${what}.roles: unknown or repeated role`);
@@ -859,9 +940,10 @@ function readGenesisMember(m, what) {
   }
   const accountKeys = member(m, 'account_keys', what, isArray, 'an array').map((k, i) => {
     const bytes = fromHex(k);
-    if (bytes === null || (bytes.length !== 33 && bytes.length !== 65)) throw new CannotCheck(`${what}.account_keys[${i}]: not a key`);
+    if (bytes === null || !isCurvePoint(suiteName, bytes)) throw new CannotCheck(`${what}.account_keys[${i}]: not a valid ${suiteName} public key`);
     return bytes;
   });
+  if (accountKeys.length < 1 || accountKeys.length > 8) throw new CannotCheck(`${what}.account_keys: 1 to 8 keys`);
   let validator = null;
   if (Object.prototype.hasOwnProperty.call(m, 'validator')) {
     const v = member(m, 'validator', what, isObject, 'an object');
@@ -873,6 +955,8 @@ function readGenesisMember(m, what) {
       tlsKeyPin: hexField(v, 'tls_key_pin', vw, [32]),
       address: member(v, 'address', vw, isString, 'a string'),
     };
+    if (!isCurvePoint(suiteName, validator.consensusKey)) throw new CannotCheck(`${vw}.consensus_key: not a valid ${suiteName} public key`);
+    if (!ADDRESS.test(validator.address)) throw new CannotCheck(`${vw}.address: not host:port`);
   }
   if ((roles & 1) !== 0 !== (validator !== null)) throw new CannotCheck(`${what}: validator details exactly for the validator role`);
   let observer = null;
@@ -881,6 +965,7 @@ function readGenesisMember(m, what) {
     const ow = `${what}.observer_node`;
     onlyMembers(o, ['tls_key_pin', 'address'], ow);
     const address = Object.prototype.hasOwnProperty.call(o, 'address') ? member(o, 'address', ow, isString, 'a string') : '';
+    if (address !== '' && !ADDRESS.test(address)) throw new CannotCheck(`${ow}.address: not host:port`);
     observer = { tlsKeyPin: hexField(o, 'tls_key_pin', ow, [32]), address };
     if (validator !== null) throw new CannotCheck(`${what}: observer_node is not allowed with validator`);
   }
