@@ -1692,15 +1692,18 @@ function eventMismatch(record, subject, event, payload) {
 function verifyTransaction(report, trust, receipt, question) {
   const genesis = trust.genesis;
   const tev = receipt.evidence;
+  let asked = null;
+  if (question.tx !== null && question.tx !== undefined) {
+    asked = typeof question.tx === 'string' && /^[0-9a-fA-F]{64}$/.test(question.tx) ? fromHex(question.tx) : null;
+    if (asked === null) throw new CannotCheck('the transaction hash asked about is not 64 hex digits');
+  }
   checkHeaderChain(report, trust, tev.header, tev.commit, receipt.handOffs);
   const problem = txInclusionProblem(genesis, tev);
   if (problem) throw new CheckFailure('inclusion proof', problem);
   const txId = genesis.suite.hash(tev.tx.raw);
   const count = tev.header.transactionCount;
   pass(report, 'inclusion proof', `transaction ${short(txId)} is number ${tev.txProof.leafIndex + 1n} of ${count} in block ${tev.header.height}, result: ${tev.result.code}`);
-  if (question.tx !== null && question.tx !== undefined) {
-    const asked = fromHex(question.tx);
-    if (asked === null || asked.length !== 32) throw new CannotCheck('the transaction hash asked about is not 64 hex digits');
+  if (asked !== null) {
     if (!bytesEqual(asked, txId)) {
       // docs/verifier.md "Transactions": a last "transaction" check; docs/cli.md: exit 1.
       throw new CheckFailure('transaction', `the receipt is for transaction ${short(txId)}, not ${short(asked)}, the one asked about`);

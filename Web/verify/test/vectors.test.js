@@ -52,3 +52,24 @@ for (const v of index.vectors) {
     assert.deepEqual(got, expected, `${v.about}\nreport: ${report.headline}`);
   });
 }
+
+test('the JSON and binary forms of one receipt parse to the same evidence', () => {
+  const { parseReceipt, helpers } = require('../verifier.js');
+  for (const suite of ['secp256k1-sha256', 'sm2-sm3']) {
+    const json = parseReceipt(read(`${suite}/certificate-valid.json`));
+    const binary = parseReceipt(read(`${suite}/certificate-valid.civr`));
+    assert.equal(json.kind, binary.kind);
+    assert.equal(helpers.toHex(json.evidence.header.raw), helpers.toHex(binary.evidence.header.raw));
+    assert.equal(helpers.toHex(json.evidence.record.raw), helpers.toHex(binary.evidence.record.raw));
+    assert.equal(json.handOffs.length, binary.handOffs.length);
+  }
+});
+
+test('verify() never throws, whatever it is given', () => {
+  const inputs = [undefined, null, {}, { genesis: new Uint8Array(0) }, { genesis: read('secp256k1-sha256/genesis.json'), receipt: new Uint8Array([0x43, 0x49, 0x56, 0x52]), question: { kind: 'transaction', tx: null } }];
+  for (const input of inputs) {
+    const report = verify(input);
+    assert.equal(report.verdict, 'could_not_check');
+    assert.equal(report.exit, 2);
+  }
+});
