@@ -52,8 +52,9 @@ public final class StoredChain {
         return results
     }
 
-    /// A governance change giving Sichuan `power`, proposed and approved by all three validators in one block.
-    public func changeSichuanPower(to power: UInt64) throws -> [SignedTransaction] {
+    /// A governance change giving Sichuan `power` (it has `current` now), proposed by Guangdong and approved
+    /// in genesis order by just enough validators to pass (`3 × approved > 2 × total`), all in one block.
+    public func changeSichuanPower(to power: UInt64, from current: UInt64 = 10) throws -> [SignedTransaction] {
         guard let key = fixture.keys[LedgerFixture.sichuan] else { throw StateReadError("no key for Sichuan") }
         let sichuan = LedgerFixture.member(LedgerFixture.sichuan, [.validator, .registrar], key: key, power: power)
         let proposal = try sign(
@@ -61,6 +62,16 @@ public final class StoredChain {
             by: LedgerFixture.guangdong
         )
         let approve = TransactionPayload.governanceApproval(GovernanceApproval(proposalID: proposal.id(hash: hash)))
-        return [proposal, try sign(approve, by: LedgerFixture.zhejiang), try sign(approve, by: LedgerFixture.sichuan)]
+        let validators = fixture.genesis.members.compactMap { member in
+            member.validator.map { (member.id, member.id == LedgerFixture.sichuan ? current : $0.power) }
+        }
+        let total = validators.reduce(0) { $0 + $1.1 }
+        var approved = validators.first { $0.0 == LedgerFixture.guangdong }?.1 ?? 0
+        var transactions = [proposal]
+        for (id, weight) in validators where id != LedgerFixture.guangdong && 3 * approved <= 2 * total {
+            transactions.append(try sign(approve, by: id))
+            approved += weight
+        }
+        return transactions
     }
 }

@@ -6,7 +6,8 @@
 // and the receipt that starts from it is measured beside the one from genesis, in the same run: reading the
 // checkpoint file and pinning it (checking its own hand-offs from genesis) counted, as `civic verify
 // --checkpoint` does on every run. Prints figures; asserts nothing.
-//   receipt-bench CHANGES RUNS [secp256k1-sha256|sm2-sm3] [AFTER]
+// VALIDATORS (default 3) sets the size of the validator set: the fixture's three and more of power 10.
+//   receipt-bench CHANGES RUNS [secp256k1-sha256|sm2-sm3] [AFTER [VALIDATORS]]
 import Foundation
 import LedgerCore
 import LedgerCrypto
@@ -17,16 +18,27 @@ let arguments = CommandLine.arguments
 guard arguments.count >= 3, let changes = Int(arguments[1]), let runs = Int(arguments[2]), runs > 0,
     let suite = CryptoSuiteID(rawValue: arguments.count > 3 ? arguments[3] : "secp256k1-sha256")
 else {
-    print("usage: receipt-bench CHANGES RUNS [secp256k1-sha256|sm2-sm3] [AFTER]")
+    print("usage: receipt-bench CHANGES RUNS [secp256k1-sha256|sm2-sm3] [AFTER [VALIDATORS]]")
     exit(2)
 }
-let after = arguments.count > 4 ? Int(arguments[4]) : nil
-guard after.map({ 0 < $0 && $0 <= changes }) ?? true else {
-    print("AFTER is from 1 to CHANGES")
+let after = arguments.count > 4 ? Int(arguments[4]).flatMap { $0 == 0 ? nil : $0 } : nil
+guard after.map({ 0 <= $0 && $0 <= changes }) ?? true else {
+    print("AFTER is from 0 (no checkpoint) to CHANGES")
     exit(2)
 }
 
-let chain = try StoredChain(suite: suite)
+let validatorCount = arguments.count > 5 ? Int(arguments[5]) ?? 0 : 3
+guard validatorCount >= 3 else {
+    print("VALIDATORS is at least 3")
+    exit(2)
+}
+let chain = try StoredChain(
+    suite: suite,
+    extra: (3..<validatorCount).map { index in
+        let id = OrgID("V\(index)")!
+        return LedgerFixture.member(id, [.validator], key: LedgerFixture.key(id.value, suite: suite.suite))
+    }
+)
 let document = Array("Marriage e-certificate GD-2026-000123 (sample)".utf8)
 let digest = chain.hash.hash(document)
 let number = "GD-2026-000123"
@@ -49,7 +61,9 @@ for change in 0..<changes {
         let height = chain.headers.keys.max() ?? 1
         checkpoint = Array(try builder.checkpoint(at: height).json(hash: chain.hash).serialized().utf8)
     }
-    let results = try chain.append(try chain.changeSichuanPower(to: 11 + UInt64(change)))
+    let results = try chain.append(
+        try chain.changeSichuanPower(to: 11 + UInt64(change), from: change == 0 ? 10 : 10 + UInt64(change))
+    )
     guard results.allSatisfy(\.isApplied) else { fatalError("a governance change was refused: \(results)") }
 }
 // Let the last change take effect, so the receipt's header is signed by the newest set.
@@ -136,4 +150,30 @@ if let checkpoint, let after {
             cold
         )
     }
+}
+
+// With CIVIC_BENCH_FILES=DIR, the files a verifier would be given, for timing the page on them
+// (Tools/bench-verify-page.sh): the genesis, the document, the receipt from genesis, and with AFTER the
+// checkpoint and the receipt from it, with the question in vectors' form (docs/vectors/README.md).
+if let directory = ProcessInfo.processInfo.environment["CIVIC_BENCH_FILES"] {
+    let root = URL(fileURLWithPath: directory)
+    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    func write(_ name: String, _ bytes: [UInt8]) throws { try Data(bytes).write(to: root.appendingPathComponent(name)) }
+    try write("genesis.json", genesis.json.serializedBytes())
+    try write("document.txt", document)
+    try write("receipt-from-genesis.json", json)
+    var question: [JSONMember] = [
+        JSONMember("suite", .string(suite.rawValue)), JSONMember("changes", .integer(Int64(changes))),
+        JSONMember("number", .string(number)), JSONMember("code", .string(code.description)),
+    ]
+    if let checkpoint, let after {
+        let height = try Checkpoint(json: checkpoint, hash: chain.hash).height
+        try write("checkpoint.json", checkpoint)
+        try write(
+            "receipt-from-checkpoint.json",
+            Array(try builder.certificate(subject, checkpoint: height).json.serialized().utf8)
+        )
+        question.append(JSONMember("after", .integer(Int64(after))))
+    }
+    try write("question.json", JSONValue.object(question).serializedBytes())
 }

@@ -82,9 +82,9 @@ function certificateRef(suiteName, number, code) {
 /**
  * Verifies what the person gave: `inputs` = { genesis, checkpoints, receipt, document } as Uint8Arrays and
  * { number, code } as text. A certificate when number and code are given, else a document in a batch.
- * Returns verifier.js's report; never throws.
+ * `signatures`, optional, is verifier.js's signature oracle. Returns verifier.js's report; never throws.
  */
-function verifyInputs(inputs) {
+function verifyInputs(inputs, signatures) {
   const question =
     inputs.number || inputs.code
       ? { kind: 'certificate', document: inputs.document, number: inputs.number, code: inputs.code }
@@ -94,7 +94,61 @@ function verifyInputs(inputs) {
     checkpoints: inputs.checkpoints || [],
     receipt: inputs.receipt,
     question,
+    signatures,
   });
+}
+
+/** One signature check, as a key for the verdicts found ahead. */
+function checkKey(suiteName, key, message, signature) {
+  return `${suiteName}|${hex(key)}|${hex(message)}|${hex(signature)}`;
+}
+
+/** Below this many signatures one thread checks them: handing work to workers costs more than it saves. */
+const PARALLEL_THRESHOLD = 16;
+
+/**
+ * The report verifyInputs gives, with the signature checks spread over `pool` (Web Workers, one per core)
+ * first: a dry run collects every check the verifier makes (answering "valid"), the workers check them all
+ * at once, and the real run reads their verdicts — computing any it did not collect itself, so the dry run
+ * can never change a verdict, only save time (docs/benchmarks.md, "The verification page"). With fewer than
+ * `threshold` signatures one thread checks them.
+ */
+async function verifyInputsParallel(inputs, pool, threshold = PARALLEL_THRESHOLD) {
+  const collected = new Map();
+  verifyInputs(inputs, (suiteName, key, message, signature) => {
+    collected.set(checkKey(suiteName, key, message, signature), [suiteName, key, message, signature]);
+    return true;
+  });
+  if (!pool || pool.length === 0 || collected.size < threshold) return verifyInputs(inputs);
+  const checks = Array.from(collected.values());
+  const share = Math.ceil(checks.length / pool.length);
+  const answers = await Promise.all(
+    pool.map((worker, index) => ask(worker, checks.slice(index * share, (index + 1) * share))),
+  );
+  const verdicts = new Map();
+  answers.flat().forEach((verdict, index) => verdicts.set(checkKey(...checks[index]), verdict === true));
+  return verifyInputs(inputs, (suiteName, key, message, signature, verifySignature) => {
+    const known = verdicts.get(checkKey(suiteName, key, message, signature));
+    return known === undefined ? verifySignature(key, message, signature) : known;
+  });
+}
+
+/** `checks` verified by `worker`: one boolean each, in order. */
+function ask(worker, checks) {
+  if (checks.length === 0) return Promise.resolve([]);
+  return new Promise((resolve, reject) => {
+    worker.onmessage = (event) => resolve(event.data);
+    worker.onerror = (event) => reject(new Error(event.message || 'a worker failed'));
+    worker.postMessage(checks);
+  });
+}
+
+/** In a worker (the page's own script, started from a Blob): verify what the page sends, nothing else. */
+function serveAsWorker(scope) {
+  scope.onmessage = (event) => {
+    const checks = Array.isArray(event.data) ? event.data : [];
+    scope.postMessage(checks.map(([name, key, message, signature]) => suite(name).verify(key, message, signature)));
+  };
 }
 
 function escapeHTML(text) {
@@ -147,6 +201,22 @@ async function fileBytes(input) {
   return file ? new Uint8Array(await file.arrayBuffer()) : null;
 }
 
+/**
+ * One Web Worker per core (at most 8), each running this page's own script; empty where workers cannot
+ * start (an old browser, a policy that forbids them): then one thread checks everything.
+ */
+function workerPool(window) {
+  const script = window.document.querySelector('script:not([type])');
+  if (!script || typeof window.Worker !== 'function' || typeof window.Blob !== 'function') return [];
+  try {
+    const url = window.URL.createObjectURL(new window.Blob([script.textContent], { type: 'text/javascript' }));
+    const cores = Math.min(8, Math.max(1, window.navigator.hardwareConcurrency || 2));
+    return Array.from({ length: cores }, () => new window.Worker(url));
+  } catch (error) {
+    return [];
+  }
+}
+
 /** The genesis the page was built or served with, if any (a `<script type="application/json">`). */
 function embeddedGenesis(document) {
   const element = document.getElementById('civic-genesis');
@@ -161,6 +231,7 @@ function start(window) {
   if (fragment.get('number')) $('number').value = fragment.get('number');
   if (fragment.get('code')) $('code').value = fragment.get('code');
   const builtIn = embeddedGenesis(document);
+  const pool = workerPool(window);
   $('genesis-built-in').hidden = !builtIn;
   const served = /^https?:$/.test(window.location.protocol) && builtIn;
   $('ask-node').hidden = !served;
@@ -193,7 +264,7 @@ function start(window) {
     const inputs = await gather();
     const need = missing(inputs, true);
     if (need) return show(`<p class="reason">${need.join('<br>')}</p>`);
-    show(render(verifyInputs(inputs)));
+    show(render(await verifyInputsParallel(inputs, pool)));
   });
 
   // Scanning the certificate's QR code in the page, where the browser can read QR codes itself (the Shape
@@ -215,7 +286,7 @@ function start(window) {
       const answer = await window.fetch(`/v1/certificates/${encodeURIComponent(ref.issuer)}/${ref.key}/receipt`);
       if (!answer.ok) throw new Error(`the node answered HTTP ${answer.status}`);
       inputs.receipt = new Uint8Array(await answer.arrayBuffer());
-      show(render(refuseStale(verifyInputs(inputs), Date.now() / 1000)));
+      show(render(refuseStale(await verifyInputsParallel(inputs, pool), Date.now() / 1000)));
     } catch (error) {
       show(render({ verdict: 'could_not_check', exit: 2, reason: String(error.message || error), checks: [] }));
     }
@@ -255,8 +326,10 @@ async function scan(window, $) {
   }
 }
 
-if (typeof window !== 'undefined' && typeof document !== 'undefined') {
-  window.CivicPage = { verify, verifyInputs, render, refuseStale, certificateRef };
+if (typeof window === 'undefined' && typeof self !== 'undefined' && typeof self.postMessage === 'function') {
+  serveAsWorker(self);
+} else if (typeof window !== 'undefined' && typeof document !== 'undefined') {
+  window.CivicPage = { verify, verifyInputs, verifyInputsParallel, workerPool, render, refuseStale, certificateRef };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => start(window));
   else start(window);
 }

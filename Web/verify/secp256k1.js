@@ -40,6 +40,27 @@ function decodeUncompressed(publicKey) {
 }
 
 /**
+ * Decoded keys by their hex: a receipt's certificates are signed by the same few dozen validators again and
+ * again, and decompressing a key (a square root mod p) is a fifth of a verification. Bounded, so a hostile
+ * receipt with many keys cannot grow it without end; only valid points are kept.
+ */
+const decoded = new Map();
+const DECODED_LIMIT = 4096;
+
+function decodePublicKeyCached(publicKey) {
+  if (!isBytes(publicKey)) return null;
+  const id = Array.from(publicKey, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  const known = decoded.get(id);
+  if (known !== undefined) return known;
+  const point = decodePublicKey(publicKey);
+  if (point !== null) {
+    if (decoded.size >= DECODED_LIMIT) decoded.clear();
+    decoded.set(id, point);
+  }
+  return point;
+}
+
+/**
  * Decodes a public key as libsecp256k1's secp256k1_ec_pubkey_parse does: 33 bytes 02/03 ‖ x, or 65 bytes
  * 04/06/07 ‖ x ‖ y (docs/crypto.md "One form of each key": typed and validator-set consensus keys may be
  * 65 bytes). The point must lie on the curve; with cofactor 1 that makes its order n. Returns it, or null.
@@ -60,7 +81,7 @@ function decodePublicKey(publicKey) {
  * throws, for malformed keys, messages or signatures.
  */
 function secp256k1Verify(publicKey, message, signature) {
-  const point = decodePublicKey(publicKey);
+  const point = decodePublicKeyCached(publicKey);
   if (point === null || !isBytes(message) || !isBytes(signature, 64)) {
     return false;
   }

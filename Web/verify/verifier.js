@@ -13,13 +13,20 @@
 // Crypto suite (Web/verify/crypto.js): hash(bytes) -> 32 bytes, verify(key, message, sig64) -> bool
 
 let suiteFactory = null;
+// verify()'s optional `signatures` (Web/verify/page.js, verifyParallel): a function (suite name, key, message,
+// signature, verify) -> boolean asked for every signature check of that call, so the page can have checked
+// them ahead, on every core. Set only while one synchronous verify() runs.
+let signatureOracle = null;
 function loadSuite(name) {
   if (suiteFactory === null) {
     const factory = require('./crypto.js').suite;
     if (typeof factory !== 'function') throw new CannotCheck('the crypto suites (crypto.js) could not be loaded');
     suiteFactory = factory;
   }
-  return suiteFactory(name);
+  const real = suiteFactory(name);
+  const oracle = signatureOracle;
+  if (oracle === null) return real;
+  return { hash: real.hash, verify: (key, message, signature) => oracle(name, key, message, signature, real.verify) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1792,12 +1799,15 @@ const KIND_FOR_QUESTION = { certificate: 'certificate', transaction: 'transactio
 
 function verify(input) {
   const report = newReport();
+  signatureOracle = input && typeof input.signatures === 'function' ? input.signatures : null;
   try {
     return verifyOrThrow(report, input || {});
   } catch (e) {
     if (e instanceof CannotCheck) return cannotCheck(report, e.message);
     // Never throw out of verify(): anything unexpected is reported, not raised.
     return cannotCheck(report, `internal error: ${e && e.message ? e.message : String(e)}`);
+  } finally {
+    signatureOracle = null;
   }
 }
 
