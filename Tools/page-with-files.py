@@ -7,7 +7,7 @@ base64}} in <script id="civic-files" type="application/json">, then the script.
 
 NAMEs are paths relative to ROOT; INDEX (optional, relative to ROOT, '-' for none) is embedded as parsed JSON.
 Used by Tools/test-verify-page.sh and Tools/bench-verify-page.sh."""
-import base64, json, os, sys
+import base64, hashlib, json, os, sys
 
 page_path, out_path, script_path, root, index_name, *names = sys.argv[1:]
 index = None if index_name == "-" else json.load(open(os.path.join(root, index_name), encoding="utf-8"))
@@ -17,4 +17,8 @@ script = open(script_path, encoding="utf-8").read()
 page = open(page_path, encoding="utf-8").read()
 assert page.count("</body>") == 1
 extra = f'<script type="application/json" id="civic-files">{data}</script>\n<script>{script}</script>\n</body>'
+# The page's Content-Security-Policy runs only scripts it names by hash: name the added one too.
+added = "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() + "'"
+assert page.count("script-src 'sha256-") == 1
+page = page.replace("script-src 'sha256-", f"script-src {added} 'sha256-")
 open(out_path, "w", encoding="utf-8").write(page.replace("</body>", extra))

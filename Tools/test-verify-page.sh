@@ -56,6 +56,14 @@ for vector in index["vectors"]:
 print(json.dumps(steps))
 PYTHON
 Tools/chromium-page.py form "file://$work/page.html" "$work/form.json" > "$work/form.txt"
+# Its Content-Security-Policy runs its own script only: an inline script put into the page does not run.
+injected=$(Tools/chromium-page.py eval "file://$work/page.html" \
+    "(() => { const s = document.createElement('script'); s.textContent = 'window.injected = 1';
+              document.body.appendChild(s); return typeof window.injected; })()")
+if [ "$injected" != '"undefined"' ]; then
+    echo "test-verify-page: an injected inline script ran ($injected): the page's CSP does not hold" >&2
+    exit 1
+fi
 
 python3 - "$work" <<'PYTHON'
 import json, os, sys

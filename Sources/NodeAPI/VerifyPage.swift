@@ -23,12 +23,12 @@ public enum VerifyPage {
         return template?.replacingOccurrences(of: genesisMarker, with: json)
     }
 
-    /// The page runs only its own inline script, talks only to this node, shows only the camera (to scan a QR
-    /// code) and starts workers only from its own script; the same policy is in the page's own `<meta>`, for
-    /// the file opened from disk.
+    /// The page runs only its own script (named by its hash), talks only to this node, uses only the camera
+    /// (to scan a QR code) and workers started from its own script, and is never framed; the same policy,
+    /// but framing, is in the page's own `<meta>`, for the file opened from disk.
     static let contentSecurityPolicy =
-        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; "
-        + "img-src data:; media-src blob: mediastream:; worker-src blob:"
+        "default-src 'none'; script-src '\(scriptHash)'; style-src 'unsafe-inline'; connect-src 'self'; "
+        + "img-src data:; media-src blob: mediastream:; worker-src blob:; frame-ancestors 'none'"
 
     static func response(_ node: LedgerNode) throws -> Response {
         guard let page = html(genesis: node.consensus.genesis) else {

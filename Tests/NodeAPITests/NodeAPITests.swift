@@ -565,6 +565,12 @@ import Testing
             // Nothing is fetched from elsewhere: no external script, style or image.
             #expect(!page.contains("src=\"http") && !page.contains("href=\"http"))
         }
+        // The one script the page runs is the one its Content-Security-Policy names by hash.
+        let scriptStart = try #require(template.range(of: "<script>", options: .backwards))
+        let scriptEnd = try #require(template.range(of: "</script>", range: scriptStart.upperBound..<template.endIndex))
+        let script = Array(template[scriptStart.upperBound..<scriptEnd.lowerBound].utf8)
+        #expect(VerifyPage.scriptHash == "sha256-" + Data(SHA256().hash(script).bytes).base64EncodedString())
+        #expect(template.contains("script-src '\(VerifyPage.scriptHash)'"))
         // A member name that tries to close the script element stays inside the JSON.
         let genesis = LedgerFixture().genesis
         guard case .array(let members)? = genesis.json["members"], case .string(let name)? = members.first?["name"]

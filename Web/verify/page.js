@@ -3,7 +3,9 @@
 // The verification page (docs/verifier.md, "The page"): the person picks the certificate document and its
 // receipt — or, on a page a node serves, asks that node — and the page checks everything here, in the
 // browser, with verifier.js. The document is hashed here and never uploaded. Words in Chinese and English.
-const { verify } = require('./verifier.js');
+const { verify, helpers } = require('./verifier.js');
+
+const { readGenesis } = helpers;
 const { suite } = require('./crypto.js');
 
 /** What the page says, in both languages, shown together. */
@@ -13,6 +15,7 @@ const WORDS = {
   could_not_check: ['无法核验', 'COULD NOT CHECK'],
   asOf: (height, time) => [`截至区块 ${height}（${time}）`, `as of block ${height} (${time})`],
   trusted: ['信任依据', 'Trusted'],
+  genesis: ['创世文件（链与哈希，请与公布值核对）', 'Genesis (chain and hash: compare with the published one)'],
   later: [
     '凭证只反映该区块时的账本：之后的变更（例如撤销）不在其中。',
     'A receipt shows the ledger as of one block: anything recorded later, such as a revocation, is not in it.',
@@ -103,51 +106,87 @@ function checkKey(suiteName, key, message, signature) {
   return `${suiteName}|${hex(key)}|${hex(message)}|${hex(signature)}`;
 }
 
-/** Below this many signatures one thread checks them: handing work to workers costs more than it saves. */
+/** Below this many new signatures a round checks them on this thread: workers would cost more than they save. */
 const PARALLEL_THRESHOLD = 16;
 
+/** At most this many signatures are checked in one round, so a forged receipt costs at most one round. */
+const ROUND_LIMIT = 256;
+
 /**
- * The report verifyInputs gives, with the signature checks spread over `pool` (Web Workers, one per core)
- * first: a dry run collects every check the verifier makes (answering "valid"), the workers check them all
- * at once, and the real run reads their verdicts — computing any it did not collect itself, so the dry run
- * can never change a verdict, only save time (docs/benchmarks.md, "The verification page"). With fewer than
- * `threshold` signatures one thread checks them.
+ * The report verifyInputs gives, with the signature checks spread over `pool` (Web Workers, one per core;
+ * docs/verifier.md, "The page"). In rounds: a dry run of the verifier answers every signature it has no
+ * verdict for yet with "valid" and collects the first ROUND_LIMIT of them, in the order it meets them; the
+ * workers (or this thread, for fewer than `threshold`) check those; the next dry run knows their verdicts —
+ * and, like the plain verifier, stops at the first bad one. The run that meets no signature without a
+ * verdict is the real run, and its report is returned: every verdict it read came from a real check, so
+ * the rounds can save time but never change a verdict. A forged signature early in a receipt ends it after
+ * one round. Callers must not run two at once on one pool (the page disables its buttons meanwhile).
  */
-async function verifyInputsParallel(inputs, pool, threshold = PARALLEL_THRESHOLD) {
-  const collected = new Map();
-  verifyInputs(inputs, (suiteName, key, message, signature) => {
-    collected.set(checkKey(suiteName, key, message, signature), [suiteName, key, message, signature]);
-    return true;
-  });
-  if (!pool || pool.length === 0 || collected.size < threshold) return verifyInputs(inputs);
-  const checks = Array.from(collected.values());
-  const share = Math.ceil(checks.length / pool.length);
-  const answers = await Promise.all(
-    pool.map((worker, index) => ask(worker, checks.slice(index * share, (index + 1) * share))),
-  );
+async function verifyInputsParallel(inputs, pool, threshold = PARALLEL_THRESHOLD, roundLimit = ROUND_LIMIT) {
   const verdicts = new Map();
-  answers.flat().forEach((verdict, index) => verdicts.set(checkKey(...checks[index]), verdict === true));
-  return verifyInputs(inputs, (suiteName, key, message, signature, verifySignature) => {
-    const known = verdicts.get(checkKey(suiteName, key, message, signature));
-    return known === undefined ? verifySignature(key, message, signature) : known;
-  });
+  for (;;) {
+    const collected = new Map();
+    const report = verifyInputs(inputs, (suiteName, key, message, signature) => {
+      const id = checkKey(suiteName, key, message, signature);
+      const known = verdicts.get(id);
+      if (known !== undefined) return known;
+      if (collected.size < roundLimit) collected.set(id, [suiteName, key, message, signature]);
+      return true;
+    });
+    if (collected.size === 0) return report;
+    const checks = Array.from(collected.values());
+    const answers =
+      !pool || pool.length === 0 || checks.length < threshold
+        ? checks.map(([name, key, message, signature]) => suite(name).verify(key, message, signature))
+        : await checkOnWorkers(pool, checks);
+    checks.forEach((check, index) => verdicts.set(checkKey(...check), answers[index] === true));
+  }
 }
 
-/** `checks` verified by `worker`: one boolean each, in order. */
+/** Sequence numbers of the batches sent to workers, so an answer is only ever taken for its own batch. */
+let nextBatch = 0;
+
+/** `checks` verified across `pool`: one boolean each, in order; rejects if any worker fails or misanswers. */
+async function checkOnWorkers(pool, checks) {
+  const share = Math.ceil(checks.length / pool.length);
+  const slices = pool.map((worker, index) => checks.slice(index * share, (index + 1) * share));
+  const answers = await Promise.all(pool.map((worker, index) => ask(worker, slices[index])));
+  return answers.flat();
+}
+
+/** `checks` verified by `worker`: one boolean each, in order, from the answer to this very batch. */
 function ask(worker, checks) {
   if (checks.length === 0) return Promise.resolve([]);
+  nextBatch += 1;
+  const batch = nextBatch;
   return new Promise((resolve, reject) => {
-    worker.onmessage = (event) => resolve(event.data);
-    worker.onerror = (event) => reject(new Error(event.message || 'a worker failed'));
-    worker.postMessage(checks);
+    const answered = (event) => {
+      if (!event.data || event.data.batch !== batch) return;
+      worker.removeEventListener('message', answered);
+      worker.removeEventListener('error', failed);
+      const verdicts = event.data.verdicts;
+      if (!Array.isArray(verdicts) || verdicts.length !== checks.length) reject(new Error('a worker misanswered'));
+      else resolve(verdicts);
+    };
+    const failed = (event) => {
+      worker.removeEventListener('message', answered);
+      worker.removeEventListener('error', failed);
+      reject(new Error(event.message || 'a worker failed'));
+    };
+    worker.addEventListener('message', answered);
+    worker.addEventListener('error', failed);
+    worker.postMessage({ batch, checks });
   });
 }
 
 /** In a worker (the page's own script, started from a Blob): verify what the page sends, nothing else. */
 function serveAsWorker(scope) {
   scope.onmessage = (event) => {
-    const checks = Array.isArray(event.data) ? event.data : [];
-    scope.postMessage(checks.map(([name, key, message, signature]) => suite(name).verify(key, message, signature)));
+    const { batch, checks } = event.data || {};
+    const verdicts = (Array.isArray(checks) ? checks : []).map(([name, key, message, signature]) =>
+      suite(name).verify(key, message, signature),
+    );
+    scope.postMessage({ batch, verdicts });
   };
 }
 
@@ -180,6 +219,7 @@ function render(report) {
     lines.push('</ul>');
   }
   if (report.trusted) lines.push(`<p class="trusted">${WORDS.trusted.join(' · ')}: ${escapeHTML(report.trusted)}</p>`);
+  if (report.genesis) lines.push(`<p class="trusted">${WORDS.genesis.join(' · ')}: <code>${escapeHTML(report.genesis)}</code></p>`);
   if (verdict !== 'could_not_check') lines.push(`<p class="note">${WORDS.later.join('<br>')}</p>`);
   return lines.join('\n');
 }
@@ -192,6 +232,28 @@ function refuseStale(report, nowSeconds) {
   if (age <= ONLINE_MAX_AGE_SECONDS) return report;
   const [zh, en] = WORDS.stale(age);
   return { ...report, verdict: 'could_not_check', exit: 2, reason: `${zh} ${en}` };
+}
+
+/**
+ * An answer fetched from a node whose proof does not hold is the node's fault, not the certificate's:
+ * "could not check", as `civic verify --node` says (docs/verifier.md, "Online"). Only the document check — the
+ * file is not the one anchored — is the certificate's own answer.
+ */
+function refuseFaultyAnswer(report) {
+  const failed = (report.checks || []).find((check) => !check.passed);
+  if (!failed || failed.name === 'document' || report.verdict === 'could_not_check') return report;
+  const reason = `节点的回答不成立（${failed.detail}）：节点有故障或在说谎。 The node's answer does not hold (${failed.detail}): the node is faulty or lying.`;
+  return { ...report, verdict: 'could_not_check', exit: 2, status: null, reason };
+}
+
+/** The report with the full hash of the genesis it trusted, for comparing with the published one. */
+function withGenesis(report, genesisBytes) {
+  try {
+    const genesis = readGenesis(genesisBytes);
+    return { ...report, genesis: `${genesis.chainId} ${hex(genesis.hash)}` };
+  } catch (error) {
+    return report;
+  }
 }
 
 // ---- The browser shell: reads the form, runs verifyInputs, shows render(). Absent under Node. ----
@@ -260,12 +322,39 @@ function start(window) {
     return null;
   }
 
-  $('verify').addEventListener('click', async () => {
-    const inputs = await gather();
-    const need = missing(inputs, true);
-    if (need) return show(`<p class="reason">${need.join('<br>')}</p>`);
-    show(render(await verifyInputsParallel(inputs, pool)));
-  });
+  // One verification at a time: both buttons wait for the one under way (the workers serve one run).
+  let busy = false;
+  async function exclusively(work) {
+    if (busy) return;
+    busy = true;
+    $('verify').disabled = true;
+    $('ask-node').disabled = true;
+    try {
+      await work();
+    } finally {
+      busy = false;
+      $('verify').disabled = false;
+      $('ask-node').disabled = false;
+    }
+  }
+
+  /** verifyInputsParallel, or this thread alone if the workers fail: the same verdict either way. */
+  async function check(inputs) {
+    try {
+      return await verifyInputsParallel(inputs, pool);
+    } catch (error) {
+      return verifyInputs(inputs);
+    }
+  }
+
+  $('verify').addEventListener('click', () =>
+    exclusively(async () => {
+      const inputs = await gather();
+      const need = missing(inputs, true);
+      if (need) return show(`<p class="reason">${need.join('<br>')}</p>`);
+      show(render(withGenesis(await check(inputs), inputs.genesis)));
+    }),
+  );
 
   // Scanning the certificate's QR code in the page, where the browser can read QR codes itself (the Shape
   // Detection API: Chrome on Android and macOS). Elsewhere the phone's camera app opens the link, and the
@@ -274,23 +363,28 @@ function start(window) {
   $('scan').hidden = !canScan;
   if (canScan) $('scan').addEventListener('click', () => scan(window, $));
 
-  $('ask-node').addEventListener('click', async () => {
-    const inputs = await gather();
-    const need = missing(inputs, false);
-    if (need || !inputs.number) return show(`<p class="reason">${(need || WORDS.needCertificate).join('<br>')}</p>`);
-    try {
-      const genesis = JSON.parse(new TextDecoder().decode(inputs.genesis));
-      const ref = certificateRef(genesis.crypto_suite, inputs.number, inputs.code);
-      if (!ref) return show(render(verifyInputs(inputs)));
-      // Only the issuer and the key go to the node, never the number, the code or the document.
-      const answer = await window.fetch(`/v1/certificates/${encodeURIComponent(ref.issuer)}/${ref.key}/receipt`);
-      if (!answer.ok) throw new Error(`the node answered HTTP ${answer.status}`);
-      inputs.receipt = new Uint8Array(await answer.arrayBuffer());
-      show(render(refuseStale(await verifyInputsParallel(inputs, pool), Date.now() / 1000)));
-    } catch (error) {
-      show(render({ verdict: 'could_not_check', exit: 2, reason: String(error.message || error), checks: [] }));
-    }
-  });
+  $('ask-node').addEventListener('click', () =>
+    exclusively(async () => {
+      const inputs = await gather();
+      const need = missing(inputs, false);
+      if (need || !inputs.number) {
+        return show(`<p class="reason">${(need || WORDS.needCertificate).join('<br>')}</p>`);
+      }
+      try {
+        const genesis = JSON.parse(new TextDecoder().decode(inputs.genesis));
+        const ref = certificateRef(genesis.crypto_suite, inputs.number, inputs.code);
+        if (!ref) return show(render(verifyInputs(inputs)));
+        // Only the issuer and the key go to the node, never the number, the code or the document.
+        const answer = await window.fetch(`/v1/certificates/${encodeURIComponent(ref.issuer)}/${ref.key}/receipt`);
+        if (!answer.ok) throw new Error(`the node answered HTTP ${answer.status}`);
+        inputs.receipt = new Uint8Array(await answer.arrayBuffer());
+        const report = refuseStale(refuseFaultyAnswer(await check(inputs)), Date.now() / 1000);
+        show(render(withGenesis(report, inputs.genesis)));
+      } catch (error) {
+        show(render({ verdict: 'could_not_check', exit: 2, reason: String(error.message || error), checks: [] }));
+      }
+    }),
+  );
 }
 
 /** Fills number and code from a scanned link `…/verify#number=N&code=C`; anything else is ignored. */
@@ -334,4 +428,4 @@ if (typeof window === 'undefined' && typeof self !== 'undefined' && typeof self.
   else start(window);
 }
 
-module.exports = { verifyInputs, render, refuseStale, certificateRef, fillFromLink };
+module.exports = { verifyInputs, verifyInputsParallel, render, refuseStale, refuseFaultyAnswer, certificateRef, fillFromLink };
