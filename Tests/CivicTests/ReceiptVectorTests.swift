@@ -55,6 +55,7 @@ struct ReceiptVectorTests {
         }
         for vector in vectors {
             let result = try await CLIRunner.run(CLIRunner.civic, vector.arguments)
+            // try?: output that is not JSON has no report; the comparison below then fails with the output shown.
             let report = try? JSONParser.parse(Array(result.stdout.utf8))
             let checks: [JSONValue]
             if case .array(let values)? = report?["checks"] { checks = values } else { checks = [] }

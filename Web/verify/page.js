@@ -5,7 +5,7 @@
 // browser, with verifier.js. The document is hashed here and never uploaded. Words in Chinese and English.
 const { verify, helpers } = require('./verifier.js');
 
-const { readGenesis } = helpers;
+const { readGenesis, parseCode, certificateKey } = helpers;
 const { suite } = require('./crypto.js');
 
 /** What the page says, in both languages, shown together. */
@@ -20,7 +20,6 @@ const WORDS = {
     '凭证只反映该区块时的账本：之后的变更（例如撤销）不在其中。',
     'A receipt shows the ledger as of one block: anything recorded later, such as a revocation, is not in it.',
   ],
-  local: ['文件在本机计算哈希，不会上传。', 'The document is hashed on this device and never uploaded.'],
   stale: (age) => [`节点的回答已过时（${age} 秒前），请稍后再试。`, `The node's answer is ${age} s old: try again later.`],
   needGenesis: ['请选择创世文件（genesis.json）。', 'Pick the genesis file (genesis.json).'],
   needReceipt: ['请选择凭证文件，或向本节点查询。', 'Pick the receipt file, or ask this node.'],
@@ -53,33 +52,19 @@ const ONLINE_MAX_AGE_SECONDS = 120;
 
 const encoder = new TextEncoder();
 
-/** `u32 length ‖ bytes` (docs/encoding.md, "Rules"). */
-function prefixed(bytes) {
-  const out = new Uint8Array(4 + bytes.length);
-  new DataView(out.buffer).setUint32(0, bytes.length);
-  out.set(bytes, 4);
-  return out;
-}
-
 function hex(bytes) {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 /**
  * The certificate a number and code name (docs/encoding.md, "Records and derived keys"): the code's issuer
- * and key H(string "civicledger/certificate-key/2" ‖ string number ‖ byte string secret). Null when the
- * code is not ISSUER-SECRET with a 32-hex-digit secret.
+ * and the key H(string "civicledger/certificate-key/2" ‖ string number ‖ byte string secret), as hex. Null
+ * when the code is not ISSUER-SECRET with a 32-hex-digit secret.
  */
 function certificateRef(suiteName, number, code) {
-  const text = code.trim();
-  const dash = text.lastIndexOf('-');
-  const secretHex = text.slice(dash + 1);
-  if (dash < 1 || !/^[0-9a-fA-F]{32}$/.test(secretHex)) return null;
-  const secret = Uint8Array.from(secretHex.match(/../g), (pair) => parseInt(pair, 16));
-  const parts = [encoder.encode('civicledger/certificate-key/2'), encoder.encode(number), secret].map(prefixed);
-  const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  parts.reduce((offset, part) => (joined.set(part, offset), offset + part.length), 0);
-  return { issuer: text.slice(0, dash), key: hex(suite(suiteName).hash(joined)) };
+  const parsed = parseCode(code);
+  if (parsed === null) return null;
+  return { issuer: parsed.issuer, key: hex(certificateKey(suite(suiteName), number, parsed.secret)) };
 }
 
 /**
