@@ -1,5 +1,6 @@
 /// Why a transaction was refused. The raw values are stable codes that clients, the API and the docs rely
-/// on (`docs/rules.md`, "Result codes", lists each with its meaning; `ResultCodeDocsTests`); the message in `TransactionResult` is for people.
+/// on (`docs/rules.md`, "Result codes", lists each with its meaning; `ResultCodeDocsTests` holds the two
+/// together); the message in `TransactionResult` is for people.
 public enum RejectionReason: String, Sendable, CaseIterable {
     // Authentication and replay (the sender's sequence is not advanced).
     case wrongChain = "wrong_chain"
